@@ -1,0 +1,11 @@
+/** One mebibyte. AWS's Glacier pages write "MB" and mean MiB throughout. */
+export const MiB = 1024 * 1024;
+
+/**
+ * The tree hash's leaf size: SHA-256 of each 1 MiB chunk, the last one possibly shorter.
+ * (Glacier developer guide, "Computing Checksums".)
+ */
+export const LEAF_SIZE = MiB;
+
+/** Length in bytes of a SHA-256 digest, and so of every tree node. */
+export const DIGEST_LENGTH = 32;

@@ -1,0 +1,51 @@
+/**
+ * Every error this library throws is a {@link TreeHashError} with a stable `code`; tests and
+ * callers branch on the code, never on the message text. Messages say what was wrong, what is
+ * allowed and what was given.
+ */
+export type TreeHashErrorCode =
+  | 'ERR_INVALID_INPUT'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_HEX'
+  | 'ERR_INVALID_DIGEST'
+  | 'ERR_HASH_FINALIZED'
+  | 'ERR_INVALID_STATE'
+  | 'ERR_INVALID_RANGE'
+  | 'ERR_ABORTED'
+  | 'ERR_READ_FAILED'
+  | 'ERR_WASM_UNAVAILABLE'
+  | (string & {});
+
+export interface TreeHashErrorOptions {
+  cause?: unknown;
+}
+
+/** The one error class of glacier-treehash. `code` is stable across versions. */
+export class TreeHashError extends Error {
+  readonly code: TreeHashErrorCode;
+
+  constructor(code: TreeHashErrorCode, message: string, options?: TreeHashErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TreeHashError';
+    this.code = code;
+  }
+}
+
+/** Describes a value briefly for an error message ("a string of length 3", "undefined", …). */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `the string ${JSON.stringify(shown)} (length ${value.length})`;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return `${typeof value} ${String(value)}`;
+  }
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of ${value.byteLength} bytes`;
+  if (value instanceof ArrayBuffer) return `ArrayBuffer of ${value.byteLength} bytes`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'function') return 'a function';
+  const name = (value as object).constructor?.name;
+  return name ? `an instance of ${name}` : 'an object';
+}
