@@ -14,6 +14,17 @@ export type TreeHashErrorCode =
   | 'ERR_ABORTED'
   | 'ERR_READ_FAILED'
   | 'ERR_WASM_UNAVAILABLE'
+  // Multipart upload (src/multipart.ts)
+  | 'ERR_INVALID_SIZE'
+  | 'ERR_INVALID_PART_SIZE'
+  | 'ERR_TOO_MANY_PARTS'
+  | 'ERR_ARCHIVE_TOO_LARGE'
+  | 'ERR_EMPTY_ARCHIVE'
+  | 'ERR_INVALID_CONTENT_RANGE'
+  | 'ERR_PART_MISALIGNED'
+  | 'ERR_PART_SIZE_MISMATCH'
+  | 'ERR_PART_OUT_OF_BOUNDS'
+  | 'ERR_PART_COUNT_MISMATCH'
   | (string & {});
 
 export interface TreeHashErrorOptions {
