@@ -1,0 +1,436 @@
+/**
+ * Part checksums for multipart uploads, in one pass over the bytes, and the archive tree hash from
+ * part tree hashes. Pure: no I/O here; src/node/ and src/web/ feed it files and Blobs.
+ *
+ * Why the archive hash can come from the part hashes: with a part size of 2^k MiB, part i covers
+ * leaves [i·2^k, (i+1)·2^k), which is exactly the tree node at level k, index i; so the ordinary
+ * pairwise tree over the part hashes is the archive root. With any other part size it is not
+ * (Glacier developer guide, "Computing Checksums"; GLACIER.md §1.4).
+ */
+import { type BytesLike, toBytes } from './bytes.js';
+import { DIGEST_LENGTH } from './constants.js';
+import { TreeHashError, describeValue } from './errors.js';
+import { type TreeHasher, createTreeHasher } from './hasher.js';
+import { fromHex } from './hex.js';
+import {
+  MAX_PARTS,
+  type PlannedPart,
+  assertValidArchiveSize,
+  assertValidPartSize,
+  validatePart,
+} from './multipart.js';
+import { combineTreeHashes } from './tree.js';
+
+/** A part's plan (inclusive byte range, `Content-Range`) with the two checksums UploadMultipartPart sends. */
+export interface PartChecksums extends PlannedPart {
+  /** `x-amz-sha256-tree-hash` of the part (32 bytes). */
+  readonly treeHash: Uint8Array;
+  /** `x-amz-content-sha256` of the part: the plain SHA-256 of its bytes (32 bytes). */
+  readonly sha256: Uint8Array;
+}
+
+/** Everything CompleteMultipartUpload needs, plus the whole archive's linear SHA-256. */
+export interface MultipartChecksums {
+  /** Archive size in bytes (`x-amz-archive-size`), resumed parts included. */
+  readonly size: number;
+  /** The part size the archive was cut with. */
+  readonly partSize: number;
+  /** The archive tree hash (`x-amz-sha256-tree-hash` of CompleteMultipartUpload), built from the part hashes. */
+  readonly treeHash: Uint8Array;
+  /**
+   * SHA-256 of the whole archive (what UploadArchive would send as `x-amz-content-sha256`).
+   * `undefined` when hashing resumed from part tree hashes (the skipped bytes were never read) or
+   * when `wholeSha256: false` was asked for.
+   */
+  readonly sha256: Uint8Array | undefined;
+  /** The parts hashed in this run, in order (resumed parts are not repeated here). */
+  readonly parts: readonly PartChecksums[];
+  /** How many leading parts came from `resumeFrom` rather than from bytes. */
+  readonly resumedParts: number;
+}
+
+/** A streaming SHA-256, as `node:crypto`'s `createHash('sha256')` provides one. */
+export interface LinearHash {
+  update(bytes: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
+/** Options of {@link createPartHasher} and {@link hashParts}. */
+export interface PartHasherOptions {
+  /** The upload's part size: 1 MiB × 2^k, from 1 MiB to 4 GiB. */
+  partSize: number;
+  /**
+   * Tree hashes of the parts already uploaded, from part 0 on without gaps (ListParts'
+   * `SHA256TreeHash` values, hex or bytes). The bytes then given start at byte
+   * `resumeFrom.length × partSize`, and those parts are not read again. Every resumed part is taken
+   * to be a full part (only the last part of an archive may be shorter, and it is never resumed).
+   */
+  resumeFrom?: readonly (Uint8Array | string)[];
+  /**
+   * Also compute the SHA-256 of the whole archive (default true). `false` saves one pass; a function
+   * supplies the hash (the Node adapter passes `node:crypto`'s native SHA-256).
+   */
+  wholeSha256?: boolean | (() => LinearHash);
+}
+
+/** Reads a 32-byte digest given as bytes or 64 hex digits. */
+function digestFrom(value: Uint8Array | string, what: string): Uint8Array {
+  if (typeof value === 'string') {
+    try {
+      return fromHex(value, DIGEST_LENGTH);
+    } catch (cause) {
+      throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be 64 hex digits (a SHA-256 digest), got ${describeValue(value)}`, { cause });
+    }
+  }
+  if (!(value instanceof Uint8Array) || value.length !== DIGEST_LENGTH) {
+    throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be a 32-byte Uint8Array or 64 hex digits, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The archive tree hash from the tree hashes of all its parts, in order, without reading the data:
+ * what CompleteMultipartUpload sends. Only valid because the part size is 1 MiB × 2^k, so any other
+ * size is refused; the number of hashes must be ceil(archiveSize / partSize).
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`; `ERR_INVALID_SIZE`, `ERR_EMPTY_ARCHIVE`,
+ *   `ERR_ARCHIVE_TOO_LARGE` for the archive size; `ERR_TOO_MANY_PARTS` when the sizes need more than
+ *   10,000 parts; `ERR_PART_COUNT_MISMATCH` when the count of hashes differs from what the sizes need;
+ *   `ERR_INVALID_DIGEST` for a hash that is not 32 bytes or 64 hex digits.
+ * @example
+ * // 6.5 MiB archive in 2 MiB parts: four part hashes (from UploadMultipartPart or ListParts)
+ * const root = archiveTreeHashFromParts([h0, h1, h2, h3], { partSize: 2097152, archiveSize: 6815744 });
+ */
+export function archiveTreeHashFromParts(
+  partTreeHashes: readonly (Uint8Array | string)[],
+  options: { partSize: number; archiveSize: number },
+): Uint8Array {
+  const { partSize, archiveSize } = options ?? ({} as { partSize?: unknown; archiveSize?: unknown });
+  assertValidPartSize(partSize);
+  assertValidArchiveSize(archiveSize);
+  const expected = Math.ceil(archiveSize / partSize);
+  if (expected > MAX_PARTS) {
+    throw new TreeHashError(
+      'ERR_TOO_MANY_PARTS',
+      `${archiveSize} bytes in parts of ${partSize} bytes would be ${expected} parts; at most ${MAX_PARTS} are allowed`,
+    );
+  }
+  if (!Array.isArray(partTreeHashes) || partTreeHashes.length !== expected) {
+    throw new TreeHashError(
+      'ERR_PART_COUNT_MISMATCH',
+      `an archive of ${archiveSize} bytes in parts of ${partSize} bytes has ${expected} parts, so it needs ${expected} part tree hashes; ` +
+        `got ${Array.isArray(partTreeHashes) ? partTreeHashes.length : describeValue(partTreeHashes)}`,
+    );
+  }
+  return combineTreeHashes(partTreeHashes.map((hash, i) => digestFrom(hash, `partTreeHashes[${i}]`)));
+}
+
+/** The default whole-archive SHA-256: the kernel's linear hash (its tree result is unused). */
+function kernelLinearHash(): LinearHash {
+  const hasher = createTreeHasher({ linear: true });
+  return {
+    update: (bytes) => hasher.update(bytes),
+    digest: () => hasher.digestChecksums().sha256,
+  };
+}
+
+/**
+ * Cuts a byte stream into multipart parts and hashes each part as it completes. Synchronous and
+ * I/O-free: {@link hashParts} and the file/Blob adapters drive it. Create with {@link createPartHasher}.
+ */
+export class PartHasher {
+  readonly #partSize: number;
+  readonly #resumed: Uint8Array[];
+  readonly #partTreeHashes: Uint8Array[];
+  readonly #parts: PartChecksums[] = [];
+  readonly #part: TreeHasher;
+  readonly #whole: LinearHash | undefined;
+  #index: number; // the part being filled
+  #partFill = 0; // its bytes so far
+  #finished = false;
+
+  /** Use {@link createPartHasher}. */
+  constructor(options: PartHasherOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object with a partSize, got ${describeValue(options)}`);
+    }
+    assertValidPartSize(options.partSize);
+    const resumeFrom = options.resumeFrom ?? [];
+    if (!Array.isArray(resumeFrom)) {
+      throw new TreeHashError('ERR_INVALID_OPTION', `resumeFrom must be an array of part tree hashes, got ${describeValue(resumeFrom)}`);
+    }
+    if (resumeFrom.length > MAX_PARTS) {
+      throw new TreeHashError('ERR_TOO_MANY_PARTS', `resumeFrom has ${resumeFrom.length} part hashes; an upload has at most ${MAX_PARTS} parts`);
+    }
+    const { wholeSha256 = true } = options;
+    if (typeof wholeSha256 !== 'boolean' && typeof wholeSha256 !== 'function') {
+      throw new TreeHashError('ERR_INVALID_OPTION', `wholeSha256 must be a boolean or a function, got ${describeValue(wholeSha256)}`);
+    }
+    this.#partSize = options.partSize;
+    this.#resumed = resumeFrom.map((hash, i) => digestFrom(hash, `resumeFrom[${i}]`));
+    this.#partTreeHashes = [...this.#resumed];
+    this.#index = this.#resumed.length;
+    this.#part = createTreeHasher({ linear: true });
+    // The skipped bytes were never seen, so a resumed run cannot know the whole archive's SHA-256.
+    this.#whole =
+      this.#resumed.length > 0 || wholeSha256 === false ? undefined : wholeSha256 === true ? kernelLinearHash() : wholeSha256();
+  }
+
+  /** The part size. */
+  get partSize(): number {
+    return this.#partSize;
+  }
+
+  /** Archive bytes accounted for so far, resumed parts included. */
+  get size(): number {
+    return this.#index * this.#partSize + this.#partFill;
+  }
+
+  #live(method: string): void {
+    if (this.#finished) {
+      throw new TreeHashError('ERR_HASH_FINALIZED', `${method}() was called after finish(); create a new part hasher`);
+    }
+  }
+
+  #completePart(): PartChecksums {
+    const { treeHash, sha256, size } = this.#part.digestChecksums();
+    this.#part.reset();
+    const start = this.#index * this.#partSize;
+    const end = start + size - 1;
+    const part: PartChecksums = { index: this.#index, start, end, size, contentRange: `bytes ${start}-${end}/*`, treeHash, sha256 };
+    this.#parts.push(part);
+    this.#partTreeHashes.push(treeHash);
+    this.#index++;
+    this.#partFill = 0;
+    return part;
+  }
+
+  /**
+   * Adds the archive's next bytes and returns the parts they completed, in order (often none; several
+   * when `bytes` spans more than a part). The caller may reuse `bytes` once this returns.
+   * @throws {TreeHashError} `ERR_TOO_MANY_PARTS` when the bytes go past 10,000 parts;
+   *   `ERR_INVALID_INPUT` for something that is not bytes; `ERR_HASH_FINALIZED` after {@link finish}.
+   */
+  update(data: BytesLike): PartChecksums[] {
+    this.#live('update');
+    const bytes = toBytes(data);
+    const completed: PartChecksums[] = [];
+    let offset = 0;
+    while (offset < bytes.length) {
+      if (this.#partFill === 0 && this.#index >= MAX_PARTS) {
+        throw new TreeHashError(
+          'ERR_TOO_MANY_PARTS',
+          `the archive is longer than ${MAX_PARTS} parts of ${this.#partSize} bytes (${MAX_PARTS * this.#partSize} bytes); use a larger part size`,
+        );
+      }
+      const n = Math.min(this.#partSize - this.#partFill, bytes.length - offset);
+      const piece = n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+      this.#part.update(piece);
+      this.#whole?.update(piece);
+      this.#partFill += n;
+      offset += n;
+      if (this.#partFill === this.#partSize) completed.push(this.#completePart());
+    }
+    return completed;
+  }
+
+  /**
+   * Ends the archive: hashes the last, shorter part if there is one, and returns it with the totals.
+   * @throws {TreeHashError} `ERR_EMPTY_ARCHIVE` when no bytes and no resumed parts were given (Glacier
+   *   stores 1 byte at least); `ERR_HASH_FINALIZED` when called twice.
+   */
+  finish(): { lastPart: PartChecksums | undefined; result: MultipartChecksums } {
+    this.#live('finish');
+    this.#finished = true;
+    const lastPart = this.#partFill > 0 ? this.#completePart() : undefined;
+    if (this.#partTreeHashes.length === 0) {
+      throw new TreeHashError(
+        'ERR_EMPTY_ARCHIVE',
+        'an empty archive cannot be uploaded: Glacier archives are 1 byte to 42,949,672,960,000 bytes; got 0 bytes',
+      );
+    }
+    const size = this.size;
+    const result: MultipartChecksums = {
+      size,
+      partSize: this.#partSize,
+      treeHash: combineTreeHashes(this.#partTreeHashes),
+      sha256: this.#whole?.digest(),
+      parts: this.#parts,
+      resumedParts: this.#resumed.length,
+    };
+    return { lastPart, result };
+  }
+}
+
+/**
+ * A synchronous part hasher: feed it the archive's bytes with `update()` (which returns the parts
+ * completed), then `finish()`.
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_DIGEST` (a bad `resumeFrom` hash),
+ *   `ERR_INVALID_OPTION`, `ERR_TOO_MANY_PARTS`.
+ * @example
+ * const hasher = createPartHasher({ partSize: 8 * MiB });
+ * for (const chunk of chunks) for (const part of hasher.update(chunk)) upload(part);
+ * const { lastPart, result } = hasher.finish();
+ */
+export function createPartHasher(options: PartHasherOptions): PartHasher {
+  return new PartHasher(options);
+}
+
+/** The part checksums of a source, as they complete, then the totals. Returned by {@link hashParts}. */
+export interface PartHashing extends AsyncIterable<PartChecksums> {
+  /**
+   * The totals: all parts, the archive tree hash and the whole SHA-256. Reads whatever the iteration
+   * has not read yet, so `await hashParts(source, options).done()` alone hashes everything.
+   * @throws {TreeHashError} `ERR_INVALID_STATE` when the iteration was stopped early (`break`), which
+   *   closed the source; also any error of the source or of the hashing.
+   */
+  done(): Promise<MultipartChecksums>;
+}
+
+type ByteSource = AsyncIterable<BytesLike> | Iterable<BytesLike>;
+
+class PartHashingRun implements PartHashing {
+  readonly #generator: AsyncGenerator<PartChecksums, void, undefined>;
+  #result: MultipartChecksums | undefined;
+  #iterated = false;
+
+  constructor(chunks: () => ByteSource, options: PartHasherOptions, signal: AbortSignal | undefined) {
+    // Validate now so a bad option throws at the call, not at the first iteration.
+    const hasher = createPartHasher(options);
+    this.#generator = this.#run(chunks, hasher, signal);
+  }
+
+  async *#run(chunks: () => ByteSource, hasher: PartHasher, signal: AbortSignal | undefined): AsyncGenerator<PartChecksums, void, undefined> {
+    throwIfAborted(signal);
+    const source = chunks();
+    try {
+      for await (const chunk of source) {
+        throwIfAborted(signal);
+        yield* hasher.update(chunk);
+      }
+    } catch (cause) {
+      if (cause instanceof TreeHashError) throw cause;
+      throw new TreeHashError('ERR_READ_FAILED', `reading the source failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    }
+    throwIfAborted(signal);
+    const { lastPart, result } = hasher.finish();
+    if (lastPart) yield lastPart;
+    this.#result = result;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<PartChecksums> {
+    if (this.#iterated) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the parts can be iterated once; call hashParts() again for another pass');
+    }
+    this.#iterated = true;
+    return this.#generator;
+  }
+
+  async done(): Promise<MultipartChecksums> {
+    this.#iterated = true;
+    for (;;) {
+      const step = await this.#generator.next();
+      if (step.done) break;
+    }
+    if (this.#result === undefined) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the iteration over the parts was stopped before the end, so there are no totals');
+    }
+    return this.#result;
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: signal.reason });
+}
+
+/** Options of {@link hashParts} and the file/Blob adapters. */
+export interface HashPartsOptions extends PartHasherOptions {
+  /** Stops the reading; iteration and `done()` reject with `ERR_ABORTED` (the reason as `cause`). */
+  signal?: AbortSignal;
+}
+
+/** @internal Builds a {@link PartHashing} over a function that opens the byte source (for the adapters). */
+export function hashPartsOf(open: () => ByteSource, options: HashPartsOptions): PartHashing {
+  return new PartHashingRun(open, options, options?.signal);
+}
+
+/**
+ * Part checksums of an archive given as an async or sync iterable of byte chunks (a Node Readable,
+ * a web ReadableStream where it is async-iterable, a generator, an array of Uint8Arrays). Each part
+ * is yielded as soon as its last byte has been hashed, so an uploader can send part i while part
+ * i+1 is being read; `done()` then gives the archive tree hash (from the part hashes, nothing is
+ * hashed twice) and the whole archive's SHA-256. For files use `hashFileParts` (glacier-treehash/node),
+ * for Blobs `hashBlobParts` (glacier-treehash/web).
+ * @throws {TreeHashError} at the call: the codes of {@link createPartHasher}. While iterating:
+ *   `ERR_READ_FAILED` (the source's error as `cause`), `ERR_INVALID_INPUT` for a chunk that is not bytes,
+ *   `ERR_TOO_MANY_PARTS`, `ERR_EMPTY_ARCHIVE`, `ERR_ABORTED`.
+ * @example
+ * const hashing = hashParts(fs.createReadStream('big.tar'), { partSize: 64 * MiB });
+ * for await (const part of hashing) {
+ *   await uploadPart(part.contentRange, toHex(part.treeHash), toHex(part.sha256));
+ * }
+ * const { treeHash, size } = await hashing.done(); // for CompleteMultipartUpload
+ */
+export function hashParts(source: ByteSource, options: HashPartsOptions): PartHashing {
+  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `hashParts expects an (async) iterable of byte chunks, got ${describeValue(source)}`);
+  }
+  if (typeof source === 'string' || ArrayBuffer.isView(source)) {
+    // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead.
+    return hashPartsOf(() => [source as BytesLike], options);
+  }
+  return hashPartsOf(() => source, options);
+}
+
+/** Where a multipart upload stands, from its ListParts pages. */
+export interface ListedUpload {
+  /** The upload's part size (`PartSizeInBytes`). */
+  partSize: number;
+  /** Tree hashes of parts 0, 1, … up to the first missing part: pass as `resumeFrom`. */
+  resumeFrom: Uint8Array[];
+  /** The byte to continue reading at: `resumeFrom.length × partSize`. */
+  nextByte: number;
+  /** Every listed part by index, including those after a gap (uploaded out of order). */
+  uploaded: Map<number, Uint8Array>;
+}
+
+/**
+ * Reads ListParts responses (one or more pages, SDK v3 shape) into a resume point. Each range is
+ * checked against the part size; a last, shorter part ends the resumable prefix (there is nothing
+ * after it to hash).
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_CONTENT_RANGE` (an unreadable
+ *   `RangeInBytes`), the codes of {@link validatePart}, `ERR_INVALID_DIGEST`, `ERR_INVALID_INPUT` for
+ *   pages that disagree on the part size.
+ * @example
+ * const page = await glacier.send(new ListPartsCommand({ vaultName, uploadId }));
+ * const { resumeFrom, nextByte } = resumeFromListParts(page);
+ * const hashing = hashFileParts(path, { partSize: page.PartSizeInBytes!, resumeFrom, start: nextByte });
+ */
+export function resumeFromListParts(
+  pages:
+    | { PartSizeInBytes?: number; Parts?: readonly { RangeInBytes?: string; SHA256TreeHash?: string }[] }
+    | readonly { PartSizeInBytes?: number; Parts?: readonly { RangeInBytes?: string; SHA256TreeHash?: string }[] }[],
+): ListedUpload {
+  const list = Array.isArray(pages) ? pages : [pages];
+  if (list.length === 0 || list.some((page) => page === null || typeof page !== 'object')) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `expected ListParts output objects, got ${describeValue(pages)}`);
+  }
+  const partSize = list[0]!.PartSizeInBytes;
+  assertValidPartSize(partSize);
+  const uploaded = new Map<number, Uint8Array>();
+  let shortPart: number | undefined;
+  for (const page of list) {
+    if (page.PartSizeInBytes !== partSize) {
+      throw new TreeHashError('ERR_INVALID_INPUT', `the pages disagree on the part size: ${partSize} and ${describeValue(page.PartSizeInBytes)}`);
+    }
+    for (const listed of page.Parts ?? []) {
+      const [start, end] = String(listed?.RangeInBytes).split('-');
+      const part = validatePart(`bytes ${start}-${end}/*`, { partSize });
+      uploaded.set(part.index, digestFrom(listed.SHA256TreeHash ?? '', `SHA256TreeHash of ${listed.RangeInBytes}`));
+      if (part.size < partSize) shortPart = Math.min(shortPart ?? Infinity, part.index);
+    }
+  }
+  const resumeFrom: Uint8Array[] = [];
+  while (uploaded.has(resumeFrom.length) && resumeFrom.length !== shortPart) resumeFrom.push(uploaded.get(resumeFrom.length)!);
+  return { partSize, resumeFrom, nextByte: resumeFrom.length * partSize, uploaded };
+}
