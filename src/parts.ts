@@ -146,6 +146,7 @@ export class PartHasher {
   readonly #whole: LinearHash | undefined;
   #index: number; // the part being filled
   #partFill = 0; // its bytes so far
+  #size: number; // archive bytes so far, resumed parts included
   #finished = false;
 
   /** Use {@link createPartHasher}. */
@@ -169,6 +170,7 @@ export class PartHasher {
     this.#resumed = resumeFrom.map((hash, i) => digestFrom(hash, `resumeFrom[${i}]`));
     this.#partTreeHashes = [...this.#resumed];
     this.#index = this.#resumed.length;
+    this.#size = this.#index * this.#partSize;
     this.#part = createTreeHasher({ linear: true });
     // The skipped bytes were never seen, so a resumed run cannot know the whole archive's SHA-256.
     this.#whole =
@@ -182,7 +184,7 @@ export class PartHasher {
 
   /** Archive bytes accounted for so far, resumed parts included. */
   get size(): number {
-    return this.#index * this.#partSize + this.#partFill;
+    return this.#size;
   }
 
   #live(method: string): void {
@@ -227,6 +229,7 @@ export class PartHasher {
       this.#part.update(piece);
       this.#whole?.update(piece);
       this.#partFill += n;
+      this.#size += n;
       offset += n;
       if (this.#partFill === this.#partSize) completed.push(this.#completePart());
     }
@@ -354,8 +357,9 @@ export function hashPartsOf(open: () => ByteSource, options: HashPartsOptions): 
 }
 
 /**
- * Part checksums of an archive given as an async or sync iterable of byte chunks (a Node Readable,
- * a web ReadableStream where it is async-iterable, a generator, an array of Uint8Arrays). Each part
+ * Part checksums of an archive given as bytes (Uint8Array, ArrayBuffer, string as UTF-8) or as an
+ * async or sync iterable of byte chunks (a Node Readable, a web ReadableStream where it is
+ * async-iterable, a generator, an array of Uint8Arrays). Each part
  * is yielded as soon as its last byte has been hashed, so an uploader can send part i while part
  * i+1 is being read; `done()` then gives the archive tree hash (from the part hashes, nothing is
  * hashed twice) and the whole archive's SHA-256. For files use `hashFileParts` (glacier-treehash/node),
@@ -370,16 +374,19 @@ export function hashPartsOf(open: () => ByteSource, options: HashPartsOptions): 
  * }
  * const { treeHash, size } = await hashing.done(); // for CompleteMultipartUpload
  */
-export function hashParts(source: ByteSource, options: HashPartsOptions): PartHashing {
+export function hashParts(source: ByteSource | BytesLike, options: HashPartsOptions): PartHashing {
   const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
-  if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `hashParts expects an (async) iterable of byte chunks, got ${describeValue(source)}`);
+  if (
+    !(source instanceof ArrayBuffer) &&
+    (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function'))
+  ) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `hashParts expects bytes or an (async) iterable of byte chunks, got ${describeValue(source)}`);
   }
-  if (typeof source === 'string' || ArrayBuffer.isView(source)) {
+  if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
     // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead.
-    return hashPartsOf(() => [source as BytesLike], options);
+    return hashPartsOf(() => [source], options);
   }
-  return hashPartsOf(() => source, options);
+  return hashPartsOf(() => source as ByteSource, options);
 }
 
 /** Where a multipart upload stands, from its ListParts pages. */
@@ -403,8 +410,9 @@ export interface ListedUpload {
  *   pages that disagree on the part size.
  * @example
  * const page = await glacier.send(new ListPartsCommand({ vaultName, uploadId }));
- * const { resumeFrom, nextByte } = resumeFromListParts(page);
- * const hashing = hashFileParts(path, { partSize: page.PartSizeInBytes!, resumeFrom, start: nextByte });
+ * const { resumeFrom } = resumeFromListParts(page);
+ * // hashFileParts reads the file from nextByte on; for a stream, give it the bytes from nextByte.
+ * const hashing = hashFileParts(path, { partSize: page.PartSizeInBytes!, resumeFrom });
  */
 export function resumeFromListParts(
   pages:

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { register as registerHash } from './hash.js';
+import { register as registerParts } from './parts.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -12,6 +13,7 @@ const program = new Command('treehash')
   .exitOverride();
 
 registerHash(program);
+registerParts(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,2 +1,3 @@
 // glacier-treehash/node: files and Node streams.
 export { hashFile, hashStream, type HashFileOptions, type HashStreamOptions, type TreeChecksum } from './files.js';
+export { hashFileParts, nodeSha256 } from './parts.js';
