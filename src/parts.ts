@@ -289,20 +289,47 @@ export interface PartHashing extends AsyncIterable<PartChecksums> {
   done(): Promise<MultipartChecksums>;
 }
 
-type ByteSource = AsyncIterable<BytesLike> | Iterable<BytesLike>;
+/** A web `ReadableStream` of byte chunks, described by what is used of it. */
+interface ByteReadableStream {
+  getReader(): { read(): Promise<{ done: boolean; value?: BytesLike }>; releaseLock(): void; cancel(reason?: unknown): Promise<void> };
+}
+
+type IterableSource = AsyncIterable<BytesLike> | Iterable<BytesLike>;
+type ByteSource = IterableSource | ByteReadableStream;
+
+function isReader(source: unknown): source is ByteReadableStream {
+  return source !== null && typeof source === 'object' && typeof (source as Partial<ByteReadableStream>).getReader === 'function';
+}
+
+async function* readerChunks(stream: ByteReadableStream): AsyncGenerator<BytesLike, void, undefined> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value !== undefined) yield value;
+    }
+    finished = true;
+  } finally {
+    // Stopped early: cancel the stream so its source stops producing.
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
 
 class PartHashingRun implements PartHashing {
   readonly #generator: AsyncGenerator<PartChecksums, void, undefined>;
   #result: MultipartChecksums | undefined;
   #iterated = false;
 
-  constructor(chunks: () => ByteSource, options: PartHasherOptions, signal: AbortSignal | undefined) {
+  constructor(chunks: () => IterableSource, options: PartHasherOptions, signal: AbortSignal | undefined) {
     // Validate now so a bad option throws at the call, not at the first iteration.
     const hasher = createPartHasher(options);
     this.#generator = this.#run(chunks, hasher, signal);
   }
 
-  async *#run(chunks: () => ByteSource, hasher: PartHasher, signal: AbortSignal | undefined): AsyncGenerator<PartChecksums, void, undefined> {
+  async *#run(chunks: () => IterableSource, hasher: PartHasher, signal: AbortSignal | undefined): AsyncGenerator<PartChecksums, void, undefined> {
     throwIfAborted(signal);
     const source = chunks();
     try {
@@ -352,14 +379,14 @@ export interface HashPartsOptions extends PartHasherOptions {
 }
 
 /** @internal Builds a {@link PartHashing} over a function that opens the byte source (for the adapters). */
-export function hashPartsOf(open: () => ByteSource, options: HashPartsOptions): PartHashing {
+export function hashPartsOf(open: () => IterableSource, options: HashPartsOptions): PartHashing {
   return new PartHashingRun(open, options, options?.signal);
 }
 
 /**
  * Part checksums of an archive given as bytes (Uint8Array, ArrayBuffer, string as UTF-8) or as an
- * async or sync iterable of byte chunks (a Node Readable, a web ReadableStream where it is
- * async-iterable, a generator, an array of Uint8Arrays). Each part
+ * async or sync iterable of byte chunks (a Node Readable, a web ReadableStream, a generator, an
+ * array of Uint8Arrays). Each part
  * is yielded as soon as its last byte has been hashed, so an uploader can send part i while part
  * i+1 is being read; `done()` then gives the archive tree hash (from the part hashes, nothing is
  * hashed twice) and the whole archive's SHA-256. For files use `hashFileParts` (glacier-treehash/node),
@@ -378,15 +405,20 @@ export function hashParts(source: ByteSource | BytesLike, options: HashPartsOpti
   const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   if (
     !(source instanceof ArrayBuffer) &&
+    !isReader(source) &&
     (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function'))
   ) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashParts expects bytes or an (async) iterable of byte chunks, got ${describeValue(source)}`);
+  }
+  if (isReader(source) && typeof (source as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function') {
+    // A web ReadableStream where it is not async-iterable (Safari, older Chromium): read it by reader.
+    return hashPartsOf(() => readerChunks(source), options);
   }
   if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
     // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead.
     return hashPartsOf(() => [source], options);
   }
-  return hashPartsOf(() => source as ByteSource, options);
+  return hashPartsOf(() => source as IterableSource, options);
 }
 
 /** Where a multipart upload stands, from its ListParts pages. */

@@ -267,6 +267,33 @@ describe('hashParts', () => {
     expect(fromBlob).toEqual(fromStream);
   });
 
+  it('works on a web ReadableStream, async-iterable or only readable by getReader()', async () => {
+    const data = mod251(2 * MIB + 9);
+    const expected = bytesToHex(referenceTreeHash(data));
+    const stream = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let offset = 0; offset < data.length; offset += 300_000) controller.enqueue(data.subarray(offset, offset + 300_000));
+          controller.close();
+        },
+      });
+    expect(bytesToHex((await hashParts(stream(), { partSize: MIB }).done()).treeHash)).toBe(expected);
+    // As in browsers without ReadableStream async iteration: only getReader() is there.
+    const readerOnly = stream();
+    const onlyGetReader = { getReader: () => readerOnly.getReader() };
+    expect(bytesToHex((await hashParts(onlyGetReader, { partSize: MIB }).done()).treeHash)).toBe(expected);
+    // Leaving early cancels the stream.
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(new Uint8Array(MIB)),
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    for await (const _part of hashParts({ getReader: () => endless.getReader() }, { partSize: MIB })) break;
+    expect(cancelled).toBe(true);
+  });
+
   it('reports bad input and failures with codes', async () => {
     expect(await codeOf(() => hashParts([new Uint8Array(0)], { partSize: MIB }).done())).toBe('ERR_EMPTY_ARCHIVE');
     expect(await codeOf(() => hashParts([], { partSize: MIB }).done())).toBe('ERR_EMPTY_ARCHIVE');

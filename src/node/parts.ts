@@ -54,16 +54,21 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
         });
     };
     let next = position < stop ? read(position) : undefined;
-    while (next !== undefined) {
-      const bytes = await next;
-      next = undefined;
-      if (bytes.length === 0) {
-        if (!sized) break;
-        throw new TreeHashError('ERR_READ_FAILED', `${String(path)} ended at byte ${position}, before byte ${stop}: was it truncated while being hashed?`);
+    try {
+      while (next !== undefined) {
+        const bytes = await next;
+        next = undefined;
+        if (bytes.length === 0) {
+          if (!sized) break;
+          throw new TreeHashError('ERR_READ_FAILED', `${String(path)} ended at byte ${position}, before byte ${stop}: was it truncated while being hashed?`);
+        }
+        position += bytes.length;
+        if (position < stop) next = read(position);
+        yield bytes;
       }
-      position += bytes.length;
-      if (position < stop) next = read(position);
-      yield bytes;
+    } finally {
+      // The consumer stopped early (break, error): the read ahead is not wanted, nor its failure.
+      next?.catch(() => {});
     }
   } finally {
     await handle.close();

@@ -24,14 +24,20 @@ export async function* blobChunks(blob: Blob, start = 0): AsyncGenerator<Uint8Ar
   const read = (from: number) => blob.slice(from, Math.min(from + BLOB_CHUNK, blob.size)).arrayBuffer();
   let position = start;
   let next = position < blob.size ? read(position) : undefined;
-  while (next !== undefined) {
-    const bytes = new Uint8Array(await next);
-    if (bytes.length === 0) {
-      throw new TreeHashError('ERR_READ_FAILED', `the Blob ended at byte ${position}, before its size ${blob.size}`);
+  try {
+    while (next !== undefined) {
+      const bytes = new Uint8Array(await next);
+      next = undefined;
+      if (bytes.length === 0) {
+        throw new TreeHashError('ERR_READ_FAILED', `the Blob ended at byte ${position}, before its size ${blob.size}`);
+      }
+      position += bytes.length;
+      if (position < blob.size) next = read(position);
+      yield bytes;
     }
-    position += bytes.length;
-    next = position < blob.size ? read(position) : undefined;
-    yield bytes;
+  } finally {
+    // The consumer stopped early: the read ahead is not wanted, nor its failure.
+    next?.catch(() => {});
   }
 }
 
