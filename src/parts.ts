@@ -289,34 +289,7 @@ export interface PartHashing extends AsyncIterable<PartChecksums> {
   done(): Promise<MultipartChecksums>;
 }
 
-/** A web `ReadableStream` of byte chunks, described by what is used of it. */
-interface ByteReadableStream {
-  getReader(): { read(): Promise<{ done: boolean; value?: BytesLike }>; releaseLock(): void; cancel(reason?: unknown): Promise<void> };
-}
-
 type IterableSource = AsyncIterable<BytesLike> | Iterable<BytesLike>;
-type ByteSource = IterableSource | ByteReadableStream;
-
-function isReader(source: unknown): source is ByteReadableStream {
-  return source !== null && typeof source === 'object' && typeof (source as Partial<ByteReadableStream>).getReader === 'function';
-}
-
-async function* readerChunks(stream: ByteReadableStream): AsyncGenerator<BytesLike, void, undefined> {
-  const reader = stream.getReader();
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (value !== undefined) yield value;
-    }
-    finished = true;
-  } finally {
-    // Stopped early: cancel the stream so its source stops producing.
-    if (!finished) await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
-}
 
 class PartHashingRun implements PartHashing {
   readonly #generator: AsyncGenerator<PartChecksums, void, undefined>;
@@ -385,12 +358,12 @@ export function hashPartsOf(open: () => IterableSource, options: HashPartsOption
 
 /**
  * Part checksums of an archive given as bytes (Uint8Array, ArrayBuffer, string as UTF-8) or as an
- * async or sync iterable of byte chunks (a Node Readable, a web ReadableStream, a generator, an
- * array of Uint8Arrays). Each part
+ * async or sync iterable of byte chunks (a Node Readable, a generator, an array of Uint8Arrays; a
+ * web ReadableStream where it is async-iterable, else see `hashWebStreamParts`). Each part
  * is yielded as soon as its last byte has been hashed, so an uploader can send part i while part
  * i+1 is being read; `done()` then gives the archive tree hash (from the part hashes, nothing is
  * hashed twice) and the whole archive's SHA-256. For files use `hashFileParts` (glacier-treehash/node),
- * for Blobs `hashBlobParts` (glacier-treehash/web).
+ * for Blobs and Web Streams `hashBlobParts` and `hashWebStreamParts` (glacier-treehash/web).
  * @throws {TreeHashError} at the call: the codes of {@link createPartHasher}. While iterating:
  *   `ERR_READ_FAILED` (the source's error as `cause`), `ERR_INVALID_INPUT` for a chunk that is not bytes,
  *   `ERR_TOO_MANY_PARTS`, `ERR_EMPTY_ARCHIVE`, `ERR_ABORTED`.
@@ -401,18 +374,13 @@ export function hashPartsOf(open: () => IterableSource, options: HashPartsOption
  * }
  * const { treeHash, size } = await hashing.done(); // for CompleteMultipartUpload
  */
-export function hashParts(source: ByteSource | BytesLike, options: HashPartsOptions): PartHashing {
+export function hashParts(source: IterableSource | BytesLike, options: HashPartsOptions): PartHashing {
   const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   if (
     !(source instanceof ArrayBuffer) &&
-    !isReader(source) &&
     (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function'))
   ) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashParts expects bytes or an (async) iterable of byte chunks, got ${describeValue(source)}`);
-  }
-  if (isReader(source) && typeof (source as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function') {
-    // A web ReadableStream where it is not async-iterable (Safari, older Chromium): read it by reader.
-    return hashPartsOf(() => readerChunks(source), options);
   }
   if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
     // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead.

@@ -4,7 +4,8 @@ import { toBytes } from '../bytes.js';
 import { TreeHashError, describeValue } from '../errors.js';
 import { type Checksums, createChecksums } from '../hasher.js';
 import { toHex } from '../hex.js';
-import { blobChunks, isBlob } from '../web/parts.js';
+import { isBlob } from '../web/parts.js';
+import { hashBlob } from '../web/streams.js';
 
 /**
  * The request the client passes: an `HttpRequest` whose `body` is what the command was given after
@@ -22,12 +23,6 @@ export type BodyChecksumGenerator = (request: ChecksumRequest, options?: unknown
 
 /** @internal Hashes a body that names a file (a Node fs.ReadStream): the Node entry provides it. */
 export type FileBodyHasher = (body: { path: unknown; start?: unknown; end?: unknown }) => Promise<Checksums> | undefined;
-
-async function hashBlob(blob: Blob): Promise<Checksums> {
-  const hasher = createChecksums();
-  for await (const chunk of blobChunks(blob)) hasher.update(chunk);
-  return hasher.digestChecksums();
-}
 
 /** @internal */
 export function makeBodyChecksumGenerator(hashFileBody?: FileBodyHasher): BodyChecksumGenerator {

@@ -1,3 +1,4 @@
 // glacier-treehash/node: files and Node streams.
-export { hashFile, hashStream, type HashFileOptions, type HashStreamOptions, type TreeChecksum } from './files.js';
+export { hashFile, hashStream, type HashFileOptions } from './files.js';
+export type { HashStreamOptions, TreeChecksum } from '../streaming.js';
 export { hashFileParts, nodeSha256 } from './parts.js';

@@ -1,2 +1,4 @@
-// glacier-treehash/web: Blobs and Files (browsers, workers, edge runtimes; Node 20+ too).
-export { hashBlobParts, isBlob } from './parts.js';
+// glacier-treehash/web: Web Streams and Blobs (browsers, edge runtimes, Node).
+export { hashWebStream, hashBlob } from './streams.js';
+export type { HashStreamOptions, TreeChecksum } from '../streaming.js';
+export { hashBlobParts, hashWebStreamParts, isBlob } from './parts.js';
