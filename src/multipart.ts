@@ -256,8 +256,9 @@ export interface PartValidationOptions {
   /** The upload's part size (InitiateMultipartUpload's `x-amz-part-size`). */
   partSize: number;
   /**
-   * The archive's total size. Without it the last part cannot be told apart, so any size up to the
-   * part size is accepted and only the 10,000-part limit bounds the start.
+   * The archive's total size. Without it (and without a complete length in the range, `bytes S-E/N`)
+   * the last part cannot be told apart, so any size up to the part size is accepted and only the
+   * 10,000-part limit bounds the start.
    */
   archiveSize?: number;
 }
@@ -279,20 +280,27 @@ export function validatePart(
   range: string | { readonly start: number; readonly end: number; readonly total?: number },
   options: PartValidationOptions,
 ): PlannedPart {
-  const { partSize, archiveSize } = options ?? ({} as Partial<PartValidationOptions>);
+  const { partSize } = options ?? ({} as Partial<PartValidationOptions>);
   assertValidPartSize(partSize);
+  let archiveSize = options.archiveSize;
   if (archiveSize !== undefined) assertValidArchiveSize(archiveSize);
   const parsed = typeof range === 'string' ? parseContentRange(range) : range;
   const { start, end } = parsed ?? ({} as { start?: unknown; end?: unknown });
   const contentRange = formatContentRange({ start: start as number, end: end as number });
-  const shown = `${contentRange} (part size ${formatBytes(partSize)}${archiveSize === undefined ? '' : `, archive ${formatBytes(archiveSize)}`})`;
   const total = parsed.total;
-  if (total !== undefined && total !== archiveSize) {
-    throw new TreeHashError(
-      'ERR_INVALID_CONTENT_RANGE',
-      `the range's complete length ${describeValue(total)} differs from the archive size; Glacier uses "/*": ${shown}`,
-    );
+  if (total !== undefined) {
+    if (archiveSize === undefined) {
+      // "bytes S-E/N" names the archive size itself.
+      assertValidArchiveSize(total);
+      archiveSize = total;
+    } else if (total !== archiveSize) {
+      throw new TreeHashError(
+        'ERR_INVALID_CONTENT_RANGE',
+        `the range's complete length ${describeValue(total)} differs from the archive size ${archiveSize}; Glacier uses "/*": ${contentRange}`,
+      );
+    }
   }
+  const shown = `${contentRange} (part size ${formatBytes(partSize)}${archiveSize === undefined ? '' : `, archive ${formatBytes(archiveSize)}`})`;
   const size = end - start + 1;
   if (start % partSize !== 0) {
     throw new TreeHashError(

@@ -256,6 +256,10 @@ describe('validatePart', () => {
     expect(codeOf(() => validatePart({ start: -4 * MIB, end: 0 }, options))).toBe('ERR_INVALID_CONTENT_RANGE');
     expect(codeOf(() => validatePart('bytes 0-4194303/4194304', options))).toBe('ERR_INVALID_CONTENT_RANGE');
     expect(validatePart('bytes 0-4194303/10485760', options).index).toBe(0);
+    // A complete length stands for the archive size when none is given.
+    expect(validatePart('bytes 8388608-10485759/10485760', { partSize: 4 * MIB }).size).toBe(2 * MIB);
+    expect(codeOf(() => validatePart('bytes 8388608-9437183/10485760', { partSize: 4 * MIB }))).toBe('ERR_PART_SIZE_MISMATCH');
+    expect(codeOf(() => validatePart('bytes 0-4194303/42949672960001', { partSize: 4 * MIB }))).toBe('ERR_ARCHIVE_TOO_LARGE');
     expect(codeOf(() => validatePart('bytes 0-4194303/*', { partSize: 3 * MIB }))).toBe('ERR_INVALID_PART_SIZE');
     expect(codeOf(() => validatePart('bytes 0-4194303/*', { partSize: 4 * MIB, archiveSize: 0 }))).toBe('ERR_EMPTY_ARCHIVE');
   });
