@@ -193,9 +193,10 @@ export class PartHasher {
     }
   }
 
-  #completePart(): PartChecksums {
+  #completePart(last = false): PartChecksums {
     const { treeHash, sha256, size } = this.#part.digestChecksums();
-    this.#part.reset();
+    // digest released the kernel instance; take one again only if more bytes may come.
+    if (!last) this.#part.reset();
     const start = this.#index * this.#partSize;
     const end = start + size - 1;
     const part: PartChecksums = { index: this.#index, start, end, size, contentRange: `bytes ${start}-${end}/*`, treeHash, sha256 };
@@ -244,7 +245,7 @@ export class PartHasher {
   finish(): { lastPart: PartChecksums | undefined; result: MultipartChecksums } {
     this.#live('finish');
     this.#finished = true;
-    const lastPart = this.#partFill > 0 ? this.#completePart() : undefined;
+    const lastPart = this.#partFill > 0 ? this.#completePart(true) : undefined;
     if (this.#partTreeHashes.length === 0) {
       throw new TreeHashError(
         'ERR_EMPTY_ARCHIVE',

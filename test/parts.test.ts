@@ -354,6 +354,22 @@ describe('createPartHasher', () => {
     expect(await codeOf(() => hasher.finish())).toBe('ERR_HASH_FINALIZED');
   });
 
+  it('keeps two part hashers apart when interleaved', () => {
+    const a = mod251(3 * MIB + 1);
+    const b = randomBytes(3 * MIB + 1, 7);
+    const first = createPartHasher({ partSize: MIB });
+    const second = createPartHasher({ partSize: 2 * MIB });
+    for (let offset = 0; offset < a.length; offset += 500_000) {
+      first.update(a.subarray(offset, offset + 500_000));
+      second.update(b.subarray(offset, offset + 500_000));
+    }
+    const ra = first.finish().result;
+    const rb = second.finish().result;
+    expect([bytesToHex(ra.treeHash), bytesToHex(ra.sha256!)]).toEqual([referenceTreeHashHex(a), referenceSha256Hex(a)]);
+    expect([bytesToHex(rb.treeHash), bytesToHex(rb.sha256!)]).toEqual([referenceTreeHashHex(b), referenceSha256Hex(b)]);
+    expect(hexParts(rb.parts)).toEqual(expectedParts(b, 2 * MIB));
+  });
+
   it('can skip the whole-archive SHA-256', () => {
     const hasher = createPartHasher({ partSize: MIB, wholeSha256: false });
     hasher.update(mod251(10));
