@@ -1,6 +1,7 @@
 // Part checksums, the archive hash from parts, and resuming; every hash checked against the
 // level-by-level oracle on @noble/hashes (test/reference.ts), never against the product's own path.
 import { mkdtempSync, rmSync, writeFileSync, createReadStream, mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -401,6 +402,39 @@ describe('resuming from part tree hashes', () => {
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('keeps exact offsets past 2^32 (4 GiB parts, resumed so that only the tail is hashed)', async () => {
+    const GIB4 = 4 * 1024 * MIB;
+    const head = randomBytes(32, 1); // stands for the tree hash of a first 4 GiB part
+    const tail = mod251(10);
+    const result = await hashParts([tail], { partSize: GIB4, resumeFrom: [head] }).done();
+    expect(result.size).toBe(GIB4 + 10);
+    expect(result.parts).toHaveLength(1);
+    expect(result.parts[0]).toMatchObject({ index: 1, start: 4_294_967_296, end: 4_294_967_305, size: 10, contentRange: 'bytes 4294967296-4294967305/*' });
+    expect(bytesToHex(result.treeHash)).toBe(bytesToHex(referenceRoot([head, referenceTreeHash(tail)])));
+    // The largest archive: 9,999 parts of 4 GiB known, one more part of 1 byte.
+    const known = Array.from({ length: 9_999 }, (_, i) => randomBytes(32, i + 1));
+    const last = await hashParts([new Uint8Array([7])], { partSize: GIB4, resumeFrom: known }).done();
+    expect(last.size).toBe(9_999 * GIB4 + 1);
+    expect(last.parts[0]!.contentRange).toBe('bytes 42945377992704-42945377992704/*');
+    expect(bytesToHex(last.treeHash)).toBe(bytesToHex(referenceRoot([...known, referenceTreeHash(new Uint8Array([7]))])));
+  });
+
+  it('reads a file from past 2^32 when resuming (sparse file)', async () => {
+    const GIB4 = 4 * 1024 * MIB;
+    const path = join(dir, 'sparse-4GiB.bin');
+    const tail = mod251(MIB + 3);
+    const handle = await open(path, 'w');
+    await handle.write(tail, 0, tail.length, GIB4); // bytes 0..4 GiB-1 are a hole
+    await handle.close();
+    const head = randomBytes(32, 2);
+    const result = await hashFileParts(path, { partSize: GIB4, resumeFrom: [head] }).done();
+    expect(result.size).toBe(GIB4 + MIB + 3);
+    expect(result.parts[0]!.contentRange).toBe(`bytes ${GIB4}-${GIB4 + MIB + 2}/*`);
+    expect(bytesToHex(result.parts[0]!.treeHash)).toBe(referenceTreeHashHex(tail));
+    expect(bytesToHex(result.treeHash)).toBe(bytesToHex(referenceRoot([head, referenceTreeHash(tail)])));
+    rmSync(path);
   });
 
   it('reads ListParts pages (any order, with a gap) into a resume point', async () => {
