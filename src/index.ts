@@ -48,6 +48,7 @@ export {
   type ListedUpload,
   PartHasher,
   createPartHasher,
+  restorePartHasher,
   hashParts,
   archiveTreeHashFromParts,
   resumeFromListParts,

@@ -10,13 +10,14 @@
 import { type BytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { type TreeHasher, createTreeHasher } from './hasher.js';
+import { TreeHasher, createTreeHasher } from './hasher.js';
 import { fromHex } from './hex.js';
 import {
   MAX_PARTS,
   type PlannedPart,
   assertValidArchiveSize,
   assertValidPartSize,
+  isValidPartSize,
   validatePart,
 } from './multipart.js';
 import { combineTreeHashes } from './tree.js';
@@ -124,14 +125,26 @@ export function archiveTreeHashFromParts(
   return combineTreeHashes(partTreeHashes.map((hash, i) => digestFrom(hash, `partTreeHashes[${i}]`)));
 }
 
+/** The kernel's linear SHA-256 as a {@link LinearHash}, keeping its hasher so that it can be saved. */
+interface KernelLinearHash extends LinearHash {
+  readonly hasher: TreeHasher;
+}
+
 /** The default whole-archive SHA-256: the kernel's linear hash (its tree result is unused). */
-function kernelLinearHash(): LinearHash {
-  const hasher = createTreeHasher({ linear: true });
+function kernelLinearHash(hasher: TreeHasher = createTreeHasher({ linear: true })): KernelLinearHash {
   return {
+    hasher,
     update: (bytes) => hasher.update(bytes),
     digest: () => hasher.digestChecksums().sha256,
   };
 }
+
+// Saved PartHasher state: "GTHP", format, flags, 2 spare bytes, part size (f64 LE), then three u32
+// LE counts (part tree hashes, part-hasher state bytes, whole-hash state bytes), then those bytes.
+const STATE_MAGIC = [0x47, 0x54, 0x48, 0x50];
+const STATE_FORMAT = 1;
+const STATE_HEADER = 28;
+const FLAG_WHOLE = 1;
 
 /**
  * Cuts a byte stream into multipart parts and hashes each part as it completes. Synchronous and
@@ -142,8 +155,8 @@ export class PartHasher {
   readonly #resumed: Uint8Array[];
   readonly #partTreeHashes: Uint8Array[];
   readonly #parts: PartChecksums[] = [];
-  readonly #part: TreeHasher;
-  readonly #whole: LinearHash | undefined;
+  #part: TreeHasher;
+  #whole: LinearHash | undefined;
   #index: number; // the part being filled
   #partFill = 0; // its bytes so far
   #size: number; // archive bytes so far, resumed parts included
@@ -263,6 +276,95 @@ export class PartHasher {
     };
     return { lastPart, result };
   }
+
+  /**
+   * The hasher's state as bytes, to continue later at exactly this byte with
+   * {@link restorePartHasher} (after a crash, in another process): the tree hashes of the parts done,
+   * and the part in progress with its linear SHA-256. The whole-archive SHA-256 is carried along when
+   * it is the kernel's (`wholeSha256: true` in the core); one from a supplied function (node:crypto)
+   * cannot be saved, so a restored run has none. The state names the kernel build; another build refuses it.
+   * @throws {TreeHashError} `ERR_HASH_FINALIZED` after {@link finish}.
+   * @example
+   * const state = hasher.save();            // store it next to the upload ID
+   * const again = restorePartHasher(state); // later: feed the bytes from again.size on
+   */
+  save(): Uint8Array {
+    this.#live('save');
+    const partState = this.#part.save();
+    const whole = this.#whole as Partial<KernelLinearHash> | undefined;
+    const wholeState = whole?.hasher instanceof TreeHasher ? whole.hasher.save() : new Uint8Array(0);
+    const hashes = this.#partTreeHashes;
+    const out = new Uint8Array(STATE_HEADER + hashes.length * DIGEST_LENGTH + partState.length + wholeState.length);
+    const view = new DataView(out.buffer);
+    out.set(STATE_MAGIC, 0);
+    out[4] = STATE_FORMAT;
+    out[5] = wholeState.length > 0 ? FLAG_WHOLE : 0;
+    view.setFloat64(8, this.#partSize, true);
+    view.setUint32(16, hashes.length, true);
+    view.setUint32(20, partState.length, true);
+    view.setUint32(24, wholeState.length, true);
+    let offset = STATE_HEADER;
+    for (const hash of hashes) {
+      out.set(hash, offset);
+      offset += DIGEST_LENGTH;
+    }
+    out.set(partState, offset);
+    out.set(wholeState, offset + partState.length);
+    return out;
+  }
+
+  /** @internal Use {@link restorePartHasher}. */
+  static restore(state: Uint8Array): PartHasher {
+    const invalid = (why: string, cause?: unknown): never => {
+      throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the part hasher: ${why}`, cause === undefined ? undefined : { cause });
+    };
+    if (!(state instanceof Uint8Array) || state.length < STATE_HEADER || STATE_MAGIC.some((b, i) => state[i] !== b)) {
+      return invalid(`expected bytes from PartHasher.save(), got ${describeValue(state)}`);
+    }
+    if (state[4] !== STATE_FORMAT) return invalid(`state format ${state[4]} is not ${STATE_FORMAT}`);
+    const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    const partSize = view.getFloat64(8, true);
+    const count = view.getUint32(16, true);
+    const partLength = view.getUint32(20, true);
+    const wholeLength = view.getUint32(24, true);
+    if (!isValidPartSize(partSize)) return invalid(`the saved part size ${partSize} is not a valid part size`);
+    if (count > MAX_PARTS) return invalid(`${count} saved part hashes exceed the ${MAX_PARTS}-part limit`);
+    if (state.length !== STATE_HEADER + count * DIGEST_LENGTH + partLength + wholeLength || ((state[5]! & FLAG_WHOLE) !== 0) !== wholeLength > 0) {
+      return invalid(`the state's ${state.length} bytes do not match its header`);
+    }
+    const hashes: Uint8Array[] = [];
+    let offset = STATE_HEADER;
+    for (let i = 0; i < count; i++, offset += DIGEST_LENGTH) hashes.push(state.slice(offset, offset + DIGEST_LENGTH));
+    const part = TreeHasher.restore(state.subarray(offset, offset + partLength));
+    offset += partLength;
+    if (!part.linear || part.size >= partSize || (part.size > 0 && count >= MAX_PARTS)) {
+      return invalid(`the part in progress (${part.size} bytes) does not fit a part of ${partSize} bytes`);
+    }
+    const hasher = new PartHasher({ partSize, resumeFrom: hashes, wholeSha256: false });
+    hasher.#part = part;
+    hasher.#partFill = part.size;
+    hasher.#size += part.size;
+    if (wholeLength > 0) {
+      const whole = TreeHasher.restore(state.subarray(offset, offset + wholeLength));
+      if (!whole.linear || whole.size !== hasher.#size) return invalid(`the whole-archive hash covers ${whole.size} bytes, not ${hasher.#size}`);
+      hasher.#whole = kernelLinearHash(whole);
+    }
+    return hasher;
+  }
+}
+
+/**
+ * Continues a {@link PartHasher} from {@link PartHasher.save} bytes, at exactly the saved byte
+ * (`hasher.size`): feed it the archive from there on. Parts completed before the save count as
+ * resumed (`resumedParts`); the whole-archive SHA-256 continues if it was saved.
+ * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not a saved state, or a state from
+ *   another build of the kernel.
+ * @example
+ * const hasher = restorePartHasher(state);
+ * for (const part of hasher.update(bytesFrom(hasher.size))) upload(part);
+ */
+export function restorePartHasher(state: Uint8Array): PartHasher {
+  return PartHasher.restore(state);
 }
 
 /**
@@ -288,28 +390,52 @@ export interface PartHashing extends AsyncIterable<PartChecksums> {
    *   closed the source; also any error of the source or of the hashing.
    */
   done(): Promise<MultipartChecksums>;
+  /** The archive byte the source is read from: 0, or where the resumed or restored parts end. */
+  readonly start: number;
+  /**
+   * The hashing state (see {@link PartHasher.save}) for a later run with the `restore` option. Called
+   * in the body of the `for await`, it is the state right after the part just yielded: a restored run
+   * yields the parts after it. The whole-archive SHA-256 is kept only when it is the kernel's.
+   * @throws {TreeHashError} `ERR_HASH_FINALIZED` once the last part was hashed.
+   */
+  save(): Uint8Array;
 }
 
 type IterableSource = AsyncIterable<BytesLike> | Iterable<BytesLike>;
 
 class PartHashingRun implements PartHashing {
   readonly #generator: AsyncGenerator<PartChecksums, void, undefined>;
+  readonly #hasher: PartHasher;
+  readonly start: number;
   #result: MultipartChecksums | undefined;
   #iterated = false;
 
-  constructor(chunks: () => IterableSource, options: PartHasherOptions, signal: AbortSignal | undefined) {
+  constructor(chunks: (start: number) => IterableSource, options: HashPartsOptions) {
     // Validate now so a bad option throws at the call, not at the first iteration.
-    const hasher = createPartHasher(options);
-    this.#generator = this.#run(chunks, hasher, signal);
+    this.#hasher = hasherFor(options);
+    this.start = this.#hasher.size;
+    this.#generator = this.#run(chunks, this.#hasher, options.signal);
   }
 
-  async *#run(chunks: () => IterableSource, hasher: PartHasher, signal: AbortSignal | undefined): AsyncGenerator<PartChecksums, void, undefined> {
+  save(): Uint8Array {
+    return this.#hasher.save();
+  }
+
+  async *#run(chunks: (start: number) => IterableSource, hasher: PartHasher, signal: AbortSignal | undefined): AsyncGenerator<PartChecksums, void, undefined> {
     throwIfAborted(signal);
-    const source = chunks();
+    const source = chunks(this.start);
     try {
       for await (const chunk of source) {
         throwIfAborted(signal);
-        yield* hasher.update(chunk);
+        // Hash only up to the next part boundary before yielding, so that while the consumer holds
+        // part i, exactly the bytes up to its end are hashed: save() then resumes after part i.
+        const bytes = toBytes(chunk as BytesLike, 'each chunk');
+        for (let offset = 0; offset < bytes.length; ) {
+          const n = Math.min(bytes.length - offset, hasher.partSize - (hasher.size % hasher.partSize));
+          const completed = hasher.update(offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n));
+          offset += n;
+          yield* completed;
+        }
       }
     } catch (cause) {
       if (cause instanceof TreeHashError) throw cause;
@@ -350,11 +476,33 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export interface HashPartsOptions extends PartHasherOptions {
   /** Stops the reading; iteration and `done()` reject with `ERR_ABORTED` (the reason as `cause`). */
   signal?: AbortSignal;
+  /**
+   * Continue from a state saved with `save()` (of a {@link PartHashing} or a {@link PartHasher}):
+   * reading starts at the saved byte. `partSize` must be the saved one; not with `resumeFrom`.
+   */
+  restore?: Uint8Array;
 }
 
-/** @internal Builds a {@link PartHashing} over a function that opens the byte source (for the adapters). */
-export function hashPartsOf(open: () => IterableSource, options: HashPartsOptions): PartHashing {
-  return new PartHashingRun(open, options, options?.signal);
+/** The part hasher for `options`: a new one, or one restored from `options.restore`. */
+function hasherFor(options: HashPartsOptions): PartHasher {
+  if (options === null || typeof options !== 'object' || options.restore === undefined) return createPartHasher(options);
+  if (options.resumeFrom !== undefined) {
+    throw new TreeHashError('ERR_INVALID_OPTION', 'give either resumeFrom or restore, not both: a saved state already holds the part hashes');
+  }
+  assertValidPartSize(options.partSize);
+  const hasher = restorePartHasher(options.restore);
+  if (hasher.partSize !== options.partSize) {
+    throw new TreeHashError('ERR_INVALID_STATE', `the saved state has a part size of ${hasher.partSize} bytes, not ${options.partSize}`);
+  }
+  return hasher;
+}
+
+/**
+ * @internal Builds a {@link PartHashing} over a function that opens the byte source at a given
+ * archive byte (0, or after resumed or restored parts): for the adapters.
+ */
+export function hashPartsOf(open: (start: number) => IterableSource, options: HashPartsOptions): PartHashing {
+  return new PartHashingRun(open, options);
 }
 
 /**
@@ -387,6 +535,7 @@ export function hashParts(source: IterableSource | BytesLike, options: HashParts
     // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead.
     return hashPartsOf(() => [source], options);
   }
+  // The caller gives the bytes from `start` on (after resumed or restored parts).
   return hashPartsOf(() => source as IterableSource, options);
 }
 

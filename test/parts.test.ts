@@ -16,6 +16,7 @@ import {
   archiveTreeHashFromParts,
   createPartHasher,
   hashParts,
+  restorePartHasher,
   resumeFromListParts,
 } from '../src/parts.js';
 import { hashFileParts } from '../src/node/parts.js';
@@ -519,5 +520,90 @@ describe('hashFileParts and hashBlobParts', () => {
     const empty = join(dir, 'empty.bin');
     writeFileSync(empty, new Uint8Array(0));
     expect(await codeOf(() => hashFileParts(empty, { partSize: MIB }).done())).toBe('ERR_EMPTY_ARCHIVE');
+  });
+});
+
+describe('save() and restorePartHasher()', () => {
+  it('continues at exactly the saved byte, per-part and whole-archive SHA-256 included (random offsets)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(MIB, 2 * MIB, 4 * MIB),
+        fc.integer({ min: 1, max: 9 * MIB }),
+        fc.nat(),
+        fc.integer(),
+        async (partSize, size, pick, seed) => {
+          const data = randomBytes(size, seed);
+          const cutAt = pick % (size + 1); // 0 … size
+          const before = createPartHasher({ partSize });
+          const early = before.update(data.subarray(0, cutAt));
+          const state = before.save();
+          const after = restorePartHasher(state);
+          expect(after.size).toBe(cutAt);
+          const late = after.update(data.subarray(cutAt));
+          const { lastPart, result } = after.finish();
+          const all = expectedParts(data, partSize);
+          const done = Math.floor(cutAt / partSize);
+          expect(hexParts(early)).toEqual(all.slice(0, done));
+          expect(hexParts([...late, ...(lastPart ? [lastPart] : [])])).toEqual(all.slice(done));
+          expect(result.resumedParts).toBe(done);
+          expect(result.size).toBe(size);
+          expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+          expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('hashFileParts: save while holding part i, restore, and get the parts after i', async () => {
+    const data = randomBytes(7 * MIB + 12, 99);
+    const path = join(dir, 'save-restore.bin');
+    writeFileSync(path, data);
+    const all = expectedParts(data, MIB);
+    const first = hashFileParts(path, { partSize: MIB });
+    let state: Uint8Array | undefined;
+    for await (const part of first) {
+      if (part.index === 2) {
+        state = first.save();
+        break; // a crash, say
+      }
+    }
+    const second = hashFileParts(path, { partSize: MIB, restore: state! });
+    expect(second.start).toBe(3 * MIB);
+    const rest: PartChecksums[] = [];
+    for await (const part of second) rest.push(part);
+    expect(hexParts(rest)).toEqual(all.slice(3));
+    const result = await second.done();
+    expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+    expect(result.sha256).toBeUndefined(); // node:crypto's whole-file hash cannot be saved
+    // The core's kernel-based whole hash is carried over.
+    const core = hashParts([data.subarray(0, 5 * MIB + 1)], { partSize: MIB });
+    let saved: Uint8Array | undefined;
+    for await (const part of core) if (part.index === 4) saved = core.save();
+    const resumed = await hashParts([data.subarray(5 * MIB)], { partSize: MIB, restore: saved! }).done();
+    expect(bytesToHex(resumed.sha256!)).toBe(referenceSha256Hex(data));
+    expect(bytesToHex(resumed.treeHash)).toBe(referenceTreeHashHex(data));
+  });
+
+  it('refuses bad states and mismatched options with codes', async () => {
+    const hasher = createPartHasher({ partSize: MIB });
+    hasher.update(mod251(MIB + 5));
+    const state = hasher.save();
+    expect(await codeOf(() => restorePartHasher(state.subarray(1)))).toBe('ERR_INVALID_STATE');
+    expect(await codeOf(() => restorePartHasher(state.subarray(0, state.length - 1)))).toBe('ERR_INVALID_STATE');
+    expect(await codeOf(() => restorePartHasher('state' as never))).toBe('ERR_INVALID_STATE');
+    const otherFormat = state.slice();
+    otherFormat[4] = 99;
+    expect(await codeOf(() => restorePartHasher(otherFormat))).toBe('ERR_INVALID_STATE');
+    const badPartSize = state.slice();
+    new DataView(badPartSize.buffer).setFloat64(8, 3 * MIB, true);
+    expect(await codeOf(() => restorePartHasher(badPartSize))).toBe('ERR_INVALID_STATE');
+    const otherBuild = state.slice();
+    otherBuild[28 + 32 + 20] = otherBuild[28 + 32 + 20]! ^ 0xff; // inside the part hasher's kernel build hash
+    expect(await codeOf(() => restorePartHasher(otherBuild))).toBe('ERR_INVALID_STATE');
+    expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: 2 * MIB, restore: state }))).toBe('ERR_INVALID_STATE');
+    expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: MIB, restore: state, resumeFrom: [] }))).toBe('ERR_INVALID_OPTION');
+    hasher.finish();
+    expect(await codeOf(() => hasher.save())).toBe('ERR_HASH_FINALIZED');
   });
 });

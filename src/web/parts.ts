@@ -15,7 +15,7 @@ export function isBlob(value: unknown): value is Blob {
 /**
  * Part checksums of a Blob or File (see `hashParts` in the core for what is yielded and `done()`).
  * A Blob can be read any number of times, so hashing never disturbs an upload of the same Blob.
- * With `resumeFrom`, reading starts after the resumed parts.
+ * With `resumeFrom` or `restore`, reading starts after the resumed parts or at the saved byte.
  * @throws {TreeHashError} at the call: `ERR_INVALID_INPUT` for a non-Blob, `ERR_INVALID_RANGE` when
  *   the resumed parts cover more than the Blob, and the codes of `createPartHasher`; while iterating:
  *   `ERR_READ_FAILED`, `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`.
@@ -28,11 +28,11 @@ export function hashBlobParts(blob: Blob, options: HashPartsOptions): PartHashin
   if (!isBlob(blob)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashBlobParts expects a Blob or File, got ${describeValue(blob)}`);
   }
-  const start = (options?.resumeFrom?.length ?? 0) * (options?.partSize ?? 0);
-  if (start > blob.size) {
-    throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${start} bytes, more than the Blob's ${blob.size} bytes`);
+  const hashing = hashPartsOf((start) => readerChunks(blob.slice(start).stream()) as AsyncIterable<BytesLike>, options);
+  if (hashing.start > blob.size) {
+    throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the Blob's ${blob.size} bytes`);
   }
-  return hashPartsOf(() => readerChunks(blob.slice(start).stream()) as AsyncIterable<BytesLike>, options);
+  return hashing;
 }
 
 /**
