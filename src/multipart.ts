@@ -148,14 +148,23 @@ export function assertValidArchiveSize(archiveSize: unknown): asserts archiveSiz
 }
 
 /**
- * Number of parts an archive splits into: ceil(archiveSize / partSize). Does not check the limit.
- * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, and the codes of {@link assertValidArchiveSize}.
+ * Number of parts an archive splits into, ceil(archiveSize / partSize), after checking that the
+ * upload is possible at all: a valid part size, a valid archive size, at most 10,000 parts.
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_TOO_MANY_PARTS`, and the codes of {@link assertValidArchiveSize}.
  * @example partCount(4608000, 1048576) // 5
  */
 export function partCount(archiveSize: number, partSize: number): number {
   assertValidArchiveSize(archiveSize);
   assertValidPartSize(partSize);
-  return Math.ceil(archiveSize / partSize);
+  const count = Math.ceil(archiveSize / partSize);
+  if (count > MAX_PARTS) {
+    throw new TreeHashError(
+      'ERR_TOO_MANY_PARTS',
+      `${formatBytes(archiveSize)} in parts of ${formatBytes(partSize)} needs ${count} parts; at most ${MAX_PARTS} are allowed, ` +
+        `so use a part size of at least ${formatBytes(choosePartSize(archiveSize))}`,
+    );
+  }
+  return count;
 }
 
 /**
@@ -203,15 +212,7 @@ export function formatContentRange(range: { readonly start: number; readonly end
 export function planParts(archiveSize: number, partSize?: number): MultipartPlan {
   assertValidArchiveSize(archiveSize);
   const size = partSize === undefined ? choosePartSize(archiveSize) : partSize;
-  assertValidPartSize(size);
-  const count = Math.ceil(archiveSize / size);
-  if (count > MAX_PARTS) {
-    throw new TreeHashError(
-      'ERR_TOO_MANY_PARTS',
-      `${formatBytes(archiveSize)} in parts of ${formatBytes(size)} needs ${count} parts; at most ${MAX_PARTS} are allowed, ` +
-        `so use a part size of at least ${formatBytes(choosePartSize(archiveSize))}`,
-    );
-  }
+  const count = partCount(archiveSize, size);
   const parts: PlannedPart[] = [];
   for (let index = 0; index < count; index++) {
     const start = index * size;

@@ -15,9 +15,9 @@ import { fromHex } from './hex.js';
 import {
   MAX_PARTS,
   type PlannedPart,
-  assertValidArchiveSize,
   assertValidPartSize,
   isValidPartSize,
+  partCount,
   validatePart,
 } from './multipart.js';
 import { combineTreeHashes } from './tree.js';
@@ -107,14 +107,7 @@ export function archiveTreeHashFromParts(
 ): Uint8Array {
   const { partSize, archiveSize } = options ?? ({} as { partSize?: unknown; archiveSize?: unknown });
   assertValidPartSize(partSize);
-  assertValidArchiveSize(archiveSize);
-  const expected = Math.ceil(archiveSize / partSize);
-  if (expected > MAX_PARTS) {
-    throw new TreeHashError(
-      'ERR_TOO_MANY_PARTS',
-      `${archiveSize} bytes in parts of ${partSize} bytes would be ${expected} parts; at most ${MAX_PARTS} are allowed`,
-    );
-  }
+  const expected = partCount(archiveSize as number, partSize);
   if (!Array.isArray(partTreeHashes) || partTreeHashes.length !== expected) {
     throw new TreeHashError(
       'ERR_PART_COUNT_MISMATCH',

@@ -1,7 +1,7 @@
 // `treehash parts`, run as a user would: the built bin (npm run build first), as a subprocess, on
 // temporary files; every number checked against the noble oracle.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,12 @@ describe('treehash parts', () => {
     const missing = treehash(['parts', join(dir, 'nope.bin')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(`treehash: ${join(dir, 'nope.bin')}: No such file or directory\n`);
+    // A sparse 10,000 MiB + 1 byte file: 1 MiB parts would be 10,001, refused before any reading.
+    const big = write('sparse-big.bin', new Uint8Array(0));
+    truncateSync(big, 10_000 * MIB + 1);
+    const tooMany = treehash(['parts', big, '--part-size', '1MiB']);
+    expect(tooMany.status).toBe(2);
+    expect(tooMany.stderr).toMatch(/10001 parts.*at least 2 MiB/);
     const stdinAuto = treehash(['parts', '-'], 'abc');
     expect(stdinAuto.status).toBe(2);
     expect(stdinAuto.stderr).toMatch(/--part-size/);

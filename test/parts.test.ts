@@ -517,6 +517,8 @@ describe('hashFileParts and hashBlobParts', () => {
     expect(await codeOf(() => hashFileParts(path, { partSize: MIB, resumeFrom }).done())).toBe('ERR_INVALID_RANGE');
     expect(await codeOf(() => hashBlobParts(new Blob([mod251(10) as Uint8Array<ArrayBuffer>]), { partSize: MIB, resumeFrom }))).toBe('ERR_INVALID_RANGE');
     expect(await codeOf(() => hashBlobParts('not a blob' as never, { partSize: MIB }))).toBe('ERR_INVALID_INPUT');
+    expect(await codeOf(() => hashBlobParts(new Blob([]), { partSize: MIB }))).toBe('ERR_EMPTY_ARCHIVE');
+    expect(await codeOf(() => hashBlobParts(new Blob([mod251(10) as Uint8Array<ArrayBuffer>]), { partSize: 3 * MIB }))).toBe('ERR_INVALID_PART_SIZE');
     const empty = join(dir, 'empty.bin');
     writeFileSync(empty, new Uint8Array(0));
     expect(await codeOf(() => hashFileParts(empty, { partSize: MIB }).done())).toBe('ERR_EMPTY_ARCHIVE');

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
-import { choosePartSize, parseSize } from '../multipart.js';
+import { assertValidPartSize, choosePartSize, parseSize, partCount } from '../multipart.js';
 import { hashFileParts, nodeSha256 } from '../node/parts.js';
 import { type MultipartChecksums, type PartChecksums, type PartHashing, hashParts } from '../parts.js';
 import { printFailure } from './errors.js';
@@ -14,16 +14,24 @@ interface PartsOptions {
   json?: boolean;
 }
 
-/** The part size to use: the given one, or for `auto` the smallest valid one for the file's size. */
+/**
+ * The part size to use: the given one, or for `auto` the smallest valid one for the file's size.
+ * For a regular file the upload is checked before reading (empty, too large, too many parts).
+ */
 async function resolvePartSize(file: string, text: string): Promise<number> {
-  if (text.trim().toLowerCase() !== 'auto') return parseSize(text);
-  const info = await stat(file).catch((cause: unknown) => {
+  const auto = text.trim().toLowerCase() === 'auto';
+  const partSize = auto ? undefined : parseSize(text);
+  const info = file === '-' ? undefined : await stat(file).catch((cause: unknown) => {
     throw new TreeHashError('ERR_READ_FAILED', `cannot stat ${file}: ${(cause as Error).message}`, { cause });
   });
-  if (!info.isFile()) {
-    throw new TreeHashError('ERR_INVALID_OPTION', `--part-size auto needs a regular file to size; give --part-size SIZE for ${file}`);
+  if (!info?.isFile()) {
+    if (auto) throw new TreeHashError('ERR_INVALID_OPTION', `--part-size auto needs a regular file to size; give --part-size SIZE for ${file}`);
+    assertValidPartSize(partSize);
+    return partSize;
   }
-  return choosePartSize(info.size);
+  const chosen = partSize ?? choosePartSize(info.size);
+  partCount(info.size, chosen);
+  return chosen;
 }
 
 function partRow(part: PartChecksums): string {
@@ -40,9 +48,6 @@ export function register(program: Command): void {
     .action(async (file: string, options: PartsOptions) => {
       try {
         const stdin = file === '-';
-        if (stdin && options.partSize.trim().toLowerCase() === 'auto') {
-          throw new TreeHashError('ERR_INVALID_OPTION', '--part-size auto needs a file to size; give --part-size SIZE with standard input');
-        }
         const partSize = await resolvePartSize(file, options.partSize);
         const hashing: PartHashing = stdin
           ? hashParts(process.stdin, { partSize, wholeSha256: nodeSha256 })

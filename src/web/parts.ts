@@ -2,6 +2,7 @@
 // edge runtimes and Node 20+.
 import type { BytesLike } from '../bytes.js';
 import { TreeHashError, describeValue } from '../errors.js';
+import { partCount } from '../multipart.js';
 import { type HashPartsOptions, type PartHashing, hashPartsOf } from '../parts.js';
 import { readerChunks } from './streams.js';
 
@@ -16,9 +17,9 @@ export function isBlob(value: unknown): value is Blob {
  * Part checksums of a Blob or File (see `hashParts` in the core for what is yielded and `done()`).
  * A Blob can be read any number of times, so hashing never disturbs an upload of the same Blob.
  * With `resumeFrom` or `restore`, reading starts after the resumed parts or at the saved byte.
- * @throws {TreeHashError} at the call: `ERR_INVALID_INPUT` for a non-Blob, `ERR_INVALID_RANGE` when
- *   the resumed parts cover more than the Blob, and the codes of `createPartHasher`; while iterating:
- *   `ERR_READ_FAILED`, `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`.
+ * @throws {TreeHashError} at the call: `ERR_INVALID_INPUT` for a non-Blob, `ERR_EMPTY_ARCHIVE` and
+ *   `ERR_TOO_MANY_PARTS` (the Blob's size is known), `ERR_INVALID_RANGE` when the resumed parts cover
+ *   more than the Blob, and the codes of `createPartHasher`; while iterating: `ERR_READ_FAILED`, `ERR_ABORTED`.
  * @example
  * const hashing = hashBlobParts(input.files[0], { partSize: 16 * MiB });
  * for await (const part of hashing) await sendPart(part);
@@ -28,6 +29,8 @@ export function hashBlobParts(blob: Blob, options: HashPartsOptions): PartHashin
   if (!isBlob(blob)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashBlobParts expects a Blob or File, got ${describeValue(blob)}`);
   }
+  // The size is known: refuse an empty Blob or too many parts before reading anything.
+  if (options !== null && typeof options === 'object') partCount(blob.size, options.partSize);
   const hashing = hashPartsOf((start) => readerChunks(blob.slice(start).stream()) as AsyncIterable<BytesLike>, options);
   if (hashing.start > blob.size) {
     throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the Blob's ${blob.size} bytes`);
