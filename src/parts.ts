@@ -20,6 +20,7 @@ import {
   partCount,
   validatePart,
 } from './multipart.js';
+import { throwIfAborted } from './streaming.js';
 import { combineTreeHashes } from './tree.js';
 
 /** A part's plan (inclusive byte range, `Content-Range`) with the two checksums UploadMultipartPart sends. */
@@ -459,10 +460,6 @@ class PartHashingRun implements PartHashing {
     }
     return this.#result;
   }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: signal.reason });
 }
 
 /** Options of {@link hashParts} and the file/Blob adapters. */
