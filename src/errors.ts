@@ -11,6 +11,12 @@ export type TreeHashErrorCode =
   | 'ERR_HASH_FINALIZED'
   | 'ERR_INVALID_STATE'
   | 'ERR_INVALID_RANGE'
+  // Retrieval (src/ranges.ts, src/verify.ts, src/manifest.ts)
+  | 'ERR_INVALID_SIZE'
+  | 'ERR_INVALID_CHUNK_SIZE'
+  | 'ERR_RANGE_NOT_ALIGNED'
+  | 'ERR_TREE_HASH_MISMATCH'
+  | 'ERR_INVALID_MANIFEST'
   | 'ERR_ABORTED'
   | 'ERR_READ_FAILED'
   | 'ERR_WASM_UNAVAILABLE'
