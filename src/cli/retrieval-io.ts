@@ -1,0 +1,54 @@
+// Small helpers shared by the retrieval commands (range, plan-download, verify, check, manifest):
+// argument parsing that fails with typed errors, JSON lines, and the exit-code convention
+// (0 ok, 1 mismatch or failed check, 2 any other error).
+import { TreeHashError, describeValue } from '../errors.js';
+
+/** Exit code for a verification that ran and found a mismatch (or a failed check). */
+export const EXIT_MISMATCH = 1;
+/** Exit code for any other error: bad arguments, unreadable files. */
+export const EXIT_ERROR = 2;
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/**
+ * Parses a byte count: digits, optionally with a binary unit (`B`, `KiB`, `MiB`, `GiB`, `TiB`,
+ * any case), e.g. `6815744`, `64MiB`, `4 GiB`. Decimal units (MB, GB) are refused on purpose:
+ * AWS writes "MB" for MiB, so they would be ambiguous.
+ * @throws {TreeHashError} `ERR_INVALID_OPTION` otherwise.
+ * @example parseByteCount('64MiB', '--chunk-size') // 67108864
+ */
+export function parseByteCount(text: string, name: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match?.[2]?.toLowerCase();
+  const factor = unit === undefined ? undefined : UNITS[unit];
+  const value = match && factor !== undefined ? Number(match[1]) * factor : NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw new TreeHashError(
+      'ERR_INVALID_OPTION',
+      `${name} must be a whole number of bytes, optionally with a unit B, KiB, MiB, GiB or TiB (e.g. 64MiB), ` +
+        `up to ${Number.MAX_SAFE_INTEGER} bytes; got ${describeValue(text)}`,
+    );
+  }
+  return value;
+}
+
+/** Writes one JSON object as one line. */
+export function printJsonLine(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/**
+ * Runs a command's action: errors become a one-line message on stderr and exit code 2, so a
+ * mismatch (exit 1, set by the action) is never confused with a usage or read error.
+ */
+export function runAction<A extends unknown[]>(command: string, action: (...args: A) => Promise<void> | void) {
+  return async (...args: A): Promise<void> => {
+    try {
+      await action(...args);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`treehash ${command}: ${message}\n`);
+      process.exitCode = EXIT_ERROR;
+    }
+  };
+}
