@@ -1,0 +1,18 @@
+import { TreeHashError, describeValue } from './errors.js';
+
+/** What the hashing functions take: bytes in any typed-array or buffer form, or a string (hashed as UTF-8). */
+export type BytesLike = Uint8Array | ArrayBufferView | ArrayBuffer | string;
+
+const utf8 = new TextEncoder();
+
+/** A Uint8Array view of `data` (no copy, except a string, which is encoded as UTF-8). */
+export function toBytes(data: BytesLike, what = 'data'): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return utf8.encode(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw new TreeHashError(
+    'ERR_INVALID_INPUT',
+    `${what} must be a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describeValue(data)}`,
+  );
+}

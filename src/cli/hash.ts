@@ -1,0 +1,34 @@
+// `treehash hash [--json] FILE...`: the main job, like sha256sum.
+import type { Command } from 'commander';
+import { toHex } from '../hex.js';
+import { hashFile, hashStream } from '../node/files.js';
+import type { Checksums } from '../hasher.js';
+import { printFailure } from './errors.js';
+import { formatSumLine } from './sums.js';
+
+/** Hashes one CLI operand: `-` is standard input, anything else a file. */
+export function hashOperand(file: string): Promise<Checksums> {
+  return file === '-' ? hashStream(process.stdin) : hashFile(file);
+}
+
+export function register(program: Command): void {
+  program
+    .command('hash')
+    .description('print the Glacier tree hash of each FILE (- for standard input), one line each like sha256sum')
+    .argument('<file...>', 'files to hash; - reads standard input')
+    .option('--json', 'one JSON object per line: {"file","size","treeHash","sha256"}')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      for (const file of files) {
+        try {
+          const { size, treeHash, sha256 } = await hashOperand(file);
+          const line = options.json
+            ? JSON.stringify({ file, size, treeHash: toHex(treeHash), sha256: toHex(sha256) })
+            : formatSumLine(toHex(treeHash), file);
+          process.stdout.write(`${line}\n`);
+        } catch (error) {
+          printFailure(file, error);
+          process.exitCode = 2;
+        }
+      }
+    });
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// The `treehash` command. Exit status: 0 success, 1 a checksum did not match, 2 any other error.
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { register as registerHash } from './hash.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const program = new Command('treehash')
+  .description('Amazon S3 Glacier SHA-256 tree hashes: compute, plan and verify')
+  .version(version)
+  .exitOverride();
+
+registerHash(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and --version exit 0; a usage error (already printed by commander) exits 2.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`treehash: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  }
+}

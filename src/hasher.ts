@@ -1,0 +1,376 @@
+// The incremental tree hasher over the Wasm kernel. Input is copied once, straight into the
+// kernel's 4 MiB input window; the kernel is called when the window is full (or on digest/copy),
+// so small pieces cost one memcpy each and whole leaves are hashed straight from the window.
+import { type BytesLike, toBytes } from './bytes.js';
+import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
+import { TreeHashError, describeValue } from './errors.js';
+import { toHex } from './hex.js';
+import { FLAG_LINEAR, FLAG_NO_TREE, KERNEL_BUILD_SHA256, type Kernel, acquireKernel, releaseKernel } from './kernel/wasm.js';
+
+/** The two checksums Glacier asks for, and the byte count they cover. */
+export interface Checksums {
+  /** Bytes hashed. */
+  size: number;
+  /** `x-amz-sha256-tree-hash`: the root of the tree over 1 MiB leaves (32 bytes). */
+  treeHash: Uint8Array;
+  /** `x-amz-content-sha256`: the plain SHA-256 of all the bytes (32 bytes). */
+  sha256: Uint8Array;
+}
+
+export interface TreeHasherOptions {
+  /** Also compute the linear SHA-256 in the same pass (see {@link TreeHasher.digestChecksums}). Default false. */
+  linear?: boolean;
+  /**
+   * Called with each 1 MiB leaf's digest and index as leaves complete (the last, partial leaf at
+   * digest time). Leaves are reported in order, possibly in batches after several updates.
+   */
+  onLeaf?: (leafDigest: Uint8Array, leafIndex: number) => void;
+}
+
+// Saved state: "GTHS", format version, flags, 2 spare bytes, the size (f64 LE), the kernel
+// build's SHA-256, then the kernel's state region.
+const STATE_MAGIC = [0x47, 0x54, 0x48, 0x53];
+const STATE_FORMAT = 1;
+const STATE_HEADER = 16 + 32;
+const SAVED_CLOSED = 1;
+
+/**
+ * Incremental Glacier tree hash, shaped like Node's `Hash`: `update()` any number of times with
+ * pieces of any size, then `digest()` once. After `digest()` every call but `reset()` throws
+ * `ERR_HASH_FINALIZED`.
+ *
+ * @example
+ * const hasher = createTreeHasher();
+ * hasher.update(part1).update(part2);
+ * const hex = hasher.digest('hex');
+ */
+export class TreeHasher {
+  #kernel: Kernel | undefined;
+  readonly #linear: boolean;
+  readonly #onLeaf: TreeHasherOptions['onLeaf'];
+  #pending = 0; // bytes in the input window not yet absorbed by the kernel
+  #size = 0;
+  #leavesReported = 0;
+  #closed = false; // a partial subtree was appended: nothing may follow
+
+  /** Use {@link createTreeHasher} or {@link createChecksums}. */
+  constructor(options: TreeHasherOptions = {}, kernel?: Kernel) {
+    if (options === null || typeof options !== 'object') {
+      throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object, got ${describeValue(options)}`);
+    }
+    if (options.onLeaf !== undefined && typeof options.onLeaf !== 'function') {
+      throw new TreeHashError('ERR_INVALID_OPTION', `onLeaf must be a function, got ${describeValue(options.onLeaf)}`);
+    }
+    this.#linear = options.linear === true;
+    this.#onLeaf = options.onLeaf;
+    this.#kernel = kernel ?? acquireKernel();
+    if (kernel === undefined) this.#kernel.exports.init(this.#linear ? FLAG_LINEAR : 0);
+  }
+
+  /** Bytes hashed so far (including bytes represented by appended tree hashes). */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Whether the linear SHA-256 is being computed too. */
+  get linear(): boolean {
+    return this.#linear;
+  }
+
+  #live(method: string): Kernel {
+    if (this.#kernel === undefined) {
+      throw new TreeHashError(
+        'ERR_HASH_FINALIZED',
+        `${method}() was called after digest(); a finished hasher only allows reset() (or create a new one)`,
+      );
+    }
+    return this.#kernel;
+  }
+
+  /** Adds bytes. Strings are hashed as UTF-8. Returns this hasher for chaining. */
+  update(data: BytesLike): this {
+    const kernel = this.#live('update');
+    if (this.#closed) this.#throwClosed('update');
+    const bytes = toBytes(data);
+    const { memory, inputPtr, inputCapacity } = kernel;
+    let offset = 0;
+    while (offset < bytes.length) {
+      const n = Math.min(inputCapacity - this.#pending, bytes.length - offset);
+      memory.set(n === bytes.length ? bytes : bytes.subarray(offset, offset + n), inputPtr + this.#pending);
+      this.#pending += n;
+      offset += n;
+      if (this.#pending === inputCapacity) this.#flush(kernel);
+    }
+    this.#size += bytes.length;
+    return this;
+  }
+
+  /**
+   * @internal The free part of the kernel's input window, for adapters that read straight into
+   * Wasm memory (files). Write up to its length, then call {@link commitWritten}.
+   */
+  writableWindow(): Uint8Array {
+    const kernel = this.#live('update');
+    if (this.#closed) this.#throwClosed('update');
+    if (this.#pending === kernel.inputCapacity) this.#flush(kernel);
+    return kernel.memory.subarray(kernel.inputPtr + this.#pending, kernel.inputPtr + kernel.inputCapacity);
+  }
+
+  /** @internal Accounts for `length` bytes written into {@link writableWindow}. */
+  commitWritten(length: number): void {
+    const kernel = this.#live('update');
+    if (!Number.isInteger(length) || length < 0 || this.#pending + length > kernel.inputCapacity) {
+      throw new TreeHashError('ERR_INVALID_INPUT', `commitWritten: ${length} bytes do not fit the input window`);
+    }
+    this.#pending += length;
+    this.#size += length;
+    if (this.#pending === kernel.inputCapacity) this.#flush(kernel);
+  }
+
+  #flush(kernel: Kernel): void {
+    if (this.#pending === 0) return;
+    const completed = kernel.exports.absorb(0, this.#pending);
+    this.#pending = 0;
+    this.#reportLeaves(kernel, completed);
+  }
+
+  #reportLeaves(kernel: Kernel, completed: number): void {
+    if (this.#onLeaf === undefined) {
+      this.#leavesReported += completed;
+      return;
+    }
+    for (let i = 0; i < completed; i++) {
+      const start = kernel.leafDigestsPtr + i * DIGEST_LENGTH;
+      this.#onLeaf(kernel.memory.slice(start, start + DIGEST_LENGTH), this.#leavesReported++);
+    }
+  }
+
+  /**
+   * Appends a run of bytes known only by its tree hash: a multipart part already uploaded (as
+   * ListParts returns it), so hashing can resume without re-reading it. `byteLength` must be
+   * 2^k MiB and the bytes so far a multiple of it, or else it must be the last piece of the
+   * archive (shorter), after which nothing more can be added.
+   * @throws {TreeHashError} `ERR_INVALID_STATE` when the linear hash is on (it needs the bytes) or
+   * the subtree would not be a node of the tree; `ERR_INVALID_DIGEST` for a digest that is not 32 bytes.
+   */
+  appendTreeHash(treeHash: Uint8Array, byteLength: number): this {
+    const kernel = this.#live('appendTreeHash');
+    if (this.#closed) this.#throwClosed('appendTreeHash');
+    if (this.#linear) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'appendTreeHash() cannot be used with linear: true: the linear SHA-256 needs the bytes themselves');
+    }
+    checkDigest(treeHash, 'treeHash');
+    if (!Number.isSafeInteger(byteLength) || byteLength <= 0) {
+      throw new TreeHashError('ERR_INVALID_INPUT', `byteLength must be a positive integer, got ${describeValue(byteLength)}`);
+    }
+    this.#flush(kernel);
+    const leaves = Math.ceil(byteLength / LEAF_SIZE);
+    const level = Math.ceil(Math.log2(leaves));
+    const whole = byteLength === 2 ** level * LEAF_SIZE;
+    if (this.#size % (2 ** level * LEAF_SIZE) !== 0) {
+      throw new TreeHashError(
+        'ERR_INVALID_STATE',
+        `a subtree of ${byteLength} bytes must start at a multiple of ${2 ** level * LEAF_SIZE} bytes; this hasher is at byte ${this.#size}`,
+      );
+    }
+    kernel.memory.set(treeHash, kernel.nodeInputPtr);
+    const status = kernel.exports.pushNode(level);
+    if (status !== 0) {
+      throw new TreeHashError('ERR_INVALID_STATE', `the kernel refused the subtree (status ${status}) at byte ${this.#size}`);
+    }
+    this.#size += byteLength;
+    this.#leavesReported += leaves;
+    if (!whole) this.#closed = true;
+    return this;
+  }
+
+  #throwClosed(method: string): never {
+    throw new TreeHashError(
+      'ERR_INVALID_STATE',
+      `${method}() after appendTreeHash() of a final, shorter piece: nothing can follow the end of the archive`,
+    );
+  }
+
+  #finish(method: string): Kernel {
+    const kernel = this.#live(method);
+    this.#flush(kernel);
+    // The last, partial leaf (or the one empty leaf of empty input) completes here.
+    this.#reportLeaves(kernel, kernel.exports.finish());
+    this.#kernel = undefined;
+    return kernel;
+  }
+
+  /** Finishes and returns the tree hash: 32 bytes, or lowercase hex with `'hex'`. */
+  digest(): Uint8Array;
+  digest(encoding: 'hex'): string;
+  digest(encoding?: 'hex'): Uint8Array | string {
+    if (encoding !== undefined && encoding !== 'hex') {
+      throw new TreeHashError('ERR_INVALID_OPTION', `digest() takes no encoding or 'hex', got ${describeValue(encoding)}`);
+    }
+    const kernel = this.#finish('digest');
+    const root = kernel.memory.slice(kernel.outputPtr, kernel.outputPtr + DIGEST_LENGTH);
+    releaseKernel(kernel);
+    return encoding === 'hex' ? toHex(root) : root;
+  }
+
+  /** Finishes and returns the tree hash, the linear SHA-256 and the size. Needs `linear: true`. */
+  digestChecksums(): Checksums {
+    if (!this.#linear) {
+      this.#live('digestChecksums');
+      throw new TreeHashError('ERR_INVALID_STATE', 'digestChecksums() needs a hasher created with { linear: true } (or createChecksums())');
+    }
+    const size = this.#size;
+    const kernel = this.#finish('digestChecksums');
+    const out = kernel.outputPtr;
+    const result = {
+      size,
+      treeHash: kernel.memory.slice(out, out + DIGEST_LENGTH),
+      sha256: kernel.memory.slice(out + DIGEST_LENGTH, out + 2 * DIGEST_LENGTH),
+    };
+    releaseKernel(kernel);
+    return result;
+  }
+
+  /** An independent hasher in the same state (like Node's `hash.copy()`). */
+  copy(): TreeHasher {
+    const kernel = this.#live('copy');
+    this.#flush(kernel);
+    const twin = acquireKernel();
+    twin.memory.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), twin.statePtr);
+    const copy = new TreeHasher({ linear: this.#linear, ...(this.#onLeaf ? { onLeaf: this.#onLeaf } : {}) }, twin);
+    copy.#size = this.#size;
+    copy.#leavesReported = this.#leavesReported;
+    copy.#closed = this.#closed;
+    return copy;
+  }
+
+  /** Starts over with no bytes hashed, keeping the options. Works after digest() too. */
+  reset(): this {
+    if (this.#kernel === undefined) this.#kernel = acquireKernel();
+    this.#kernel.exports.init(this.#linear ? FLAG_LINEAR : 0);
+    this.#pending = 0;
+    this.#size = 0;
+    this.#leavesReported = 0;
+    this.#closed = false;
+    return this;
+  }
+
+  /**
+   * The hasher's state as bytes, to continue later with {@link restoreTreeHasher} (after a crash,
+   * in another process). The bytes name the kernel build; another build refuses them.
+   */
+  save(): Uint8Array {
+    const kernel = this.#live('save');
+    this.#flush(kernel);
+    const out = new Uint8Array(STATE_HEADER + kernel.stateSize);
+    out.set(STATE_MAGIC, 0);
+    out[4] = STATE_FORMAT;
+    out[5] = this.#closed ? SAVED_CLOSED : 0;
+    new DataView(out.buffer).setFloat64(8, this.#size, true);
+    out.set(hexToBytes32(KERNEL_BUILD_SHA256), 16);
+    out.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), STATE_HEADER);
+    return out;
+  }
+
+  /** @internal Restores a saved state into this fresh hasher. */
+  static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): TreeHasher {
+    const bytes = toBytes(state, 'state');
+    const kernel = acquireKernel();
+    const invalid = (why: string): never => {
+      releaseKernel(kernel);
+      throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the tree hasher: ${why}`);
+    };
+    if (bytes.length !== STATE_HEADER + kernel.stateSize || STATE_MAGIC.some((b, i) => bytes[i] !== b)) {
+      invalid(`expected ${STATE_HEADER + kernel.stateSize} bytes from TreeHasher.save(), got ${describeValue(state)}`);
+    }
+    if (bytes[4] !== STATE_FORMAT) invalid(`state format ${bytes[4]} is not ${STATE_FORMAT}`);
+    if (toHex(bytes.subarray(16, 48)) !== KERNEL_BUILD_SHA256) {
+      invalid('the state was saved by a different build of the kernel');
+    }
+    kernel.memory.set(bytes.subarray(STATE_HEADER), kernel.statePtr);
+    const flags = new DataView(bytes.buffer, bytes.byteOffset + STATE_HEADER, 4).getUint32(0, true);
+    if ((flags & ~FLAG_LINEAR) !== 0) invalid(`unknown flags ${flags}`);
+    const size = new DataView(bytes.buffer, bytes.byteOffset, STATE_HEADER).getFloat64(8, true);
+    if (!Number.isSafeInteger(size) || size < 0) invalid(`the saved size ${size} is not a byte count`);
+    const hasher = new TreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel);
+    hasher.#size = size;
+    hasher.#leavesReported = Math.floor(hasher.#size / LEAF_SIZE);
+    hasher.#closed = bytes[5] === SAVED_CLOSED;
+    return hasher;
+  }
+}
+
+function hexToBytes32(hex: string): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Throws unless `digest` is a 32-byte Uint8Array. */
+export function checkDigest(digest: unknown, what: string): asserts digest is Uint8Array {
+  if (!(digest instanceof Uint8Array) || digest.length !== DIGEST_LENGTH) {
+    throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be a 32-byte Uint8Array (a SHA-256 digest), got ${describeValue(digest)}`);
+  }
+}
+
+/**
+ * A new incremental tree hasher.
+ * @example createTreeHasher().update(bytes).digest('hex')
+ */
+export function createTreeHasher(options?: TreeHasherOptions): TreeHasher {
+  return new TreeHasher(options);
+}
+
+/**
+ * A tree hasher that also computes the linear SHA-256 in the same pass; finish with
+ * `digestChecksums()`.
+ * @example const { treeHash, sha256 } = createChecksums().update(body).digestChecksums();
+ */
+export function createChecksums(options?: Omit<TreeHasherOptions, 'linear'>): TreeHasher {
+  return new TreeHasher({ ...options, linear: true });
+}
+
+/**
+ * Continues from bytes returned by {@link TreeHasher.save}, at exactly the byte where it stopped,
+ * linear hash included.
+ * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not a saved state of this build.
+ */
+export function restoreTreeHasher(state: Uint8Array, options?: Omit<TreeHasherOptions, 'linear'>): TreeHasher {
+  return TreeHasher.restore(state, options);
+}
+
+/**
+ * The Glacier tree hash of `data` (32 bytes). Empty input gives SHA-256 of the empty string, as
+ * botocore and the AWS Java reference do.
+ * @example toHex(treeHash(new TextEncoder().encode('Welcome to Amazon Glacier.')))
+ */
+export function treeHash(data: BytesLike): Uint8Array {
+  return new TreeHasher().update(data).digest();
+}
+
+/**
+ * The tree hash and the linear SHA-256 of `data`, in one pass.
+ * @example const { treeHash, sha256, size } = computeChecksums(body);
+ */
+export function computeChecksums(data: BytesLike): Checksums {
+  return createChecksums().update(data).digestChecksums();
+}
+
+/**
+ * Plain SHA-256 (the linear hash, `x-amz-content-sha256`) on the same kernel.
+ * @example toHex(sha256('abc'))
+ */
+export function sha256(data: BytesLike): Uint8Array {
+  const bytes = toBytes(data);
+  const kernel = acquireKernel();
+  kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
+  for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
+    const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));
+    kernel.memory.set(piece, kernel.inputPtr);
+    kernel.exports.absorb(0, piece.length);
+  }
+  kernel.exports.finish();
+  const out = kernel.memory.slice(kernel.outputPtr + DIGEST_LENGTH, kernel.outputPtr + 2 * DIGEST_LENGTH);
+  releaseKernel(kernel);
+  return out;
+}

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TreeHashError, toHex } from '../src/index.js';
+import { hashFile, hashStream } from '../src/node/index.js';
+import { MIB, mod251, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'treehash-node-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<TreeHashError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TreeHashError);
+  expect((error as TreeHashError).code).toBe(code);
+  return error as TreeHashError;
+}
+
+describe('hashFile', () => {
+  const data = mod251(9 * MIB + 12345);
+  const file = join(dir, 'data.bin');
+  writeFileSync(file, data);
+
+  it('hashes whole files of boundary sizes', async () => {
+    for (const size of [0, 1, MIB - 1, MIB, MIB + 1, 4 * MIB, 4 * MIB + 1, 9 * MIB + 12345]) {
+      const path = join(dir, `size-${size}`);
+      writeFileSync(path, data.subarray(0, size));
+      const result = await hashFile(path);
+      expect(result.size).toBe(size);
+      expect(toHex(result.treeHash)).toBe(referenceTreeHashHex(data.subarray(0, size)));
+      expect(toHex(result.sha256)).toBe(referenceSha256Hex(data.subarray(0, size)));
+    }
+  });
+
+  it('hashes inclusive start/end ranges', async () => {
+    for (const [start, end] of [[0, 0], [MIB, 2 * MIB - 1], [4 * MIB, data.length - 1], [123, 5 * MIB + 7]] as const) {
+      const result = await hashFile(file, { start, end });
+      const slice = data.subarray(start, end + 1);
+      expect(result.size).toBe(slice.length);
+      expect(toHex(result.treeHash)).toBe(referenceTreeHashHex(slice));
+      expect(toHex(result.sha256)).toBe(referenceSha256Hex(slice));
+    }
+    const fromStart = await hashFile(file, { start: 3 * MIB, linear: false });
+    expect(toHex(fromStart.treeHash)).toBe(referenceTreeHashHex(data.subarray(3 * MIB)));
+    expect('sha256' in fromStart).toBe(false);
+  });
+
+  it('rejects ranges outside the file, missing files and directories with codes', async () => {
+    await expectCode(hashFile(file, { start: 5, end: 4 }), 'ERR_INVALID_RANGE');
+    await expectCode(hashFile(file, { end: data.length }), 'ERR_INVALID_RANGE');
+    await expectCode(hashFile(file, { start: -1 }), 'ERR_INVALID_RANGE');
+    const missing = await expectCode(hashFile(join(dir, 'missing')), 'ERR_READ_FAILED');
+    expect((missing.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    const directory = await expectCode(hashFile(dir), 'ERR_READ_FAILED');
+    expect((directory.cause as NodeJS.ErrnoException).code).toBe('EISDIR');
+  });
+
+  it('stops on an AbortSignal with ERR_ABORTED', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('user cancelled'));
+    const error = await expectCode(hashFile(file, { signal: controller.signal }), 'ERR_ABORTED');
+    expect((error.cause as Error).message).toBe('user cancelled');
+    const late = new AbortController();
+    const promise = hashFile(file, { signal: late.signal });
+    late.abort();
+    await expectCode(promise, 'ERR_ABORTED');
+  });
+
+  it('hashes a sparse file past 4 GiB (u32 overflow guard) against the reference', async () => {
+    // 4 GiB + 1 MiB + 3 bytes, zero except marked bytes straddling 2^32 and at the end.
+    const size = 4 * 1024 * MIB + MIB + 3;
+    const marks = new Map<number, Uint8Array>([
+      [2 ** 32 - 5, Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])],
+      [2 ** 31 - 2, Uint8Array.from([0xff, 0xfe, 0xfd, 0xfc])],
+      [size - 2, Uint8Array.from([42, 43])],
+    ]);
+    const path = join(dir, 'sparse.bin');
+    const fd = openSync(path, 'w');
+    ftruncateSync(fd, size);
+    for (const [offset, bytes] of marks) writeSync(fd, bytes, 0, bytes.length, offset);
+    closeSync(fd);
+
+    // Reference: the zero leaf's digest wherever no mark falls; marked leaves rebuilt in memory.
+    const leafCount = Math.ceil(size / MIB);
+    const zeroLeaf = nobleSha256(new Uint8Array(MIB));
+    const leaves: Uint8Array[] = [];
+    for (let i = 0; i < leafCount; i++) {
+      const start = i * MIB;
+      const length = Math.min(MIB, size - start);
+      const touched = [...marks].some(([offset, bytes]) => offset < start + length && offset + bytes.length > start);
+      if (!touched && length === MIB) {
+        leaves.push(zeroLeaf);
+        continue;
+      }
+      const leaf = new Uint8Array(length);
+      for (const [offset, bytes] of marks) {
+        for (let j = 0; j < bytes.length; j++) {
+          const at = offset + j - start;
+          if (at >= 0 && at < length) leaf[at] = bytes[j]!;
+        }
+      }
+      leaves.push(nobleSha256(leaf));
+    }
+    const expectedTree = toHex(referenceRoot(leaves));
+    // The linear reference: node:crypto over the same file.
+    const linear = createHash('sha256');
+    const { createReadStream } = await import('node:fs');
+    for await (const chunk of createReadStream(path, { highWaterMark: 8 * MIB })) linear.update(chunk as Buffer);
+
+    const result = await hashFile(path);
+    expect(result.size).toBe(size);
+    expect(toHex(result.treeHash)).toBe(expectedTree);
+    expect(toHex(result.sha256)).toBe(linear.digest('hex'));
+    rmSync(path);
+  });
+});
+
+describe('hashStream', () => {
+  const data = mod251(5 * MIB + 17);
+
+  it('hashes Node Readables and async iterables of any chunking', async () => {
+    const expectedTree = referenceTreeHashHex(data);
+    const expectedLinear = referenceSha256Hex(data);
+    const chunks = (size: number) => Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size));
+    const fromReadable = await hashStream(Readable.from(chunks(65536)));
+    expect(toHex(fromReadable.treeHash)).toBe(expectedTree);
+    expect(toHex(fromReadable.sha256)).toBe(expectedLinear);
+    async function* generator() {
+      for (const chunk of chunks(999_999)) yield chunk;
+    }
+    const fromGenerator = await hashStream(generator());
+    expect(toHex(fromGenerator.treeHash)).toBe(expectedTree);
+    expect(fromGenerator.size).toBe(data.length);
+    const treeOnly = await hashStream(chunks(4096), { linear: false });
+    expect(toHex(treeOnly.treeHash)).toBe(expectedTree);
+  });
+
+  it('rejects (never hangs) when the stream fails, and for chunks that are not bytes', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(data.subarray(0, 1000));
+        this.destroy(new Error('disk on fire'));
+      },
+    });
+    const error = await expectCode(hashStream(failing), 'ERR_READ_FAILED');
+    expect((error.cause as Error).message).toBe('disk on fire');
+    await expectCode(hashStream([data.subarray(0, 3), 42] as never), 'ERR_INVALID_INPUT');
+    await expectCode(hashStream(42 as never), 'ERR_INVALID_INPUT');
+  });
+});
