@@ -6,27 +6,14 @@ import type { Command } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
 import { hashFile } from '../node/files.js';
-import { EXIT_MISMATCH, printJsonLine, runAction } from './retrieval-io.js';
+import { printFailure } from './errors.js';
+import { parseSumLine } from './sums.js';
+import { EXIT_MISMATCH, printJsonLine } from './retrieval-io.js';
 
 interface CheckOptions {
   quiet?: boolean;
   strict?: boolean;
   json?: boolean;
-}
-
-/** One line of a sums file: GNU style, "HEX  FILE" or "HEX *FILE"; a leading backslash marks an escaped name. */
-const SUM_LINE = /^(\\?)([0-9a-fA-F]{64}) [ *](.+)$/;
-
-/** Parses one line of a sums file; `undefined` when it is not a checksum line. */
-export function parseSumLine(line: string): { expected: string; file: string } | undefined {
-  const match = SUM_LINE.exec(line);
-  if (match === null) return undefined;
-  let file = match[3]!;
-  if (match[1] === '\\') {
-    // GNU coreutils escapes "\" and newline in names and marks such lines with a leading "\".
-    file = file.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\'));
-  }
-  return { expected: match[2]!.toLowerCase(), file };
 }
 
 export function register(program: Command): void {
@@ -37,7 +24,7 @@ export function register(program: Command): void {
     .option('--quiet', "don't print OK for each file that matches")
     .option('--strict', 'fail (exit 1) on improperly formatted lines too')
     .option('--json', 'one JSON object per file: {"file","ok","expected","actual"} (actual null when unreadable)')
-    .action(runAction('check', async (sumsPath: string, options: CheckOptions) => {
+    .action(async (sumsPath: string, options: CheckOptions) => {
       let text: string;
       try {
         text = sumsPath === '-' ? await readStdin() : await readFile(sumsPath, 'utf8');
@@ -63,15 +50,14 @@ export function register(program: Command): void {
         try {
           actual = toHex((await hashFile(entry.file, { linear: false })).treeHash);
         } catch (error) {
-          if (!(error instanceof TreeHashError)) throw error;
-          process.stderr.write(`treehash check: ${error.message}\n`);
+          printFailure(entry.file, error);
         }
-        const matched = actual === entry.expected;
+        const matched = actual === entry.hex;
         if (actual === null) unreadable++;
         else if (matched) ok++;
         else mismatched++;
         if (options.json) {
-          printJsonLine({ file: entry.file, ok: matched, expected: entry.expected, actual });
+          printJsonLine({ file: entry.file, ok: matched, expected: entry.hex, actual });
         } else if (!matched || !options.quiet) {
           process.stdout.write(`${entry.file}: ${matched ? 'OK' : actual === null ? 'FAILED open or read' : 'FAILED'}\n`);
         }
@@ -90,7 +76,7 @@ export function register(program: Command): void {
             : `${checked} file${checked === 1 ? '' : 's'} checked: ${parts.join(', ')}`;
         process.stderr.write(`treehash check: ${summary}\n`);
       }
-    }));
+    });
 }
 
 async function readStdin(): Promise<string> {

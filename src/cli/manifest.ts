@@ -5,7 +5,7 @@ import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../node/manifest.js';
 import { formatRetrievalRange } from '../ranges.js';
-import { printJsonLine, runAction } from './retrieval-io.js';
+import { printJsonLine } from './retrieval-io.js';
 
 /** What `-o` defaults to: the file's name with this appended. */
 export const MANIFEST_SUFFIX = '.treehash-manifest';
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option('-o, --output <path>', `where to write the manifest (default: FILE${MANIFEST_SUFFIX})`)
     .option('--show <manifest>', 'print an existing manifest as text: header, then "leaf  START-END  DIGEST" lines')
     .option('--json', 'print {"file","manifest","size","leaves","treeHash"} (with --show: one object per leaf)')
-    .action(runAction('manifest', async (file: string | undefined, options: ManifestOptions) => {
+    .action(async (file: string | undefined, options: ManifestOptions) => {
       if (options.show !== undefined) {
         if (file !== undefined || options.output !== undefined) {
           throw new TreeHashError('ERR_INVALID_OPTION', '--show takes a manifest and no FILE or --output');
@@ -46,7 +46,7 @@ export function register(program: Command): void {
         process.stdout.write(`${treeHash}  ${file}\n`);
         process.stderr.write(`treehash manifest: wrote ${output} (${manifest.leafCount} leaves, ${manifest.size} bytes)\n`);
       }
-    }));
+    });
 }
 
 async function show(path: string, json: boolean): Promise<void> {

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { MiB } from '../constants.js';
 import { explainChecksumExpectation, formatHttpRange, formatRetrievalRange, parseRange, planDownload } from '../ranges.js';
-import { parseByteCount, printJsonLine, runAction } from './retrieval-io.js';
+import { parseByteCount, printJsonLine } from './retrieval-io.js';
 
 /** Default piece size: large enough to keep requests few, small enough to retry cheaply. */
 const DEFAULT_CHUNK_SIZE = 64 * MiB;
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option('--range <start-end>', "the job's RetrievalByteRange (absolute, END inclusive); default: the whole archive")
     .option('--chunk-size <bytes>', 'largest piece, ≥ 1MiB; rounded down to a power-of-two number of MiB (default 64MiB)')
     .option('--json', 'one JSON object per piece: {"index","start","end","archiveStart","archiveEnd","range","checksum"}')
-    .action(runAction('plan-download', (options: PlanOptions) => {
+    .action((options: PlanOptions) => {
       const archiveSize = parseByteCount(options.size, '--size');
       const retrievalRange = options.range === undefined ? undefined : parseRange(options.range);
       const chunkSize = options.chunkSize === undefined ? DEFAULT_CHUNK_SIZE : parseByteCount(options.chunkSize, '--chunk-size');
@@ -53,5 +53,5 @@ export function register(program: Command): void {
         ),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-    }));
+    });
 }

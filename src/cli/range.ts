@@ -12,7 +12,7 @@ import {
   formatRetrievalRange,
   parseRange,
 } from '../ranges.js';
-import { parseByteCount, printJsonLine, runAction } from './retrieval-io.js';
+import { parseByteCount, printJsonLine } from './retrieval-io.js';
 
 interface RangeOptions {
   size?: string;
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--size <bytes>', 'archive (or job output) size, e.g. 6815744 or 100MiB')
     .option('--manifest <file>', 'take the size from a leaf manifest and also print the range\'s tree hash')
     .option('--json', 'print {"start","end","size","validRetrievalRange","treeHashAligned"} on one line')
-    .action(runAction('range', async (rangeText: string, options: RangeOptions) => {
+    .action(async (rangeText: string, options: RangeOptions) => {
       if ((options.size === undefined) === (options.manifest === undefined)) {
         throw new TreeHashError('ERR_INVALID_OPTION', 'give the archive size with exactly one of --size N or --manifest FILE');
       }
@@ -54,7 +54,7 @@ export function register(program: Command): void {
       }
       process.stdout.write(`${describe(range, size, retrievalReason, alignmentReason)}\n`);
       if (treeHash !== undefined) process.stdout.write(`tree hash from the manifest: ${treeHash}\n`);
-    }));
+    });
 }
 
 function describe(range: ByteRange, size: number, retrievalReason: string | null, alignmentReason: string | null): string {

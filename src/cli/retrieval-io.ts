@@ -1,6 +1,7 @@
 // Small helpers shared by the retrieval commands (range, plan-download, verify, check, manifest):
 // argument parsing that fails with typed errors, JSON lines, and the exit-code convention
-// (0 ok, 1 mismatch or failed check, 2 any other error).
+// (0 ok, 1 mismatch or failed check, 2 any other error). A command signals a mismatch by setting
+// process.exitCode; any other error is thrown and main.ts prints it and exits 2.
 import { TreeHashError, describeValue } from '../errors.js';
 
 /** Exit code for a verification that ran and found a mismatch (or a failed check). */
@@ -35,20 +36,4 @@ export function parseByteCount(text: string, name: string): number {
 /** Writes one JSON object as one line. */
 export function printJsonLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
-}
-
-/**
- * Runs a command's action: errors become a one-line message on stderr and exit code 2, so a
- * mismatch (exit 1, set by the action) is never confused with a usage or read error.
- */
-export function runAction<A extends unknown[]>(command: string, action: (...args: A) => Promise<void> | void) {
-  return async (...args: A): Promise<void> => {
-    try {
-      await action(...args);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`treehash ${command}: ${message}\n`);
-      process.exitCode = EXIT_ERROR;
-    }
-  };
 }

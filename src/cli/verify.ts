@@ -9,7 +9,7 @@ import { hashFile } from '../node/files.js';
 import { manifestOfFile, readLeafManifest } from '../node/manifest.js';
 import { type ByteRange, formatRetrievalRange } from '../ranges.js';
 import { toTreeHashBytes } from '../verify.js';
-import { EXIT_MISMATCH, printJsonLine, runAction } from './retrieval-io.js';
+import { EXIT_MISMATCH, printJsonLine } from './retrieval-io.js';
 
 interface VerifyOptions {
   treeHash?: string;
@@ -25,13 +25,13 @@ export function register(program: Command): void {
     .option('--tree-hash <hex>', 'the expected tree hash (64 hex digits, either case)')
     .option('--manifest <file>', 'a leaf manifest of the archive: names the damaged leaves and what to fetch again')
     .option('--json', 'print the verdict as one JSON object')
-    .action(runAction('verify', async (file: string, options: VerifyOptions) => {
+    .action(async (file: string, options: VerifyOptions) => {
       if ((options.treeHash === undefined) === (options.manifest === undefined)) {
         throw new TreeHashError('ERR_INVALID_OPTION', 'give exactly one of --tree-hash HEX or --manifest FILE');
       }
       if (options.treeHash !== undefined) await verifyTreeHashOption(file, options.treeHash, options.json === true);
       else await verifyManifestOption(file, options.manifest!, options.json === true);
-    }));
+    });
 }
 
 async function verifyTreeHashOption(file: string, hex: string, json: boolean): Promise<void> {
