@@ -8,7 +8,7 @@
  * One line of ASCII text, then the digests in binary:
  *
  * ```
- * glacier-treehash-manifest 1 size=<S> leaf-size=1048576 leaves=<L> tree-hash=<H>\n
+ * glacier-treehash-manifest 1 size=<S> leaf-size=1048576 leaves=<L> tree-hash=<H> check=<C>\n
  * <L × 32 bytes: SHA-256 of leaf 0, leaf 1, … leaf L−1>
  * ```
  *
@@ -19,7 +19,10 @@
  * - The file is exactly (header line + 32·L) bytes long. Leaf i covers bytes
  *   [i·1 MiB, min((i+1)·1 MiB, S) − 1]; the last may be short, and an empty payload has one leaf,
  *   SHA-256("").
- * - The leaf digests must combine to `H`, so a manifest damaged in storage is detected on reading.
+ * - `C` is the SHA-256 (64 lowercase hex digits) of the file with ` check=<C>` removed, i.e. of the
+ *   header up to `H`, a newline, and the digests. The leaf digests must also combine to `H`. So any
+ *   damage in storage is detected on reading — including a changed size, which the digests alone
+ *   cannot reveal when the new size falls in the same last leaf.
  * - `head -1` shows what it is; the digests cost 32 bytes per MiB (1/32768 of the archive). A
  *   change that old readers cannot ignore gets a new version number; readers refuse versions they
  *   do not know.
@@ -27,7 +30,7 @@
 import { type BytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { TreeHasher } from './hasher.js';
+import { TreeHasher, sha256 } from './hasher.js';
 import { toHex } from './hex.js';
 import { type ByteRange, alignedRangesForLeaves, assertByteRange, explainRetrievalRange } from './ranges.js';
 import { combineTreeHashes } from './tree.js';
@@ -177,10 +180,10 @@ export class LeafManifest {
    * @example await writeFile('archive.tar.manifest', manifest.encode())
    */
   encode(): Uint8Array {
-    const header = new TextEncoder().encode(
+    const fields =
       `${LEAF_MANIFEST_MAGIC} ${LEAF_MANIFEST_VERSION} size=${this.size} leaf-size=${LEAF_SIZE} ` +
-        `leaves=${this.leafCount} tree-hash=${toHex(this.treeHash)}\n`,
-    );
+      `leaves=${this.leafCount} tree-hash=${toHex(this.treeHash)}`;
+    const header = new TextEncoder().encode(`${fields} check=${manifestCheck(fields, this.#digests)}\n`);
     const out = new Uint8Array(header.length + this.#digests.length);
     out.set(header, 0);
     out.set(this.#digests, header.length);
@@ -191,6 +194,15 @@ export class LeafManifest {
   get _digests(): Uint8Array {
     return this.#digests;
   }
+}
+
+/** The `check` field: SHA-256 of the header fields before it, a newline, and the digests. */
+function manifestCheck(fields: string, digests: Uint8Array): string {
+  const head = new TextEncoder().encode(`${fields}\n`);
+  const covered = new Uint8Array(head.length + digests.length);
+  covered.set(head, 0);
+  covered.set(digests, head.length);
+  return toHex(sha256(covered));
 }
 
 function invalidManifest(why: string): never {
@@ -213,14 +225,14 @@ export function decodeLeafManifest(bytes: BytesLike): LeafManifest {
   if (fields[1] !== String(LEAF_MANIFEST_VERSION)) {
     invalidManifest(`format version ${describeValue(fields[1])} is not supported (this library reads version ${LEAF_MANIFEST_VERSION})`);
   }
-  const keys = ['size', 'leaf-size', 'leaves', 'tree-hash'];
+  const keys = ['size', 'leaf-size', 'leaves', 'tree-hash', 'check'];
   if (fields.length !== 2 + keys.length) invalidManifest(`expected the fields ${keys.join(', ')} in the header, got ${describeValue(header)}`);
   const values = keys.map((key, i) => {
     const field = fields[2 + i]!;
     if (!field.startsWith(`${key}=`)) invalidManifest(`header field ${i + 3} should be ${key}=…, got ${describeValue(field)}`);
     return field.slice(key.length + 1);
   });
-  const [sizeText, leafSizeText, leavesText, treeHashText] = values as [string, string, string, string];
+  const [sizeText, leafSizeText, leavesText, treeHashText, checkText] = values as [string, string, string, string, string];
   const decimal = /^(0|[1-9]\d*)$/;
   const size = Number(sizeText);
   if (!decimal.test(sizeText) || !Number.isSafeInteger(size)) invalidManifest(`size=${sizeText} is not a byte count`);
@@ -231,6 +243,10 @@ export function decodeLeafManifest(bytes: BytesLike): LeafManifest {
   const body = data.subarray(newline + 1);
   if (body.length !== leaves * DIGEST_LENGTH) {
     invalidManifest(`${leaves} leaves need ${leaves * DIGEST_LENGTH} bytes of digests after the header, got ${body.length} (truncated or padded?)`);
+  }
+  const checked = header.slice(0, header.lastIndexOf(' check='));
+  if (manifestCheck(checked, body) !== checkText) {
+    invalidManifest(`its check=${checkText} is not the SHA-256 of its header and digests: the file is damaged`);
   }
   const manifest = LeafManifest.fromLeafDigests(size, body);
   if (toHex(manifest.treeHash) !== treeHashText) {
