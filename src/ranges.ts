@@ -150,10 +150,12 @@ export function explainTreeHashAlignment(range: ByteRange, size: number): string
     );
   }
   if (start % block !== 0) {
-    return (
-      `a tree node spanning ${formatMiB(length)} is a ${formatMiB(block)} block, and such blocks start at ` +
-      `multiples of ${block}; start ${start} is not one (${start} mod ${block} = ${start % block})`
-    );
+    const node =
+      length === block
+        ? `a ${formatMiB(block)} node of the tree starts at a multiple of ${formatMiB(block)} (${block})`
+        : `a ${formatMiB(length)} range at the end is a node only as the tail of a ${formatMiB(block)} block, ` +
+          `which starts at a multiple of ${formatMiB(block)} (${block})`;
+    return `${node}; start ${start} is not one (${start} mod ${block} = ${start % block})`;
   }
   return null;
 }

@@ -17,29 +17,9 @@ import {
   type ByteRange,
 } from '../src/ranges.js';
 import { TreeHashError } from '../src/errors.js';
+import { bruteNodeSpans } from './retrieval-fixtures.js';
 
 const M = 1024 * 1024;
-
-/**
- * Every node of the Glacier tree over `leaves` leaves, built the naive way: a level of spans, then
- * neighbours paired into their union and an unpaired last span carried up, until one span is left.
- * Returned as inclusive byte ranges keyed "start-end" for a payload of `size` bytes.
- */
-function bruteNodeSpans(size: number): Set<string> {
-  const leaves = Math.max(1, Math.ceil(size / M));
-  let level: Array<[number, number]> = [];
-  for (let i = 0; i < leaves; i++) level.push([i * M, Math.min((i + 1) * M, size) - 1]);
-  const spans = new Set(level.map(([s, e]) => `${s}-${e}`));
-  while (level.length > 1) {
-    const next: Array<[number, number]> = [];
-    for (let i = 0; i < level.length; i += 2) {
-      next.push(i + 1 < level.length ? [level[i]![0], level[i + 1]![1]] : level[i]!);
-    }
-    for (const [s, e] of next) spans.add(`${s}-${e}`);
-    level = next;
-  }
-  return spans;
-}
 
 /** All megabyte-aligned in-bounds ranges of a payload (every pair of leaf boundaries). */
 function* leafBoundaryRanges(size: number): Generator<ByteRange> {

@@ -1,4 +1,4 @@
-// Fixtures for the retrieval tests, copied from GLACIER.md §2.3 (derived with an independent
+// Fixtures and a brute-force tree for the retrieval tests, copied from GLACIER.md §2.3 (derived with an independent
 // Python reference) — never read from /work/shared at test time.
 
 /** Size of the 6.5 MiB `i mod 251` archive. */
@@ -23,3 +23,26 @@ export const ALIGNED_6_5_MIB: ReadonlyArray<readonly [string, string]> = [
 
 /** Megabyte aligned but not tree-hash aligned in the same archive. */
 export const UNALIGNED_6_5_MIB = ['1048576-3145727', '3145728-5242879', '0-3145727', '2097152-6815743'];
+
+/**
+ * Every node of the Glacier tree over a payload of `size` bytes, built the naive way: a level of
+ * 1 MiB leaf spans, then neighbours paired into their union and an unpaired last span carried up,
+ * until one span is left. Returned as inclusive byte ranges keyed "start-end". Shares nothing with
+ * the product's range arithmetic.
+ */
+export function bruteNodeSpans(size: number): Set<string> {
+  const M = 1024 * 1024;
+  const leaves = Math.max(1, Math.ceil(size / M));
+  let level: Array<[number, number]> = [];
+  for (let i = 0; i < leaves; i++) level.push([i * M, Math.min((i + 1) * M, size) - 1]);
+  const spans = new Set(level.map(([s, e]) => `${s}-${e}`));
+  while (level.length > 1) {
+    const next: Array<[number, number]> = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? [level[i]![0], level[i + 1]![1]] : level[i]!);
+    }
+    for (const [s, e] of next) spans.add(`${s}-${e}`);
+    level = next;
+  }
+  return spans;
+}
