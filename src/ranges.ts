@@ -421,20 +421,76 @@ export interface DownloadChunk {
   readonly archiveRange: ByteRange;
 }
 
-/** A job output cut into tree-hash-aligned pieces; see {@link planDownload}. */
-export interface DownloadPlan {
+/** What a download plan amounts to, without its pieces; see {@link describeDownloadPlan}. */
+export interface DownloadPlanSummary {
   /** Bytes in the job output (the retrieval range's length, or the archive size). */
   readonly jobOutputSize: number;
   /** The retrieved part of the archive (the whole archive when no range was given). */
   readonly retrievalRange: ByteRange;
   /** The largest piece actually used: the largest 2^k MiB ≤ the requested chunk size. */
   readonly blockSize: number;
+  /** Number of pieces: every piece but the last is `blockSize` long. */
+  readonly chunkCount: number;
   /**
    * Whether Glacier sends `x-amz-sha256-tree-hash` with each piece: true unless the retrieval range
    * is not tree-hash aligned, in which case no response of the job carries one.
    */
   readonly checksums: boolean;
+}
+
+/** A job output cut into tree-hash-aligned pieces; see {@link planDownload}. */
+export interface DownloadPlan extends DownloadPlanSummary {
   readonly chunks: readonly DownloadChunk[];
+}
+
+/** The job output size and the largest piece (in leaves) of a plan, checking the options. */
+function planShape(options: DownloadPlanOptions): { outputSize: number; blockLeaves: number } {
+  const { archiveSize, retrievalRange, chunkSize } = options;
+  const outputSize = jobOutputSize(archiveSize, retrievalRange);
+  if (typeof chunkSize !== 'number' || !Number.isSafeInteger(chunkSize) || chunkSize < MiB) {
+    throw new TreeHashError(
+      'ERR_INVALID_CHUNK_SIZE',
+      `chunkSize must be a whole number of bytes ≥ 1 MiB (${MiB}) so that each piece is a tree node, ` +
+        `got ${describeValue(chunkSize)}`,
+    );
+  }
+  return { outputSize, blockLeaves: largestPowerOfTwoAtMost(Math.floor(chunkSize / MiB)) };
+}
+
+/**
+ * The pieces of {@link planDownload}, one at a time: for a huge archive in small pieces (40 M
+ * pieces of 1 MiB for the largest archive) without holding them all.
+ * @throws {TreeHashError} as {@link planDownload}, on the first call.
+ * @example for (const chunk of downloadChunks({ archiveSize, chunkSize: 64 * MiB })) await fetchPiece(chunk.range)
+ */
+export function downloadChunks(options: DownloadPlanOptions): Generator<DownloadChunk> {
+  const { outputSize, blockLeaves } = planShape(options);
+  const offset = options.retrievalRange?.start ?? 0;
+  const leaves = leafCount(outputSize);
+  return (function* () {
+    for (const block of alignedLeafBlocks(0, leaves, leaves, blockLeaves)) {
+      const range = leafSpanToByteRange(block.first, block.end, outputSize);
+      yield { range, archiveRange: { start: range.start + offset, end: range.end + offset } };
+    }
+  })();
+}
+
+/**
+ * The size, piece size, piece count and checksum expectation of {@link planDownload}'s plan,
+ * without cutting the pieces.
+ * @throws {TreeHashError} as {@link planDownload}.
+ * @example describeDownloadPlan({ archiveSize: 6_815_744, chunkSize: 4 * MiB }).chunkCount // 2
+ */
+export function describeDownloadPlan(options: DownloadPlanOptions): DownloadPlanSummary {
+  const { outputSize, blockLeaves } = planShape(options);
+  const retrieved = options.retrievalRange ?? { start: 0, end: options.archiveSize - 1 };
+  return {
+    jobOutputSize: outputSize,
+    retrievalRange: { start: retrieved.start, end: retrieved.end },
+    blockSize: blockLeaves * MiB,
+    chunkCount: Math.ceil(outputSize / (blockLeaves * MiB)),
+    checksums: isTreeHashAligned(retrieved, options.archiveSize),
+  };
 }
 
 /**
@@ -449,31 +505,7 @@ export interface DownloadPlan {
  * // [{ start: 0, end: 4194303 }, { start: 4194304, end: 6815743 }]
  */
 export function planDownload(options: DownloadPlanOptions): DownloadPlan {
-  const { archiveSize, retrievalRange, chunkSize } = options;
-  const outputSize = jobOutputSize(archiveSize, retrievalRange);
-  if (typeof chunkSize !== 'number' || !Number.isSafeInteger(chunkSize) || chunkSize < MiB) {
-    throw new TreeHashError(
-      'ERR_INVALID_CHUNK_SIZE',
-      `chunkSize must be a whole number of bytes ≥ 1 MiB (${MiB}) so that each piece is a tree node, ` +
-        `got ${describeValue(chunkSize)}`,
-    );
-  }
-  const blockLeaves = largestPowerOfTwoAtMost(Math.floor(chunkSize / MiB));
-  const offset = retrievalRange?.start ?? 0;
-  const leaves = leafCount(outputSize);
-  const chunks: DownloadChunk[] = [];
-  for (const block of alignedLeafBlocks(0, leaves, leaves, blockLeaves)) {
-    const range = leafSpanToByteRange(block.first, block.end, outputSize);
-    chunks.push({ range, archiveRange: { start: range.start + offset, end: range.end + offset } });
-  }
-  const retrieved = retrievalRange ?? { start: 0, end: archiveSize - 1 };
-  return {
-    jobOutputSize: outputSize,
-    retrievalRange: { start: retrieved.start, end: retrieved.end },
-    blockSize: blockLeaves * MiB,
-    checksums: isTreeHashAligned(retrieved, archiveSize),
-    chunks,
-  };
+  return { ...describeDownloadPlan(options), chunks: [...downloadChunks(options)] };
 }
 
 /**

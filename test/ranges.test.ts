@@ -14,6 +14,8 @@ import {
   parseContentRange,
   parseRange,
   planDownload,
+  describeDownloadPlan,
+  downloadChunks,
   type ByteRange,
 } from '../src/ranges.js';
 import { TreeHashError } from '../src/errors.js';
@@ -177,6 +179,7 @@ describe('the worked examples', () => {
 
 describe('alignRange', () => {
   it('gives the smallest covering node and megabyte range (brute force, all ranges up to 40 leaves)', () => {
+    const failures: string[] = [];
     for (let leaves = 1; leaves <= 40; leaves++) {
       for (const size of [leaves * M, leaves * M - 300_000]) {
         if (size <= 0) continue;
@@ -191,17 +194,20 @@ describe('alignRange', () => {
               const covers = alignRange({ start, end }, size);
               const containing = nodes.filter(([s, e]) => s <= start && end <= e);
               const smallest = containing.reduce((x, y) => (y[1] - y[0] < x[1] - x[0] ? y : x));
-              expect(covers.treeHashAligned).toEqual({ start: smallest[0], end: smallest[1] });
-              expect(covers.megabyteAligned).toEqual({
-                start: a * M,
-                end: Math.min((Math.floor(end / M) + 1) * M, size) - 1,
-              });
-              expect(isValidRetrievalRange(covers.megabyteAligned, size)).toBe(true);
+              const megabyteEnd = Math.min((Math.floor(end / M) + 1) * M, size) - 1;
+              const right =
+                covers.treeHashAligned.start === smallest[0] &&
+                covers.treeHashAligned.end === smallest[1] &&
+                covers.megabyteAligned.start === a * M &&
+                covers.megabyteAligned.end === megabyteEnd &&
+                isValidRetrievalRange(covers.megabyteAligned, size);
+              if (!right) failures.push(`${size}: ${start}-${end} → ${JSON.stringify(covers)}`);
             }
           }
         }
       }
     }
+    expect(failures).toEqual([]);
   });
 
   it('refuses ranges outside the payload', () => {
@@ -328,6 +334,8 @@ describe('planDownload', () => {
           expect(plan.blockSize).toBe(chunkSize === 3 * M ? 2 * M : chunkSize);
           expect(plan.jobOutputSize).toBe(size);
           expect(plan.checksums).toBe(true);
+          expect(plan.chunkCount).toBe(plan.chunks.length);
+          expect(describeDownloadPlan({ archiveSize: size, chunkSize })).toEqual({ ...plan, chunks: undefined });
           let offset = 0;
           for (const chunk of plan.chunks) {
             const best = nodes
@@ -357,6 +365,16 @@ describe('planDownload', () => {
     ]);
     const unaligned = planDownload({ archiveSize: 6_815_744, retrievalRange: parseRange('2097152-6815743'), chunkSize: 4 * M });
     expect(unaligned.checksums).toBe(false);
+  });
+
+  it('cuts the largest archive lazily', () => {
+    const archiveSize = 42_949_672_960_000;
+    const pieces = downloadChunks({ archiveSize, chunkSize: M });
+    expect(pieces.next().value).toEqual({ range: { start: 0, end: M - 1 }, archiveRange: { start: 0, end: M - 1 } });
+    expect(describeDownloadPlan({ archiveSize, chunkSize: M }).chunkCount).toBe(40_960_000);
+    const big = planDownload({ archiveSize, chunkSize: 4096 * M });
+    expect(big.chunks).toHaveLength(10_000);
+    expect(big.chunks[9_999]!.range).toEqual({ start: 9_999 * 4096 * M, end: archiveSize - 1 });
   });
 
   it('refuses chunk sizes below 1 MiB and unacceptable retrieval ranges', () => {

@@ -5,7 +5,7 @@ import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../node/manifest.js';
 import { formatRetrievalRange } from '../ranges.js';
-import { printJsonLine } from './retrieval-io.js';
+import { LineWriter, printJsonLine } from './retrieval-io.js';
 
 /** What `-o` defaults to: the file's name with this appended. */
 export const MANIFEST_SUFFIX = '.treehash-manifest';
@@ -51,18 +51,14 @@ export function register(program: Command): void {
 
 async function show(path: string, json: boolean): Promise<void> {
   const manifest = await readLeafManifest(path);
-  const out: string[] = [];
-  if (!json) out.push(`size ${manifest.size}, ${manifest.leafCount} leaves of ${manifest.leafSize} bytes, tree hash ${toHex(manifest.treeHash)}`);
+  const out = new LineWriter();
+  if (!json) await out.line(`size ${manifest.size}, ${manifest.leafCount} leaves of ${manifest.leafSize} bytes, tree hash ${toHex(manifest.treeHash)}`);
   for (let leaf = 0; leaf < manifest.leafCount; leaf++) {
     const range = manifest.leafRange(leaf);
     const digest = toHex(manifest.leafDigest(leaf));
-    if (json) out.push(JSON.stringify({ leaf, start: range?.start ?? 0, end: range?.end ?? -1, digest }));
-    else out.push(`${leaf}\t${range === undefined ? 'empty' : formatRetrievalRange(range)}\t${digest}`);
-    // Flush in batches: a large archive has millions of leaves.
-    if (out.length >= 4096) {
-      process.stdout.write(`${out.join('\n')}\n`);
-      out.length = 0;
-    }
+    if (out.closed) break;
+    if (json) await out.line(JSON.stringify({ leaf, start: range?.start ?? 0, end: range?.end ?? -1, digest }));
+    else await out.line(`${leaf}\t${range === undefined ? 'empty' : formatRetrievalRange(range)}\t${digest}`);
   }
-  if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+  await out.flush();
 }

@@ -2,8 +2,15 @@
 // ranges to download a job output in tree-hash-aligned pieces, each verifiable on its own.
 import type { Command } from 'commander';
 import { MiB } from '../constants.js';
-import { explainChecksumExpectation, formatHttpRange, formatRetrievalRange, parseRange, planDownload } from '../ranges.js';
-import { parseByteCount, printJsonLine } from './retrieval-io.js';
+import {
+  describeDownloadPlan,
+  downloadChunks,
+  explainChecksumExpectation,
+  formatHttpRange,
+  formatRetrievalRange,
+  parseRange,
+} from '../ranges.js';
+import { LineWriter, parseByteCount } from './retrieval-io.js';
 
 /** Default piece size: large enough to keep requests few, small enough to retry cheaply. */
 const DEFAULT_CHUNK_SIZE = 64 * MiB;
@@ -23,35 +30,41 @@ export function register(program: Command): void {
     .option('--range <start-end>', "the job's RetrievalByteRange (absolute, END inclusive); default: the whole archive")
     .option('--chunk-size <bytes>', 'largest piece, ≥ 1MiB; rounded down to a power-of-two number of MiB (default 64MiB)')
     .option('--json', 'one JSON object per piece: {"index","start","end","archiveStart","archiveEnd","range","checksum"}')
-    .action((options: PlanOptions) => {
+    .action(async (options: PlanOptions) => {
       const archiveSize = parseByteCount(options.size, '--size');
       const retrievalRange = options.range === undefined ? undefined : parseRange(options.range);
       const chunkSize = options.chunkSize === undefined ? DEFAULT_CHUNK_SIZE : parseByteCount(options.chunkSize, '--chunk-size');
-      const plan = planDownload({ archiveSize, retrievalRange, chunkSize });
-      if (options.json) {
-        plan.chunks.forEach((chunk, index) =>
-          printJsonLine({
-            index,
-            start: chunk.range.start,
-            end: chunk.range.end,
-            archiveStart: chunk.archiveRange.start,
-            archiveEnd: chunk.archiveRange.end,
-            range: formatHttpRange(chunk.range),
-            checksum: plan.checksums,
-          }),
+      // Pieces are printed as they are cut: the largest archive in 1 MiB pieces makes 40 M lines.
+      const plan = describeDownloadPlan({ archiveSize, retrievalRange, chunkSize });
+      const out = new LineWriter();
+      if (!options.json) {
+        await out.line(
+          `job output: ${plan.jobOutputSize} bytes (archive bytes ${formatRetrievalRange(plan.retrievalRange)}), ` +
+            `${plan.chunkCount} piece${plan.chunkCount === 1 ? '' : 's'} of up to ${plan.blockSize} bytes`,
         );
-        return;
+        await out.line(
+          plan.checksums
+            ? "every response carries x-amz-sha256-tree-hash; their tree hashes combine into DescribeJob's SHA256TreeHash"
+            : `no response will carry a checksum: ${explainChecksumExpectation({ archiveSize, retrievalRange })}`,
+        );
       }
-      const lines = [
-        `job output: ${plan.jobOutputSize} bytes (archive bytes ${formatRetrievalRange(plan.retrievalRange)}), ` +
-          `${plan.chunks.length} piece${plan.chunks.length === 1 ? '' : 's'} of up to ${plan.blockSize} bytes`,
-        plan.checksums
-          ? 'every response carries x-amz-sha256-tree-hash; their tree hashes combine into DescribeJob\'s SHA256TreeHash'
-          : `no response will carry a checksum: ${explainChecksumExpectation({ archiveSize, retrievalRange })}`,
-        ...plan.chunks.map(
-          (chunk) => `${formatHttpRange(chunk.range)}\tarchive ${formatRetrievalRange(chunk.archiveRange)}`,
-        ),
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      let index = 0;
+      for (const chunk of downloadChunks({ archiveSize, retrievalRange, chunkSize })) {
+        if (out.closed) break;
+        await out.line(
+          options.json
+            ? JSON.stringify({
+                index: index++,
+                start: chunk.range.start,
+                end: chunk.range.end,
+                archiveStart: chunk.archiveRange.start,
+                archiveEnd: chunk.archiveRange.end,
+                range: formatHttpRange(chunk.range),
+                checksum: plan.checksums,
+              })
+            : `${formatHttpRange(chunk.range)}\tarchive ${formatRetrievalRange(chunk.archiveRange)}`,
+        );
+      }
+      await out.flush();
     });
 }
