@@ -134,7 +134,7 @@ export function isValidRetrievalRange(range: ByteRange, archiveSize: number): bo
  * `size` is the archive size for a retrieval range, or the job output's size for a download range
  * relative to the job output (the two agree; see {@link expectsChecksum}).
  * @throws {TreeHashError} `ERR_INVALID_RANGE` / `ERR_INVALID_SIZE` for malformed arguments.
- * @example explainTreeHashAlignment({ start: 1048576, end: 3145727 }, 6_815_744) // 'a 2 MiB range … start …'
+ * @example explainTreeHashAlignment({ start: 1048576, end: 3145727 }, 6_815_744) // 'a node of 2 MiB starts at a multiple of 2 MiB (2097152); start 1048576 is not one …'
  */
 export function explainTreeHashAlignment(range: ByteRange, size: number): string | null {
   const notRetrievable = explainRetrievalRange(range, size);
@@ -152,9 +152,9 @@ export function explainTreeHashAlignment(range: ByteRange, size: number): string
   if (start % block !== 0) {
     const node =
       length === block
-        ? `a ${formatMiB(block)} node of the tree starts at a multiple of ${formatMiB(block)} (${block})`
-        : `a ${formatMiB(length)} range at the end is a node only as the tail of a ${formatMiB(block)} block, ` +
-          `which starts at a multiple of ${formatMiB(block)} (${block})`;
+        ? `a node of ${formatMiB(block)} starts at a multiple of ${formatMiB(block)} (${block})`
+        : `a range of ${formatMiB(length)} at the end is a node only as the tail of a block of ${formatMiB(block)}, ` +
+          `and such blocks start at multiples of ${formatMiB(block)} (${block})`;
     return `${node}; start ${start} is not one (${start} mod ${block} = ${start % block})`;
   }
   return null;

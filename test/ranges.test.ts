@@ -158,7 +158,7 @@ describe('the worked examples', () => {
     expect(isTreeHashAligned({ start: 0, end }, size)).toBe(true);
     expect(isValidRetrievalRange({ start: 98 * M, end }, size)).toBe(true);
     expect(isValidRetrievalRange({ start: 0, end: 100 * M - 1 }, size)).toBe(true);
-    expect(explainTreeHashAlignment({ start: 98 * M, end }, size)).toMatch(/4 MiB block/);
+    expect(explainTreeHashAlignment({ start: 98 * M, end }, size)).toMatch(/block of 4 MiB/);
     expect(explainTreeHashAlignment({ start: 0, end: 100 * M - 1 }, size)).toMatch(/not a power-of-two/);
     expect(alignRange({ start: 98 * M, end }, size).treeHashAligned).toEqual({ start: 96 * M, end });
     expect(alignRange({ start: 0, end: 100 * M - 1 }, size).treeHashAligned).toEqual({ start: 0, end });
