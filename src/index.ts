@@ -20,7 +20,6 @@ export { combineTreeHashes } from './tree.js';
 export {
   type ByteRange,
   type AlignedCovers,
-  type ContentRange,
   type ChecksumQuery,
   type DownloadPlanOptions,
   type DownloadChunk,
@@ -32,7 +31,6 @@ export {
   explainTreeHashAlignment,
   alignRange,
   parseRange,
-  parseContentRange,
   formatRetrievalRange,
   formatHttpRange,
   expectsChecksum,

@@ -222,22 +222,16 @@ const RANGE_FORMS = [
   /^bytes (\d+)-(\d+)\/(\*|\d+)$/, // Content-Range (UploadMultipartPart request, GetJobOutput response)
 ];
 
-/** A parsed `Content-Range`: the range and the total size after the slash (`undefined` for `*`). */
-export interface ContentRange {
-  readonly range: ByteRange;
-  readonly totalSize: number | undefined;
-}
-
 /**
- * Parses the range forms Glacier uses, keeping the total of a `Content-Range`:
- * `bytes=0-1048575`, `0-1048575`, `bytes 0-1048575/*` and `bytes 0-1048575/8388608`.
- * Only single, fully specified ranges: suffix (`bytes=-500`), open (`bytes=100-`) and multi-range
- * forms are rejected, because Glacier's ranges are always both-ends-given.
- * @throws {TreeHashError} `ERR_INVALID_RANGE` for any other text, start > end, numbers beyond
- *   2^53 − 1, or a range not inside a given total.
- * @example parseContentRange('bytes 0-1048575/8388608') // { range: { start: 0, end: 1048575 }, totalSize: 8388608 }
+ * Parses the range forms Glacier uses into `{ start, end }`: `bytes=0-1048575` (GetJobOutput's
+ * `Range`), `0-1048575` (`RetrievalByteRange`, ListParts' `RangeInBytes`) and `bytes 0-1048575/*`
+ * or `bytes 0-1048575/8388608` (`Content-Range`; a numeric total must lie beyond the end). Only
+ * single, fully specified ranges: suffix (`bytes=-500`), open (`bytes=100-`) and multi-range forms
+ * are refused, because Glacier's ranges always give both ends.
+ * @throws {TreeHashError} `ERR_INVALID_RANGE` for any other text, start > end, or a number beyond 2^53 − 1.
+ * @example parseRange('bytes=0-1048575') // { start: 0, end: 1048575 }
  */
-export function parseContentRange(text: string): ContentRange {
+export function parseRange(text: string): ByteRange {
   if (typeof text !== 'string') {
     throw new TreeHashError('ERR_INVALID_RANGE', `a range must be given as a string, got ${describeValue(text)}`);
   }
@@ -260,22 +254,13 @@ export function parseContentRange(text: string): ContentRange {
         `range end ${end} is not inside the total size ${total} given in ${describeValue(text)}`,
       );
     }
-    return { range: { start, end }, totalSize: total };
+    return { start, end };
   }
   throw new TreeHashError(
     'ERR_INVALID_RANGE',
     `expected a byte range "START-END", "bytes=START-END" or "bytes START-END/TOTAL" (END inclusive, TOTAL may be *), ` +
       `got ${describeValue(text)}`,
   );
-}
-
-/**
- * Parses `bytes=0-1048575`, `0-1048575` or `bytes 0-1048575/*` (any total) into `{ start, end }`.
- * @throws {TreeHashError} `ERR_INVALID_RANGE` as {@link parseContentRange}.
- * @example parseRange('bytes=0-1048575') // { start: 0, end: 1048575 }
- */
-export function parseRange(text: string): ByteRange {
-  return parseContentRange(text).range;
 }
 
 function toSafeInteger(digits: string, text: string): number {

@@ -11,7 +11,6 @@ import {
   formatRetrievalRange,
   isTreeHashAligned,
   isValidRetrievalRange,
-  parseContentRange,
   parseRange,
   planDownload,
   describeDownloadPlan,
@@ -251,8 +250,7 @@ describe('parseRange / formatRetrievalRange', () => {
     expect(parseRange('0-1048575')).toEqual({ start: 0, end: 1048575 });
     expect(parseRange('bytes 0-1048575/*')).toEqual({ start: 0, end: 1048575 });
     expect(parseRange(' 4194304-4607999 ')).toEqual({ start: 4194304, end: 4607999 });
-    expect(parseContentRange('bytes 0-1048575/8388608')).toEqual({ range: { start: 0, end: 1048575 }, totalSize: 8388608 });
-    expect(parseContentRange('bytes 0-1048575/*').totalSize).toBeUndefined();
+    expect(parseRange('bytes 0-1048575/8388608')).toEqual({ start: 0, end: 1048575 });
     expect(parseRange('42949672959999-42949672959999')).toEqual({ start: 42949672959999, end: 42949672959999 });
   });
 
