@@ -47,6 +47,8 @@ export {
   type VerifiedChunk,
   type DownloadChunks,
   type VerifyDownloadOptions,
+  type JobOutputResponse,
+  type JobOutputVerdict,
   TreeHashMismatchError,
   TreeHashCheck,
   toTreeHashBytes,
@@ -56,6 +58,7 @@ export {
   verifyTreeHashSync,
   combineChunkTreeHashes,
   verifyDownload,
+  verifyJobOutput,
 } from './verify.js';
 export {
   type ManifestComparison,

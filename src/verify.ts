@@ -140,12 +140,7 @@ export class TreeHashCheck {
     const size = hasher.size;
     const actual = hasher.digest();
     const range = this.#range ?? (size === 0 ? undefined : { start: 0, end: size - 1 });
-    if (this.#range !== undefined && size !== this.#range.end + 1 - this.#range.start) {
-      throw new TreeHashError(
-        'ERR_SIZE_MISMATCH',
-        `expected ${this.#range.end + 1 - this.#range.start} bytes for range ${formatRange(this.#range)}, got ${size}`,
-      );
-    }
+    assertLengthMatches(size, this.#range);
     assertTreeHashEquals(actual, this.#expected, range);
     return actual;
   }
@@ -155,6 +150,13 @@ export class TreeHashCheck {
     const hasher = this.#hasher;
     this.#hasher = undefined;
     hasher?.digest();
+  }
+}
+
+/** A received body must be as long as the range it was asked for (GetJobOutput's guide says to check). */
+function assertLengthMatches(size: number, range: ByteRange | undefined): void {
+  if (range !== undefined && size !== range.end + 1 - range.start) {
+    throw new TreeHashError('ERR_SIZE_MISMATCH', `expected ${range.end + 1 - range.start} bytes for range ${formatRange(range)}, got ${size}`);
   }
 }
 
@@ -207,6 +209,11 @@ export async function verifyTreeHash(source: VerifySource, expected: TreeHashLik
 }
 
 async function* iterateChunks(source: unknown): AsyncGenerator<BytesLike> {
+  // Bytes first: a Uint8Array (or a string) is itself iterable, element by element.
+  if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
+    yield source;
+    return;
+  }
   const candidate = source as Partial<AsyncIterable<BytesLike> & Iterable<BytesLike> & ReadableStream<Uint8Array>> | null;
   if (candidate != null && typeof candidate[Symbol.asyncIterator] === 'function') {
     yield* candidate as AsyncIterable<BytesLike>;
@@ -230,6 +237,54 @@ async function* iterateChunks(source: unknown): AsyncGenerator<BytesLike> {
       `expected bytes, an (async) iterable of byte chunks or a ReadableStream, got ${describeValue(source)}`,
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One GetJobOutput response
+
+/** What a GetJobOutput response said about its body; see {@link verifyJobOutput}. */
+export interface JobOutputResponse {
+  /** The `x-amz-sha256-tree-hash` header (the SDK's `checksum`), or `undefined`/`null` when absent. */
+  readonly checksum: string | null | undefined;
+  /** The `Range` that was requested, relative to the job output (for the length check and errors). */
+  readonly range?: ByteRange | undefined;
+}
+
+/** The outcome of {@link verifyJobOutput}. */
+export interface JobOutputVerdict {
+  /** True when the response had a checksum and the body matched it; false when it had none. */
+  readonly verified: boolean;
+  /** The body's tree hash (to combine into the whole output's, or to compare with a manifest). */
+  readonly treeHash: Uint8Array;
+}
+
+/**
+ * Checks one GetJobOutput body by the rule of "Receiving Checksums When Downloading Data": when the
+ * response carries `x-amz-sha256-tree-hash`, the body must match it; when it does not (the range was
+ * not tree-hash aligned), the body is *unverifiable*, not wrong — the verdict says so and still
+ * gives its tree hash. Either way the body must be as long as the requested range.
+ * @throws {TreeHashError} `ERR_TREE_HASH_MISMATCH` (a {@link TreeHashMismatchError}), `ERR_SIZE_MISMATCH`,
+ *   `ERR_INVALID_HEX` for a malformed header, `ERR_READ_FAILED` when the body stream fails.
+ * @example const { verified, treeHash } = await verifyJobOutput(response.body, { checksum: response.checksum, range })
+ */
+export async function verifyJobOutput(body: VerifySource, response: JobOutputResponse): Promise<JobOutputVerdict> {
+  const { checksum, range } = response;
+  if (checksum !== undefined && checksum !== null) {
+    return { verified: true, treeHash: await verifyTreeHash(body, checksum, { range }) };
+  }
+  if (range !== undefined) assertByteRange(range);
+  const hasher = new TreeHasher();
+  try {
+    for await (const chunk of iterateChunks(body)) hasher.update(toBytes(chunk, 'each chunk'));
+  } catch (error) {
+    hasher.digest(); // release the kernel
+    if (error instanceof TreeHashError) throw error;
+    throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+  const size = hasher.size;
+  const treeHash = hasher.digest();
+  assertLengthMatches(size, range);
+  return { verified: false, treeHash };
 }
 
 // ---------------------------------------------------------------------------------------------

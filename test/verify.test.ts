@@ -13,6 +13,7 @@ import {
   verifyDownload,
   verifyTreeHash,
   verifyTreeHashSync,
+  verifyJobOutput,
 } from '../src/verify.js';
 import { createVerifier as createNodeVerifier } from '../src/node/verify.js';
 import { createVerifier as createWebVerifier } from '../src/web/verify.js';
@@ -129,6 +130,28 @@ describe('verifyTreeHash / verifyTreeHashSync', () => {
     check.finish();
     expect(caught(() => check.update(new Uint8Array(1))).code).toBe('ERR_HASH_FINALIZED');
     expect(caught(() => check.finish()).code).toBe('ERR_HASH_FINALIZED');
+  });
+});
+
+describe('verifyJobOutput: verify when the header is there, unverifiable when not', () => {
+  const range = parseRange('1048576-2097151');
+  const body = slice(archive, range);
+  const hex = ALIGNED_6_5_MIB[1]![1];
+
+  it('verifies a body that came with a checksum', async () => {
+    await expect(verifyJobOutput(body, { checksum: hex.toUpperCase(), range })).resolves.toEqual({ verified: true, treeHash: referenceTreeHash(body) });
+    await expect(verifyJobOutput([body.subarray(0, 5), body.subarray(5)], { checksum: hex })).resolves.toMatchObject({ verified: true });
+    expect(await codeOfAsync(() => verifyJobOutput(body, { checksum: ALIGNED_6_5_MIB[0]![1], range }))).toBe('ERR_TREE_HASH_MISMATCH');
+    expect(await codeOfAsync(() => verifyJobOutput(body, { checksum: 'zz', range }))).toBe('ERR_INVALID_HEX');
+  });
+
+  it('reports a body without a checksum as unverifiable, with its tree hash, and still checks its length', async () => {
+    for (const checksum of [undefined, null]) {
+      await expect(verifyJobOutput(body, { checksum, range })).resolves.toEqual({ verified: false, treeHash: referenceTreeHash(body) });
+      await expect(verifyJobOutput(Readable.from([Buffer.from(body)]), { checksum })).resolves.toEqual({ verified: false, treeHash: referenceTreeHash(body) });
+    }
+    expect(await codeOfAsync(() => verifyJobOutput(body.subarray(1), { checksum: undefined, range }))).toBe('ERR_SIZE_MISMATCH');
+    expect(await codeOfAsync(() => verifyJobOutput(body.subarray(1), { checksum: hex, range }))).toBe('ERR_SIZE_MISMATCH');
   });
 });
 
