@@ -336,52 +336,70 @@ export function createLeafManifest(data: BytesLike): LeafManifest {
 
 /** The verdict of {@link compareWithManifest}. All ranges are inclusive and in archive bytes. */
 export interface ManifestComparison {
-  /** True when the copy has the manifest's size and every leaf matches. */
+  /** True when the copy has the expected size and every leaf matches. */
   readonly ok: boolean;
-  /** The manifest's size. */
+  /** The part of the archive the copy should hold (the whole archive unless a range was given). */
+  readonly range: ByteRange | undefined;
+  /** The size the copy should have: the range's length (the manifest's size without a range). */
   readonly expectedSize: number;
   /** The copy's size. */
   readonly actualSize: number;
-  /** Leaves whose bytes in the copy differ or are missing, ascending. */
+  /** Archive leaves whose bytes in the copy differ or are missing, ascending. */
   readonly badLeaves: readonly number[];
   /** The bad leaves as byte ranges, adjacent leaves merged. */
   readonly badRanges: readonly ByteRange[];
   /** The fewest tree-hash-aligned ranges holding exactly the bad leaves: what to download again, each with a checksum. */
   readonly refetchRanges: readonly ByteRange[];
-  /** Bytes of the copy past the archive's end (to cut off), if it is longer. */
+  /** Bytes of the copy past the end of what it should hold (to cut off), if it is longer. */
   readonly extraBytes: ByteRange | undefined;
 }
 
 /**
- * Compares a copy (its own manifest, e.g. from {@link createLeafManifest} or
- * `manifestOfFile`) with the archive's manifest: names each bad leaf and the ranges to fetch again.
+ * Compares a copy (its own manifest, e.g. from {@link createLeafManifest} or `manifestOfFile`) with
+ * the archive's manifest: names each bad leaf and the ranges to fetch again. With `range`, the copy
+ * holds only those bytes of the archive (a ranged retrieval or one downloaded piece); the range must
+ * be megabyte aligned, so that the copy's leaves are the archive's.
+ * @throws {TreeHashError} `ERR_INVALID_INPUT` for arguments that are not manifests; `ERR_INVALID_RANGE`
+ *   / `ERR_RANGE_NOT_ALIGNED` for a range outside the archive or not megabyte aligned.
  * @example compareWithManifest(original, createLeafManifest(copyBytes)).refetchRanges
  */
-export function compareWithManifest(manifest: LeafManifest, copy: LeafManifest): ManifestComparison {
+export function compareWithManifest(manifest: LeafManifest, copy: LeafManifest, range?: ByteRange): ManifestComparison {
   if (!(manifest instanceof LeafManifest) || !(copy instanceof LeafManifest)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `compareWithManifest expects two LeafManifest objects, got ${describeValue(manifest)} and ${describeValue(copy)}`);
   }
+  let firstLeaf = 0;
+  let endLeaf = manifest.leafCount;
+  let expectedSize = manifest.size;
+  if (range !== undefined) {
+    manifest.rangeTreeHash(range); // the same checks: in bounds and megabyte aligned
+    firstLeaf = range.start / LEAF_SIZE;
+    endLeaf = Math.ceil((range.end + 1) / LEAF_SIZE);
+    expectedSize = range.end + 1 - range.start;
+  }
+  const offset = range?.start ?? 0;
   const expected = manifest._digests;
   const actual = copy._digests;
   const badLeaves: number[] = [];
-  for (let leaf = 0; leaf < manifest.leafCount; leaf++) {
+  for (let leaf = firstLeaf; leaf < endLeaf; leaf++) {
     // Leaves past the copy's end are missing; a leaf of another length (a cut or overlong last
     // leaf) has another digest, so comparing digests covers sizes too.
-    if (leaf >= copy.leafCount || !equalAt(expected, actual, leaf * DIGEST_LENGTH)) badLeaves.push(leaf);
+    const copyLeaf = leaf - firstLeaf;
+    if (copyLeaf >= copy.leafCount || !equalAt(expected, leaf * DIGEST_LENGTH, actual, copyLeaf * DIGEST_LENGTH)) badLeaves.push(leaf);
   }
   const badRanges: ByteRange[] = [];
   for (const leaf of badLeaves) {
-    const range = manifest.leafRange(leaf);
-    if (range === undefined) continue;
+    const leafRange = manifest.leafRange(leaf);
+    if (leafRange === undefined) continue;
     const last = badRanges[badRanges.length - 1];
-    if (last !== undefined && last.end + 1 === range.start) badRanges[badRanges.length - 1] = { start: last.start, end: range.end };
-    else badRanges.push(range);
+    if (last !== undefined && last.end + 1 === leafRange.start) badRanges[badRanges.length - 1] = { start: last.start, end: leafRange.end };
+    else badRanges.push(leafRange);
   }
-  const extraBytes = copy.size > manifest.size ? { start: manifest.size, end: copy.size - 1 } : undefined;
+  const extraBytes = copy.size > expectedSize ? { start: offset + expectedSize, end: offset + copy.size - 1 } : undefined;
   const refetchRanges = manifest.size === 0 ? [] : alignedRangesForLeaves(badLeaves, manifest.size);
   return {
-    ok: badLeaves.length === 0 && copy.size === manifest.size,
-    expectedSize: manifest.size,
+    ok: badLeaves.length === 0 && copy.size === expectedSize,
+    range,
+    expectedSize,
     actualSize: copy.size,
     badLeaves,
     badRanges,
@@ -390,7 +408,7 @@ export function compareWithManifest(manifest: LeafManifest, copy: LeafManifest):
   };
 }
 
-function equalAt(a: Uint8Array, b: Uint8Array, offset: number): boolean {
-  for (let i = offset; i < offset + DIGEST_LENGTH; i++) if (a[i] !== b[i]) return false;
+function equalAt(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number): boolean {
+  for (let i = 0; i < DIGEST_LENGTH; i++) if (a[aOffset + i] !== b[bOffset + i]) return false;
   return true;
 }

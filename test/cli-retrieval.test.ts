@@ -178,6 +178,19 @@ describe('treehash manifest and verify', () => {
     writeFileSync(damaged, data.subarray(0, 2 * MIB + 3));
     const truncated = treehash(['verify', damaged, '--manifest', manifestPath, '--json']);
     expect(JSON.parse(truncated.stdout)).toMatchObject({ badLeaves: [2, 3, 4, 5], refetchRanges: [{ start: 2 * MIB, end: 4 * MIB - 1 }, { start: 4 * MIB, end: size - 1 }] });
+    // A ranged download (archive bytes 2 MiB to the end) checked against the whole archive's manifest.
+    const piece = data.slice(2 * MIB);
+    piece[MIB + 99]! ^= 4; // archive byte 3 MiB + 99: leaf 3
+    writeFileSync(damaged, piece);
+    const ranged = treehash(['verify', damaged, '--manifest', manifestPath, '--range', `${2 * MIB}-${size - 1}`, '--json']);
+    expect(ranged.status).toBe(1);
+    expect(JSON.parse(ranged.stdout)).toMatchObject({ badLeaves: [3], refetchRanges: [{ start: 3 * MIB, end: 4 * MIB - 1 }] });
+    writeFileSync(damaged, data.slice(2 * MIB));
+    expect(treehash(['verify', damaged, '--manifest', manifestPath, '--range', `${2 * MIB}-${size - 1}`]).stdout).toBe(
+      `${damaged}: OK (all 4 leaves match the manifest)\n`,
+    );
+    expect(treehash(['verify', damaged, '--manifest', manifestPath, '--range', `5-${size - 1}`]).status).toBe(2);
+    expect(treehash(['verify', damaged, '--tree-hash', referenceTreeHashHex(data), '--range', '0-5']).status).toBe(2);
     const broken = join(dir, 'broken.m');
     writeFileSync(broken, 'not a manifest\n');
     expect(treehash(['verify', file, '--manifest', broken]).status).toBe(2);

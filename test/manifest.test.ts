@@ -197,6 +197,40 @@ describe('comparing a damaged copy with the manifest', () => {
   });
 });
 
+describe('comparing a ranged copy (one piece of the archive) with the manifest', () => {
+  const manifestOf = createLeafManifest;
+  it('names bad leaves by their archive index', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.nat(), (a, b, at) => {
+        const first = Math.min(a, b);
+        const last = Math.max(a, b);
+        const range = { start: first * MIB, end: Math.min((last + 1) * MIB, SIZE_6_5_MIB) - 1 };
+        const piece = archive.slice(range.start, range.end + 1);
+        expect(compareWithManifest(manifest, manifestOf(piece), range)).toMatchObject({ ok: true, badLeaves: [], expectedSize: piece.length, range });
+        const position = at % piece.length;
+        piece[position]! ^= 0x10;
+        const leaf = Math.floor((range.start + position) / MIB);
+        const leafRange = { start: leaf * MIB, end: Math.min((leaf + 1) * MIB, SIZE_6_5_MIB) - 1 };
+        expect(compareWithManifest(manifest, manifestOf(piece), range)).toMatchObject({
+          ok: false,
+          badLeaves: [leaf],
+          badRanges: [leafRange],
+          refetchRanges: [leafRange],
+        });
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('refuses ranges that are not megabyte aligned or not inside the archive', () => {
+    const piece = manifestOf(archive.subarray(0, 10));
+    expect(caught(() => compareWithManifest(manifest, piece, { start: 0, end: 9 })).code).toBe('ERR_RANGE_NOT_ALIGNED');
+    expect(caught(() => compareWithManifest(manifest, piece, { start: 0, end: SIZE_6_5_MIB })).code).toBe('ERR_INVALID_RANGE');
+    const extra = compareWithManifest(manifest, manifestOf(archive.subarray(MIB, 2 * MIB + 5)), { start: MIB, end: 2 * MIB - 1 });
+    expect(extra).toMatchObject({ ok: false, badLeaves: [], extraBytes: { start: 2 * MIB, end: 2 * MIB + 4 } });
+  });
+});
+
 describe('manifests of files', () => {
   it('manifestOfFile, writeLeafManifest and readLeafManifest agree with the in-memory manifest', async () => {
     const path = join(dir, 'archive.bin');

@@ -7,13 +7,15 @@ import { toHex } from '../hex.js';
 import { compareWithManifest } from '../manifest.js';
 import { hashFile } from '../node/files.js';
 import { manifestOfFile, readLeafManifest } from '../node/manifest.js';
-import { type ByteRange, formatRetrievalRange } from '../ranges.js';
+import { LEAF_SIZE } from '../constants.js';
+import { type ByteRange, formatRetrievalRange, parseRange } from '../ranges.js';
 import { toTreeHashBytes } from '../verify.js';
 import { EXIT_MISMATCH, printJsonLine } from './retrieval-io.js';
 
 interface VerifyOptions {
   treeHash?: string;
   manifest?: string;
+  range?: string;
   json?: boolean;
 }
 
@@ -24,13 +26,17 @@ export function register(program: Command): void {
     .argument('<file>', 'the downloaded file')
     .option('--tree-hash <hex>', 'the expected tree hash (64 hex digits, either case)')
     .option('--manifest <file>', 'a leaf manifest of the archive: names the damaged leaves and what to fetch again')
+    .option('--range <start-end>', 'with --manifest: FILE holds only these bytes of the archive (megabyte aligned, END inclusive)')
     .option('--json', 'print the verdict as one JSON object')
     .action(async (file: string, options: VerifyOptions) => {
       if ((options.treeHash === undefined) === (options.manifest === undefined)) {
         throw new TreeHashError('ERR_INVALID_OPTION', 'give exactly one of --tree-hash HEX or --manifest FILE');
       }
+      if (options.range !== undefined && options.manifest === undefined) {
+        throw new TreeHashError('ERR_INVALID_OPTION', '--range goes with --manifest (a tree hash already says which bytes it covers)');
+      }
       if (options.treeHash !== undefined) await verifyTreeHashOption(file, options.treeHash, options.json === true);
-      else await verifyManifestOption(file, options.manifest!, options.json === true);
+      else await verifyManifestOption(file, options.manifest!, options.range, options.json === true);
     });
 }
 
@@ -47,10 +53,12 @@ async function verifyTreeHashOption(file: string, hex: string, json: boolean): P
   }
 }
 
-async function verifyManifestOption(file: string, manifestPath: string, json: boolean): Promise<void> {
+async function verifyManifestOption(file: string, manifestPath: string, rangeText: string | undefined, json: boolean): Promise<void> {
+  const range = rangeText === undefined ? undefined : parseRange(rangeText);
   const manifest = await readLeafManifest(manifestPath);
+  if (range !== undefined) manifest.rangeTreeHash(range); // refuse a bad range before reading the file
   const copy = await manifestOfFile(file);
-  const result = compareWithManifest(manifest, copy);
+  const result = compareWithManifest(manifest, copy, range);
   if (!result.ok) process.exitCode = EXIT_MISMATCH;
   if (json) {
     printJsonLine({
@@ -59,7 +67,8 @@ async function verifyManifestOption(file: string, manifestPath: string, json: bo
       size: result.actualSize,
       expectedSize: result.expectedSize,
       treeHash: toHex(copy.treeHash),
-      expectedTreeHash: toHex(manifest.treeHash),
+      expectedTreeHash: toHex(range === undefined ? manifest.treeHash : manifest.rangeTreeHash(range)),
+      ...(range === undefined ? {} : { range }),
       badLeaves: result.badLeaves,
       badRanges: result.badRanges,
       refetchRanges: result.refetchRanges,
@@ -68,23 +77,28 @@ async function verifyManifestOption(file: string, manifestPath: string, json: bo
     return;
   }
   if (result.ok) {
-    process.stdout.write(`${file}: OK (all ${manifest.leafCount} leaves match the manifest)\n`);
+    process.stdout.write(`${file}: OK (all ${leafTotal(manifest.leafCount, range)} leaves match the manifest)\n`);
     return;
   }
   const lines = [
-    `${file}: FAILED: ${result.badLeaves.length} of ${manifest.leafCount} leaves differ from the manifest` +
-      (result.actualSize === result.expectedSize ? '' : ` (the file has ${result.actualSize} bytes, the archive ${result.expectedSize})`),
+    `${file}: FAILED: ${result.badLeaves.length} of ${leafTotal(manifest.leafCount, range)} leaves differ from the manifest` +
+      (result.actualSize === result.expectedSize ? '' : ` (the file has ${result.actualSize} bytes, expected ${result.expectedSize})`),
     ...result.badRanges.map((range) => `bad: bytes ${formatRetrievalRange(range)} (${describeLeaves(range)})`),
     ...result.refetchRanges.map((range) => `fetch again: ${formatRetrievalRange(range)}`),
   ];
   if (result.extraBytes !== undefined) {
-    lines.push(`extra: bytes ${formatRetrievalRange(result.extraBytes)} are past the archive's end (cut the file to ${result.expectedSize} bytes)`);
+    lines.push(`extra: bytes ${formatRetrievalRange(result.extraBytes)} are past the end (cut the file to ${result.expectedSize} bytes)`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** Number of leaves the file should hold: the archive's, or the range's. */
+function leafTotal(archiveLeaves: number, range: ByteRange | undefined): number {
+  return range === undefined ? archiveLeaves : Math.ceil((range.end + 1) / LEAF_SIZE) - range.start / LEAF_SIZE;
+}
+
 function describeLeaves(range: ByteRange): string {
-  const first = Math.floor(range.start / 1048576);
-  const last = Math.floor(range.end / 1048576);
+  const first = Math.floor(range.start / LEAF_SIZE);
+  const last = Math.floor(range.end / LEAF_SIZE);
   return first === last ? `leaf ${first}` : `leaves ${first}-${last}`;
 }
