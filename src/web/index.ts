@@ -1,2 +1,4 @@
-// glacier-treehash/web: adapters for Web streams. No node: imports.
+// glacier-treehash/web: Web Streams and Blobs (browsers, edge runtimes, Node).
+export { hashWebStream, hashBlob } from './streams.js';
+export type { HashStreamOptions, TreeChecksum } from '../streaming.js';
 export { createVerifier } from './verify.js';
