@@ -7,9 +7,10 @@
 import { type BytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { TreeHasher, checkDigest } from './hasher.js';
+import { TreeHasher, checkDigest, treeHash as treeHashOf } from './hasher.js';
 import { fromHex, toHex } from './hex.js';
 import { type ByteRange, assertByteRange, assertPayloadSize, explainTreeHashAlignment, formatRetrievalRange } from './ranges.js';
+import { type TreeChecksum, hashChunks, readerChunks } from './streaming.js';
 import { combineTreeHashes } from './tree.js';
 import { largestPowerOfTwoAtMost, leafCount } from './tree-spans.js';
 
@@ -106,13 +107,7 @@ export class TreeHashCheck {
 
   constructor(expected: TreeHashLike, options: VerifyOptions = {}) {
     this.#expected = toTreeHashBytes(expected, 'expected tree hash');
-    if (options.range !== undefined) {
-      assertByteRange(options.range, 'options.range');
-      if (options.range.start < 0 || options.range.start > options.range.end) {
-        throw new TreeHashError('ERR_INVALID_RANGE', `options.range needs 0 ≤ start ≤ end, got ${formatRange(options.range)}`);
-      }
-    }
-    this.#range = options.range;
+    this.#range = checkedRange(options.range);
   }
 
   /** Bytes checked so far. */
@@ -153,6 +148,16 @@ export class TreeHashCheck {
   }
 }
 
+/** Checks an optional range option: whole numbers, 0 ≤ start ≤ end. */
+function checkedRange(range: ByteRange | undefined): ByteRange | undefined {
+  if (range === undefined) return undefined;
+  assertByteRange(range, 'options.range');
+  if (range.start < 0 || range.start > range.end) {
+    throw new TreeHashError('ERR_INVALID_RANGE', `options.range needs 0 ≤ start ≤ end, got ${formatRange(range)}`);
+  }
+  return range;
+}
+
 /** A received body must be as long as the range it was asked for (GetJobOutput's guide says to check). */
 function assertLengthMatches(size: number, range: ByteRange | undefined): void {
   if (range !== undefined && size !== range.end + 1 - range.start) {
@@ -191,52 +196,29 @@ export type VerifySource = BytesLike | Iterable<BytesLike> | AsyncIterable<Bytes
  *   `ERR_SIZE_MISMATCH`, `ERR_INVALID_HEX`/`ERR_INVALID_DIGEST`, `ERR_INVALID_INPUT`, `ERR_READ_FAILED`.
  * @example await verifyTreeHash(response.body, response.checksum, { range: { start: 0, end: 4194303 } })
  */
-export async function verifyTreeHash(source: VerifySource, expected: TreeHashLike, options?: VerifyOptions): Promise<Uint8Array> {
+export async function verifyTreeHash(source: VerifySource, expected: TreeHashLike, options: VerifyOptions = {}): Promise<Uint8Array> {
   if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
     return verifyTreeHashSync(source, expected, options);
   }
-  const check = createTreeHashCheck(expected, options);
-  try {
-    for await (const chunk of iterateChunks(source)) check.update(toBytes(chunk, 'each chunk'));
-  } catch (error) {
-    check.abandon();
-    if (error instanceof TreeHashError) throw error;
-    throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(error as Error)?.message ?? String(error)}`, {
-      cause: error,
-    });
-  }
-  return check.finish();
+  const want = toTreeHashBytes(expected, 'expected tree hash'); // before reading anything
+  const range = checkedRange(options.range);
+  const { size, treeHash } = await hashSource(source);
+  assertLengthMatches(size, range);
+  assertTreeHashEquals(treeHash, want, range ?? (size === 0 ? undefined : { start: 0, end: size - 1 }));
+  return treeHash;
 }
 
-async function* iterateChunks(source: unknown): AsyncGenerator<BytesLike> {
-  // Bytes first: a Uint8Array (or a string) is itself iterable, element by element.
-  if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
-    yield source;
-    return;
-  }
-  const candidate = source as Partial<AsyncIterable<BytesLike> & Iterable<BytesLike> & ReadableStream<Uint8Array>> | null;
-  if (candidate != null && typeof candidate[Symbol.asyncIterator] === 'function') {
-    yield* candidate as AsyncIterable<BytesLike>;
-  } else if (candidate != null && typeof candidate[Symbol.iterator] === 'function') {
-    yield* candidate as Iterable<BytesLike>;
-  } else if (candidate != null && typeof candidate.getReader === 'function') {
-    // Some browsers' ReadableStream is not async-iterable yet.
-    const reader = candidate.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      reader.releaseLock();
-    }
-  } else {
-    throw new TreeHashError(
-      'ERR_INVALID_INPUT',
-      `expected bytes, an (async) iterable of byte chunks or a ReadableStream, got ${describeValue(source)}`,
-    );
-  }
+/** The tree hash of a source that is not bytes: an (async) iterable of chunks or a Web ReadableStream. */
+function hashSource(source: Exclude<VerifySource, BytesLike>): Promise<TreeChecksum> {
+  const candidate = source as Partial<AsyncIterable<unknown> & Iterable<unknown> & ReadableStream<Uint8Array>> | null;
+  const iterable =
+    candidate != null &&
+    typeof candidate[Symbol.asyncIterator] !== 'function' &&
+    typeof candidate[Symbol.iterator] !== 'function' &&
+    typeof candidate.getReader === 'function'
+      ? readerChunks(candidate as ReadableStream<Uint8Array>) // Safari's streams are not async iterable
+      : (source as AsyncIterable<unknown>);
+  return hashChunks(iterable, { linear: false }) as Promise<TreeChecksum>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,18 +254,12 @@ export async function verifyJobOutput(body: VerifySource, response: JobOutputRes
   if (checksum !== undefined && checksum !== null) {
     return { verified: true, treeHash: await verifyTreeHash(body, checksum, { range }) };
   }
-  if (range !== undefined) assertByteRange(range);
-  const hasher = new TreeHasher();
-  try {
-    for await (const chunk of iterateChunks(body)) hasher.update(toBytes(chunk, 'each chunk'));
-  } catch (error) {
-    hasher.digest(); // release the kernel
-    if (error instanceof TreeHashError) throw error;
-    throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-  }
-  const size = hasher.size;
-  const treeHash = hasher.digest();
-  assertLengthMatches(size, range);
+  const checked = checkedRange(range);
+  const { size, treeHash } =
+    typeof body === 'string' || ArrayBuffer.isView(body) || body instanceof ArrayBuffer
+      ? { size: toBytes(body).length, treeHash: treeHashOf(body) }
+      : await hashSource(body);
+  assertLengthMatches(size, checked);
   return { verified: false, treeHash };
 }
 
