@@ -64,6 +64,7 @@ function rootOfLeaves(digests: Uint8Array, first: number, end: number): Uint8Arr
  * The size, leaf digests and tree hash of one archive. Create with {@link createLeafManifest},
  * {@link createLeafManifestBuilder}, {@link LeafManifest.fromLeafDigests} or
  * {@link decodeLeafManifest}; store with {@link LeafManifest.encode}.
+ * @example const manifest = createLeafManifest(bytes); manifest.leafCount; toHex(manifest.treeHash)
  */
 export class LeafManifest {
   /** Archive size in bytes. */
@@ -280,6 +281,7 @@ class DigestList {
  * Builds a manifest while hashing, for streams and uploads: `update()` with the archive's bytes in
  * pieces of any size, then `digest()`. `onLeaf` is the hook for adapters that hash elsewhere (e.g.
  * `hashFile(path, { onLeaf })`); then finish with `fromHashed(size, treeHash)`.
+ * @example const manifest = new LeafManifestBuilder().update(part1).update(part2).digest()
  */
 export class LeafManifestBuilder {
   readonly #digests = new DigestList();

@@ -44,6 +44,8 @@ export function toTreeHashBytes(treeHash: TreeHashLike, what = 'tree hash'): Uin
  * Thrown when bytes do not have the tree hash they should. `expected` and `actual` are lowercase
  * hex; `range` is the byte range that was checked (absolute in the archive when the caller said so),
  * `undefined` for an empty payload.
+ * @example
+ * try { verifyTreeHashSync(body, header) } catch (e) { if (e instanceof TreeHashMismatchError) refetch(e.range) }
  */
 export class TreeHashMismatchError extends TreeHashError {
   declare readonly code: 'ERR_TREE_HASH_MISMATCH';
@@ -99,7 +101,10 @@ export function createTreeHashCheck(expected: TreeHashLike, options: VerifyOptio
   return new TreeHashCheck(expected, options);
 }
 
-/** See {@link createTreeHashCheck}. */
+/**
+ * See {@link createTreeHashCheck}.
+ * @example new TreeHashCheck(header, { range }).update(body).finish()
+ */
 export class TreeHashCheck {
   readonly #expected: Uint8Array;
   readonly #range: ByteRange | undefined;

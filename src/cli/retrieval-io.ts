@@ -34,7 +34,10 @@ export function parseByteCount(text: string, name: string): number {
   return value;
 }
 
-/** Writes one JSON object as one line. */
+/**
+ * Writes one JSON object as one line.
+ * @example printJsonLine({ file, ok: true })
+ */
 export function printJsonLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
@@ -43,6 +46,7 @@ export function printJsonLine(value: unknown): void {
  * Writes output lines to stdout in batches, waiting when stdout is full, so that millions of lines
  * (a plan of the largest archive in 1 MiB pieces) neither pile up in memory nor go one by one.
  * When the reader goes away (EPIPE, e.g. `| head`), `closed` turns true and further lines are dropped.
+ * @example const out = new LineWriter(); await out.line('a'); await out.flush()
  */
 export class LineWriter {
   #lines: string[] = [];

@@ -9,6 +9,7 @@ import { type TreeHashCheck, type TreeHashLike, type VerifyOptions, createTreeHa
  * On mismatch the stream errors with a `TreeHashMismatchError` (code `ERR_TREE_HASH_MISMATCH`), so
  * `pipeline()` rejects — after the bytes were written: delete or quarantine the output then.
  * After a successful end, `treeHash` holds the verified digest.
+ * @example await pipeline(body, new TreeHashVerifier(checksum), createWriteStream('out.bin'))
  */
 export class TreeHashVerifier extends Transform {
   readonly #check: TreeHashCheck;
