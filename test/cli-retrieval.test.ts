@@ -233,6 +233,13 @@ describe('treehash check', () => {
     copyFileSync(copy, b);
   });
 
+  it('"-" in the sums is standard input', () => {
+    const sums = join(dir, 'SUMS-stdin');
+    writeFileSync(sums, treehash(['hash', '-'], 'Welcome to Amazon Glacier.').stdout);
+    expect(treehash(['check', sums], 'Welcome to Amazon Glacier.')).toMatchObject({ status: 0, stdout: '-: OK\n' });
+    expect(treehash(['check', sums], 'Welcome to S3 Glacier.').status).toBe(1);
+  });
+
   it('strictness, empty input and unreadable sums', () => {
     const sums = join(dir, 'SUMS2');
     writeFileSync(sums, `${treehash(['hash', a]).stdout}garbage\n`);

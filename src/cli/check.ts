@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
-import { hashFile } from '../node/files.js';
+import { hashFile, hashStream } from '../node/files.js';
 import { printFailure } from './errors.js';
 import { parseSumLine } from './sums.js';
 import { EXIT_MISMATCH, printJsonLine } from './retrieval-io.js';
@@ -48,7 +48,9 @@ export function register(program: Command): void {
         }
         let actual: string | null = null;
         try {
-          actual = toHex((await hashFile(entry.file, { linear: false })).treeHash);
+          // As in sha256sum -c, "-" names standard input (unless the sums themselves came from it).
+          const read = entry.file === '-' && sumsPath !== '-' ? hashStream(process.stdin, { linear: false }) : hashFile(entry.file, { linear: false });
+          actual = toHex((await read).treeHash);
         } catch (error) {
           printFailure(entry.file, error);
         }
