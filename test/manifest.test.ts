@@ -15,7 +15,7 @@ import {
 } from '../src/manifest.js';
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../src/node/manifest.js';
 import { type ByteRange, parseRange } from '../src/ranges.js';
-import { MIB, mod251, referenceLeafDigests, referenceTreeHash, referenceTreeHashHex } from './reference.js';
+import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceTreeHash, referenceTreeHashHex } from './reference.js';
 import { ALIGNED_6_5_MIB, SIZE_6_5_MIB, UNALIGNED_6_5_MIB } from './retrieval-fixtures.js';
 
 const archive = mod251(SIZE_6_5_MIB);
@@ -86,6 +86,33 @@ describe('LeafManifest', () => {
     expect(caught(() => LeafManifest.fromLeafDigests(2 * MIB, referenceLeafDigests(archive))).code).toBe('ERR_INVALID_MANIFEST');
     expect(caught(() => LeafManifest.fromLeafDigests(-1, [])).code).toBe('ERR_INVALID_SIZE');
     expect(caught(() => LeafManifest.fromLeafDigests(1, [new Uint8Array(31)])).code).toBe('ERR_INVALID_DIGEST');
+  });
+});
+
+describe('manifests of many leaves (digests are combined in blocks of 2^16 leaves)', () => {
+  it('agree with the oracle across block boundaries', () => {
+    const leaves = 150_001; // three blocks, the last of one leaf
+    const digests: Uint8Array[] = [];
+    let seed = 1;
+    for (let i = 0; i < leaves; i++) {
+      const d = new Uint8Array(32);
+      for (let j = 0; j < 32; j++) d[j] = (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 255;
+      digests.push(d);
+    }
+    const size = (leaves - 1) * MIB + 7;
+    const big = LeafManifest.fromLeafDigests(size, digests);
+    expect(big.treeHash).toEqual(referenceRoot(digests));
+    for (const [first, end] of [
+      [65_530, 65_540],
+      [0, 131_072],
+      [1, 150_001],
+      [131_072, 150_001],
+      [65_536, 131_073],
+    ] as const) {
+      const range = { start: first * MIB, end: Math.min(end * MIB, size) - 1 };
+      expect(big.rangeTreeHash(range), `${first}-${end}`).toEqual(referenceRoot(digests.slice(first, end)));
+    }
+    expect(decodeLeafManifest(big.encode()).treeHash).toEqual(big.treeHash);
   });
 });
 
