@@ -11,11 +11,18 @@ export type TreeHashErrorCode =
   | 'ERR_HASH_FINALIZED'
   | 'ERR_INVALID_STATE'
   | 'ERR_INVALID_RANGE'
+  // Retrieval (src/ranges.ts, src/verify.ts, src/manifest.ts)
+  | 'ERR_INVALID_SIZE'
+  | 'ERR_INVALID_CHUNK_SIZE'
+  | 'ERR_RANGE_NOT_ALIGNED'
+  | 'ERR_TREE_HASH_MISMATCH'
+  | 'ERR_INVALID_MANIFEST'
+  | 'ERR_SIZE_MISMATCH'
+  | 'ERR_WRITE_FAILED'
   | 'ERR_ABORTED'
   | 'ERR_READ_FAILED'
   | 'ERR_WASM_UNAVAILABLE'
-  // Multipart upload (src/multipart.ts)
-  | 'ERR_INVALID_SIZE'
+  // Multipart upload (src/multipart.ts, src/parts.ts); ERR_INVALID_SIZE above too
   | 'ERR_INVALID_PART_SIZE'
   | 'ERR_TOO_MANY_PARTS'
   | 'ERR_ARCHIVE_TOO_LARGE'

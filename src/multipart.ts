@@ -346,28 +346,27 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
   '': 1,
   b: 1,
   k: 1024,
-  kb: 1024,
   kib: 1024,
   m: MiB,
-  mb: MiB,
   mib: MiB,
   g: 1024 * MiB,
-  gb: 1024 * MiB,
   gib: 1024 * MiB,
   t: 1024 * 1024 * MiB,
-  tb: 1024 * 1024 * MiB,
   tib: 1024 * 1024 * MiB,
 };
+
+// AWS's Glacier pages write "MB" and mean MiB, while elsewhere MB means 10^6: refused as ambiguous.
+const AMBIGUOUS_UNITS = new Set(['kb', 'mb', 'gb', 'tb']);
 
 const SIZE_TEXT = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
 
 /**
  * Reads a byte count written for humans: a non-negative integer, or a string such as `'8MiB'`,
  * `'1 GiB'`, `'1.5g'`, `'4608000'`. Units are binary and case-insensitive: B, K/KiB, M/MiB, G/GiB,
- * T/TiB. `KB`/`MB`/`GB`/`TB` are read as binary too, because AWS's Glacier pages write "MB" and mean
- * MiB (a part size of "8 MB" is 8,388,608 bytes). The result must be a whole number of bytes.
- * @throws {TreeHashError} `ERR_INVALID_SIZE` for anything else (negative, fractional bytes, unknown
- *   unit, beyond 2^53 − 1).
+ * T/TiB (K, M, G, T as in dd and truncate). `KB`/`MB`/`GB`/`TB` are refused: AWS's Glacier pages
+ * write "MB" and mean MiB, elsewhere it means 10^6 bytes. The result must be a whole number of bytes.
+ * @throws {TreeHashError} `ERR_INVALID_SIZE` for anything else (negative, fractional bytes, an
+ *   ambiguous or unknown unit, beyond 2^53 − 1).
  * @example parseSize('8MiB')   // 8388608
  * @example parseSize('1GiB')   // 1073741824
  * @example parseSize(8388608)  // 8388608
@@ -387,7 +386,9 @@ export function parseSize(size: string | number): number {
   if (typeof size !== 'string') return fail('not a string or number');
   const match = SIZE_TEXT.exec(size);
   if (!match) return fail('not a number followed by a unit');
-  const scale = SIZE_UNITS[match[2]!.toLowerCase()];
+  const unit = match[2]!.toLowerCase();
+  if (AMBIGUOUS_UNITS.has(unit)) return fail(`"${match[2]}" is ambiguous (AWS writes MB for MiB), write ${unit[0]!.toUpperCase()}iB`);
+  const scale = SIZE_UNITS[unit];
   if (scale === undefined) return fail(`unknown unit "${match[2]}"`);
   const [whole, fraction = ''] = match[1]!.split('.');
   // Exact for fractions such as "1.5GiB": scale is a power of two, so whole×scale and fraction×scale

@@ -328,7 +328,6 @@ describe('parseSize', () => {
     expect(parseSize('1.5GiB')).toBe(1_610_612_736);
     expect(parseSize(' 8 mib ')).toBe(8 * MIB);
     expect(parseSize('8M')).toBe(8 * MIB);
-    expect(parseSize('8MB')).toBe(8 * MIB); // AWS's "MB" means MiB
     expect(parseSize('512k')).toBe(524_288);
     expect(parseSize('4096MiB')).toBe(4 * GIB);
     expect(parseSize('40000GiB')).toBe(42_949_672_960_000);
@@ -338,7 +337,7 @@ describe('parseSize', () => {
   });
 
   it('refuses non-sizes with ERR_INVALID_SIZE', () => {
-    for (const bad of ['', 'MiB', '-1', '1.5', '0.1KiB', '8XB', '1e6', '8 Mi B', 'auto', '9007199254740992', '8388608TiB', -1, 1.5, NaN, null, {}]) {
+    for (const bad of ['', 'MiB', '-1', '1.5', '0.1KiB', '8XB', '8MB', '8 mb', '1GB', '512KB', '1TB', '1e6', '8 Mi B', 'auto', '9007199254740992', '8388608TiB', -1, 1.5, NaN, null, {}]) {
       expect(codeOf(() => parseSize(bad as string))).toBe('ERR_INVALID_SIZE');
     }
   });

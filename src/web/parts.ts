@@ -4,7 +4,7 @@ import type { BytesLike } from '../bytes.js';
 import { TreeHashError, describeValue } from '../errors.js';
 import { partCount } from '../multipart.js';
 import { type HashPartsOptions, type PartHashing, hashPartsOf } from '../parts.js';
-import { readerChunks } from './streams.js';
+import { readerChunks } from '../streaming.js';
 
 /** Whether `value` is a Blob (or File), also one from another realm. */
 export function isBlob(value: unknown): value is Blob {
