@@ -13,6 +13,7 @@
  */
 import { MiB } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
+import type { ByteRange } from './ranges.js';
 
 /** At most 10,000 parts per multipart upload (api-upload-part; uploading-archive-mpu "Quick Facts"). */
 export const MAX_PARTS = 10_000;
@@ -40,16 +41,12 @@ export const VALID_PART_SIZES: readonly number[] = Object.freeze(
 );
 
 /**
- * One part of a multipart upload. The byte range `start`–`end` is INCLUSIVE at both ends, as in
- * HTTP `Content-Range` and Glacier's ListParts `RangeInBytes`; `size = end - start + 1`.
+ * One part of a multipart upload: a {@link ByteRange} (`end` inclusive, as in `Content-Range` and
+ * ListParts' `RangeInBytes`) with its number, size (`end - start + 1`) and header value.
  */
-export interface PlannedPart {
+export interface PlannedPart extends ByteRange {
   /** Zero-based part number: the part starts at `index × partSize`. */
   readonly index: number;
-  /** First byte of the part within the archive. */
-  readonly start: number;
-  /** Last byte of the part within the archive (inclusive). */
-  readonly end: number;
   /** Bytes in the part: the part size, except possibly for the last part. */
   readonly size: number;
   /** The `Content-Range` header value for UploadMultipartPart, e.g. `bytes 0-8388607/*`. */
@@ -67,12 +64,10 @@ export interface MultipartPlan {
 }
 
 /**
- * A parsed `Content-Range` value. `end` is INCLUSIVE. `total` is the complete length when the header
- * gives one (`bytes 0-9/100`) and is absent for `/*`, the form Glacier uses.
+ * A parsed `Content-Range` value: a {@link ByteRange} (`end` inclusive) and `total`, the complete
+ * length when the header gives one (`bytes 0-9/100`); absent for `/*`, the form Glacier uses.
  */
-export interface ContentRange {
-  readonly start: number;
-  readonly end: number;
+export interface ContentRange extends ByteRange {
   readonly total?: number;
 }
 

@@ -20,6 +20,7 @@ import {
   partCount,
   validatePart,
 } from './multipart.js';
+import { parseRange } from './ranges.js';
 import { throwIfAborted } from './streaming.js';
 import { combineTreeHashes } from './tree.js';
 
@@ -545,7 +546,7 @@ export interface ListedUpload {
  * Reads ListParts responses (one or more pages, SDK v3 shape) into a resume point. Each range is
  * checked against the part size; a last, shorter part ends the resumable prefix (there is nothing
  * after it to hash).
- * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_CONTENT_RANGE` (an unreadable
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_RANGE` (an unreadable
  *   `RangeInBytes`), the codes of {@link validatePart}, `ERR_INVALID_DIGEST`, `ERR_INVALID_INPUT` for
  *   pages that disagree on the part size.
  * @example
@@ -572,8 +573,7 @@ export function resumeFromListParts(
       throw new TreeHashError('ERR_INVALID_INPUT', `the pages disagree on the part size: ${partSize} and ${describeValue(page.PartSizeInBytes)}`);
     }
     for (const listed of page.Parts ?? []) {
-      const [start, end] = String(listed?.RangeInBytes).split('-');
-      const part = validatePart(`bytes ${start}-${end}/*`, { partSize });
+      const part = validatePart(parseRange(String(listed?.RangeInBytes)), { partSize });
       uploaded.set(part.index, digestFrom(listed.SHA256TreeHash ?? '', `SHA256TreeHash of ${listed.RangeInBytes}`));
       if (part.size < partSize) shortPart = Math.min(shortPart ?? Infinity, part.index);
     }

@@ -472,7 +472,10 @@ describe('resuming from part tree hashes', () => {
     const part = { RangeInBytes: '0-2097151', SHA256TreeHash: MOD251_6_5.parts2[0] };
     expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 3 * MIB, Parts: [part] }))).toBe('ERR_INVALID_PART_SIZE');
     expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, RangeInBytes: 'x' }] }))).toBe(
-      'ERR_INVALID_CONTENT_RANGE',
+      'ERR_INVALID_RANGE',
+    );
+    expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ SHA256TreeHash: part.SHA256TreeHash }] }))).toBe(
+      'ERR_INVALID_RANGE',
     );
     expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, RangeInBytes: '1-2097152' }] }))).toBe(
       'ERR_PART_MISALIGNED',
