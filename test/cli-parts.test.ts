@@ -90,6 +90,14 @@ describe('treehash parts', () => {
     expect(run.stdout).toContain(`archive sha256: ${referenceSha256Hex(data)}`);
   });
 
+  it('stops quietly when the reader goes away (| head)', () => {
+    const path = write('piped.bin', mod251(12 * MIB));
+    const run = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" parts "${path}" --part-size 1MiB | head -n 2`], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(run.stderr).toBe('');
+  });
+
   it('reads standard input with an explicit part size', () => {
     const data = mod251(3 * MIB + 1);
     const run = treehash(['parts', '-', '--part-size', '2MiB', '--json'], data);

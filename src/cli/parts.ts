@@ -1,5 +1,6 @@
 // `treehash parts FILE [--part-size SIZE|auto] [--json]`: the numbers for a multipart upload,
 // each part's Content-Range and checksums, then the archive's.
+import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { TreeHashError } from '../errors.js';
@@ -34,6 +35,35 @@ async function resolvePartSize(file: string, text: string): Promise<number> {
   return chosen;
 }
 
+/**
+ * Writes lines to stdout one at a time (each table row shows as its part completes), waiting when
+ * stdout is full. Once the reader has gone away (EPIPE, e.g. `| head`) `closed` turns true.
+ */
+class RowWriter {
+  closed = false;
+  readonly #onError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    this.closed = true;
+  };
+
+  constructor() {
+    process.stdout.on('error', this.#onError);
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    } catch (error) {
+      this.#onError(error as NodeJS.ErrnoException);
+    }
+  }
+
+  close(): void {
+    process.stdout.off('error', this.#onError);
+  }
+}
+
 function partRow(part: PartChecksums): string {
   return [String(part.index).padStart(5), part.contentRange.padEnd(38), toHex(part.treeHash), toHex(part.sha256)].join('  ');
 }
@@ -52,30 +82,37 @@ export function register(program: Command): void {
         const hashing: PartHashing = stdin
           ? hashParts(process.stdin, { partSize, wholeSha256: nodeSha256 })
           : hashFileParts(file, { partSize });
-        if (!options.json) {
-          process.stdout.write(`${'part'.padStart(5)}  ${'Content-Range'.padEnd(38)}  ${'tree hash'.padEnd(64)}  sha256\n`);
-          // Rows are printed as parts complete: a long file shows progress.
-          for await (const part of hashing) process.stdout.write(`${partRow(part)}\n`);
-        }
-        const result: MultipartChecksums = await hashing.done();
-        const sha256 = toHex(result.sha256!);
-        const treeHash = toHex(result.treeHash);
-        if (options.json) {
-          const parts = result.parts.map((part) => ({
-            index: part.index,
-            start: part.start,
-            end: part.end,
-            contentRange: part.contentRange,
-            treeHash: toHex(part.treeHash),
-            sha256: toHex(part.sha256),
-          }));
-          process.stdout.write(`${JSON.stringify({ file, size: result.size, partSize: result.partSize, treeHash, sha256, parts })}\n`);
-        } else {
-          process.stdout.write(
-            `archive: ${result.size} bytes, part size ${result.partSize} bytes, ${result.parts.length} part${result.parts.length === 1 ? '' : 's'}\n` +
-              `archive tree hash (x-amz-sha256-tree-hash): ${treeHash}\n` +
-              `archive sha256: ${sha256}\n`,
-          );
+        const out = new RowWriter();
+        try {
+          if (!options.json) {
+            await out.write(`${'part'.padStart(5)}  ${'Content-Range'.padEnd(38)}  ${'tree hash'.padEnd(64)}  sha256\n`);
+            for await (const part of hashing) {
+              await out.write(`${partRow(part)}\n`);
+              if (out.closed) return; // nobody reads any more: stop hashing
+            }
+          }
+          const result: MultipartChecksums = await hashing.done();
+          const sha256 = toHex(result.sha256!);
+          const treeHash = toHex(result.treeHash);
+          if (options.json) {
+            const parts = result.parts.map((part) => ({
+              index: part.index,
+              start: part.start,
+              end: part.end,
+              contentRange: part.contentRange,
+              treeHash: toHex(part.treeHash),
+              sha256: toHex(part.sha256),
+            }));
+            await out.write(`${JSON.stringify({ file, size: result.size, partSize: result.partSize, treeHash, sha256, parts })}\n`);
+          } else {
+            await out.write(
+              `archive: ${result.size} bytes, part size ${result.partSize} bytes, ${result.parts.length} part${result.parts.length === 1 ? '' : 's'}\n` +
+                `archive tree hash (x-amz-sha256-tree-hash): ${treeHash}\n` +
+                `archive sha256: ${sha256}\n`,
+            );
+          }
+        } finally {
+          out.close();
         }
       } catch (error) {
         printFailure(file, error);
