@@ -30,6 +30,8 @@ export interface PartChecksums extends PlannedPart {
   readonly treeHash: Uint8Array;
   /** `x-amz-content-sha256` of the part: the plain SHA-256 of its bytes (32 bytes). */
   readonly sha256: Uint8Array;
+  /** The part's bytes, only when hashing with `keepBytes: true`. */
+  readonly bytes?: Uint8Array;
 }
 
 /** Everything CompleteMultipartUpload needs, plus the whole archive's linear SHA-256. */
@@ -398,6 +400,36 @@ export interface PartHashing extends AsyncIterable<PartChecksums> {
 
 type IterableSource = AsyncIterable<BytesLike> | Iterable<BytesLike>;
 
+/** The bytes of the part being read, for `keepBytes`: grown by doubling up to the part size. */
+class PartBytes {
+  readonly #partSize: number;
+  #buffer = new Uint8Array(0);
+  #fill = 0;
+
+  constructor(partSize: number) {
+    this.#partSize = partSize;
+  }
+
+  add(piece: Uint8Array): void {
+    if (this.#fill + piece.length > this.#buffer.length) {
+      // Grow, rather than take the part size at once: a 4 GiB part size for a small archive.
+      const grown = new Uint8Array(Math.min(this.#partSize, Math.max(2 * this.#buffer.length, this.#fill + piece.length, 1024 * 1024)));
+      grown.set(this.#buffer.subarray(0, this.#fill));
+      this.#buffer = grown;
+    }
+    this.#buffer.set(piece, this.#fill);
+    this.#fill += piece.length;
+  }
+
+  /** The part's bytes; the next part starts a new buffer (the consumer keeps this one). */
+  take(): Uint8Array {
+    const bytes = this.#buffer.length === this.#fill ? this.#buffer : this.#buffer.subarray(0, this.#fill);
+    this.#buffer = new Uint8Array(0);
+    this.#fill = 0;
+    return bytes;
+  }
+}
+
 class PartHashingRun implements PartHashing {
   readonly #generator: AsyncGenerator<PartChecksums, void, undefined>;
   readonly #hasher: PartHasher;
@@ -409,14 +441,26 @@ class PartHashingRun implements PartHashing {
     // Validate now so a bad option throws at the call, not at the first iteration.
     this.#hasher = hasherFor(options);
     this.start = this.#hasher.size;
-    this.#generator = this.#run(chunks, this.#hasher, options.signal);
+    if (options.keepBytes === true && this.start % this.#hasher.partSize !== 0) {
+      throw new TreeHashError(
+        'ERR_INVALID_OPTION',
+        `keepBytes needs to start at a part boundary, but the restored state is at byte ${this.start}: the part's first bytes are gone`,
+      );
+    }
+    const kept = options.keepBytes === true ? new PartBytes(this.#hasher.partSize) : undefined;
+    this.#generator = this.#run(chunks, this.#hasher, options.signal, kept);
   }
 
   save(): Uint8Array {
     return this.#hasher.save();
   }
 
-  async *#run(chunks: (start: number) => IterableSource, hasher: PartHasher, signal: AbortSignal | undefined): AsyncGenerator<PartChecksums, void, undefined> {
+  async *#run(
+    chunks: (start: number) => IterableSource,
+    hasher: PartHasher,
+    signal: AbortSignal | undefined,
+    kept: PartBytes | undefined,
+  ): AsyncGenerator<PartChecksums, void, undefined> {
     throwIfAborted(signal);
     const source = chunks(this.start);
     try {
@@ -427,9 +471,11 @@ class PartHashingRun implements PartHashing {
         const bytes = toBytes(chunk as BytesLike, 'each chunk');
         for (let offset = 0; offset < bytes.length; ) {
           const n = Math.min(bytes.length - offset, hasher.partSize - (hasher.size % hasher.partSize));
-          const completed = hasher.update(offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n));
+          const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+          kept?.add(piece);
+          const completed = hasher.update(piece);
           offset += n;
-          yield* completed;
+          for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
         }
       }
     } catch (cause) {
@@ -438,7 +484,7 @@ class PartHashingRun implements PartHashing {
     }
     throwIfAborted(signal);
     const { lastPart, result } = hasher.finish();
-    if (lastPart) yield lastPart;
+    if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
     this.#result = result;
   }
 
@@ -467,6 +513,12 @@ class PartHashingRun implements PartHashing {
 export interface HashPartsOptions extends PartHasherOptions {
   /** Stops the reading; iteration and `done()` reject with `ERR_ABORTED` (the reason as `cause`). */
   signal?: AbortSignal;
+  /**
+   * Also hand out each part's bytes as `part.bytes` (default false), for uploading from a source that
+   * cannot be read twice (a pipe, a network stream). Costs one copy and up to a part size of memory
+   * per part held; the totals of `done()` never keep them.
+   */
+  keepBytes?: boolean;
   /**
    * Continue from a state saved with `save()` (of a {@link PartHashing} or a {@link PartHasher}):
    * reading starts at the saved byte. `partSize` must be the saved one; not with `resumeFrom`.
@@ -507,6 +559,9 @@ export function hashPartsOf(open: (start: number) => IterableSource, options: Ha
  * @throws {TreeHashError} at the call: the codes of {@link createPartHasher}. While iterating:
  *   `ERR_READ_FAILED` (the source's error as `cause`), `ERR_INVALID_INPUT` for a chunk that is not bytes,
  *   `ERR_TOO_MANY_PARTS`, `ERR_EMPTY_ARCHIVE`, `ERR_ABORTED`.
+ * To send part i while part i+1 is hashed, start its upload without awaiting it in the loop body
+ * (and bound how many are in flight); `keepBytes: true` hands out each part's bytes for sources that
+ * cannot be read again.
  * @example
  * const hashing = hashParts(fs.createReadStream('big.tar'), { partSize: 64 * MiB });
  * for await (const part of hashing) {

@@ -204,6 +204,38 @@ describe('hashParts', () => {
     );
   });
 
+  it('hands out each part\'s bytes with keepBytes, for sources that cannot be read twice', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(MIB, 2 * MIB, 4 * 1024 * MIB),
+        fc.integer({ min: 1, max: 5 * MIB }),
+        fc.array(fc.integer({ min: 0, max: 5 * MIB }), { maxLength: 5 }),
+        fc.integer(),
+        async (partSize, size, offsets, seed) => {
+          const data = randomBytes(size, seed);
+          const hashing = hashParts(Readable.from(cut(data, offsets)), { partSize, keepBytes: true });
+          let position = 0;
+          for await (const part of hashing) {
+            expect(part.start).toBe(position);
+            expect(part.bytes!.length).toBe(part.size);
+            expect(Buffer.from(part.bytes!).equals(Buffer.from(data.subarray(part.start, part.end + 1)))).toBe(true);
+            expect(bytesToHex(part.treeHash)).toBe(referenceTreeHashHex(part.bytes!));
+            position = part.end + 1;
+          }
+          expect(position).toBe(size);
+          const result = await hashing.done();
+          expect(result.parts.every((part) => part.bytes === undefined)).toBe(true);
+        },
+      ),
+      { numRuns: 15 },
+    );
+    const hasher = createPartHasher({ partSize: MIB });
+    hasher.update(mod251(10));
+    expect(await codeOf(() => hashParts([mod251(5)], { partSize: MIB, restore: hasher.save(), keepBytes: true }))).toBe(
+      'ERR_INVALID_OPTION',
+    );
+  });
+
   it('matches the §2.3 fixture and the AWS CLI walkthrough (4,608,000 zero bytes in 1 MiB parts)', async () => {
     const result = await hashParts([mod251(MOD251_6_5.size)], { partSize: 2 * MIB }).done();
     expect(result.parts.map((p) => bytesToHex(p.treeHash))).toEqual(MOD251_6_5.parts2);
