@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  CompleteMultipartUploadCommand,
   GlacierClient,
   InitiateJobCommand,
   UploadArchiveCommand,
@@ -16,6 +17,8 @@ import {
 import { TreeHashError } from '../src/errors.js';
 import { bodyChecksumGenerator as universalGenerator } from '../src/aws/index.js';
 import { bodyChecksumGenerator } from '../src/node/aws.js';
+import { hashFileParts } from '../src/node/parts.js';
+import { toHex } from '../src/hex.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-aws-'));
@@ -33,7 +36,8 @@ function captureClient(generator?: GlacierClientConfig['bodyChecksumGenerator'])
     async handle(request: { headers: Record<string, string>; body?: unknown }) {
       const { body } = request;
       let bytes: Uint8Array;
-      if (typeof body === 'string') bytes = new TextEncoder().encode(body);
+      if (body === undefined || body === null) bytes = new Uint8Array(0);
+      else if (typeof body === 'string') bytes = new TextEncoder().encode(body);
       else if (body instanceof Uint8Array) bytes = body;
       else if (body instanceof Blob) bytes = new Uint8Array(await body.arrayBuffer());
       else {
@@ -145,6 +149,42 @@ describe('bodyChecksumGenerator with @aws-sdk/client-glacier', () => {
     expect(sameBytes(ours.captured[0]!.body, data)).toBe(true);
     const theirs = captureClient();
     await expect(theirs.client.send(new UploadArchiveCommand({ accountId: '-', vaultName: 'v', body: blob as never }))).rejects.toThrow(/non-file streams/);
+  });
+});
+
+describe('a whole multipart upload through the client', () => {
+  it('hashFileParts numbers match what the client sends for every part, and CompleteMultipartUpload carries the archive hash', async () => {
+    const data = randomish(5 * MIB + 777);
+    const path = join(dir, 'multipart.bin');
+    writeFileSync(path, data);
+    const { client, captured } = captureClient(bodyChecksumGenerator);
+    const hashing = hashFileParts(path, { partSize: 2 * MIB });
+    for await (const part of hashing) {
+      await client.send(
+        new UploadMultipartPartCommand({
+          accountId: '-',
+          vaultName: 'v',
+          uploadId: 'upload',
+          range: part.contentRange,
+          body: createReadStream(path, { start: part.start, end: part.end }),
+        }),
+      );
+      const sent = captured.at(-1)!;
+      expect(sent.headers['content-range']).toBe(part.contentRange);
+      expect(checksumHeaders(sent)).toEqual({ linear: toHex(part.sha256), tree: toHex(part.treeHash) });
+      expect(checksumHeaders(sent)).toEqual({
+        linear: referenceSha256Hex(data.subarray(part.start, part.end + 1)),
+        tree: referenceTreeHashHex(data.subarray(part.start, part.end + 1)),
+      });
+    }
+    const { treeHash, size } = await hashing.done();
+    await client.send(
+      new CompleteMultipartUploadCommand({ accountId: '-', vaultName: 'v', uploadId: 'upload', archiveSize: String(size), checksum: toHex(treeHash) }),
+    );
+    const complete = captured.at(-1)!;
+    expect(complete.headers['x-amz-archive-size']).toBe(String(data.length));
+    expect(complete.headers['x-amz-sha256-tree-hash']).toBe(referenceTreeHashHex(data));
+    expect(captured).toHaveLength(4);
   });
 });
 
