@@ -4,6 +4,7 @@ import {
   MAX_ARCHIVE_SIZE,
   MAX_PARTS,
   MAX_PART_SIZE,
+  MAX_SINGLE_UPLOAD_SIZE,
   MIN_PART_SIZE,
   VALID_PART_SIZES,
   assertValidPartSize,
@@ -63,6 +64,7 @@ describe('limits', () => {
     expect(MAX_PART_SIZE).toBe(4294967296);
     expect(MAX_PARTS).toBe(10000);
     expect(MAX_ARCHIVE_SIZE).toBe(42_949_672_960_000);
+    expect(MAX_SINGLE_UPLOAD_SIZE).toBe(4 * 1024 * 1024 * 1024);
   });
 
   it('isValidPartSize accepts exactly the 13 sizes (GLACIER.md §2.4)', () => {
