@@ -21,7 +21,7 @@ import {
   validatePart,
 } from './multipart.js';
 import { parseRange } from './ranges.js';
-import { throwIfAborted } from './streaming.js';
+import { abortableIterate, throwIfAborted } from './streaming.js';
 import { combineTreeHashes } from './tree.js';
 
 /** A part's plan (inclusive byte range, `Content-Range`) with the two checksums UploadMultipartPart sends. */
@@ -464,8 +464,7 @@ class PartHashingRun implements PartHashing {
     throwIfAborted(signal);
     const source = chunks(this.start);
     try {
-      for await (const chunk of source) {
-        throwIfAborted(signal);
+      for await (const chunk of abortableIterate(source, signal)) {
         // Hash only up to the next part boundary before yielding, so that while the consumer holds
         // part i, exactly the bytes up to its end are hashed: save() then resumes after part i.
         const bytes = toBytes(chunk as BytesLike, 'each chunk');

@@ -20,10 +20,65 @@ export interface HashStreamOptions {
   onLeaf?: TreeHasherOptions['onLeaf'];
 }
 
+function abortError(signal: AbortSignal): TreeHashError {
+  return new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: signal.reason });
+}
+
 /** @internal */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: signal.reason });
+  if (signal?.aborted) throw abortError(signal);
+}
+
+/**
+ * @internal The items of `source`, stopping as soon as `signal` fires, also while the source waits
+ * for data (a stalled socket): checking only between chunks would hang there. On abort the pending
+ * read is abandoned, the source is closed (a Node stream destroyed; the iterator's return(), which
+ * cancels a Web stream reader) and the iteration rejects with `ERR_ABORTED` (the reason as `cause`).
+ */
+export async function* abortableIterate<T>(
+  source: AsyncIterable<T> | Iterable<T>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<T, void, undefined> {
+  throwIfAborted(signal);
+  if (signal === undefined) {
+    yield* source;
+    return;
+  }
+  const iterator: AsyncIterator<T> | Iterator<T> =
+    typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === 'function'
+      ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : (source as Iterable<T>)[Symbol.iterator]();
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError(signal));
+  });
+  aborted.catch(() => undefined);
+  signal.addEventListener('abort', onAbort, { once: true });
+  let exhausted = false;
+  try {
+    for (;;) {
+      const step = await Promise.race([iterator.next(), aborted]);
+      if (step.done === true) {
+        exhausted = true;
+        return;
+      }
+      yield step.value;
+      throwIfAborted(signal);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (!exhausted) {
+      if (signal.aborted) {
+        // A read may still be pending, and return() of a generator waits for it: do not await it.
+        const stream = source as { destroy?: (error?: Error) => unknown };
+        if (typeof stream.destroy === 'function') stream.destroy();
+        Promise.resolve()
+          .then(() => iterator.return?.())
+          .catch(() => undefined);
+      } else {
+        await iterator.return?.();
+      }
+    }
   }
 }
 
@@ -56,8 +111,7 @@ export async function hashChunks(
   throwIfAborted(signal);
   const hasher = hasherFor(options);
   try {
-    for await (const chunk of source as AsyncIterable<unknown>) {
-      throwIfAborted(signal);
+    for await (const chunk of abortableIterate(source, signal)) {
       hasher.update(toBytes(chunk as Uint8Array, 'each chunk'));
     }
   } catch (cause) {
@@ -71,8 +125,20 @@ export async function hashChunks(
  * @internal The chunks of a ReadableStream through its reader (Safari's streams are not async
  * iterable). Stopping early (an abort, an error) cancels the stream, so its source stops producing.
  */
-export async function* readerChunks(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
+export function readerChunks(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
   const reader = stream.getReader();
+  const chunks = readAll(reader);
+  // return() of a generator waits for a pending read(), which a stalled stream never ends:
+  // cancelling first ends that read, so an abort closes the stream at once.
+  const plainReturn = chunks.return.bind(chunks);
+  chunks.return = (value) => {
+    void reader.cancel().catch(() => undefined);
+    return plainReturn(value);
+  };
+  return chunks;
+}
+
+async function* readAll(reader: ReadableStreamDefaultReader<unknown>): AsyncGenerator<unknown> {
   let finished = false;
   try {
     for (;;) {
