@@ -5,6 +5,11 @@ export type BytesLike = Uint8Array | ArrayBufferView | ArrayBuffer | string;
 
 const utf8 = new TextEncoder();
 
+/** Whether `value` is bytes as {@link toBytes} takes them (rather than a stream or iterable of chunks). */
+export function isBytesLike(value: unknown): value is BytesLike {
+  return typeof value === 'string' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+}
+
 /** A Uint8Array view of `data` (no copy, except a string, which is encoded as UTF-8). */
 export function toBytes(data: BytesLike, what = 'data'): Uint8Array {
   if (data instanceof Uint8Array) return data;

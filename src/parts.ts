@@ -7,7 +7,7 @@
  * pairwise tree over the part hashes is the archive root. With any other part size it is not
  * (Glacier developer guide, "Computing Checksums"; GLACIER.md §1.4).
  */
-import { type BytesLike, toBytes } from './bytes.js';
+import { type BytesLike, isBytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
 import { TreeHasher, createTreeHasher } from './hasher.js';
@@ -435,6 +435,8 @@ class PartHashingRun implements PartHashing {
   readonly #hasher: PartHasher;
   readonly start: number;
   #result: MultipartChecksums | undefined;
+  #failure: unknown; // the error that ended the run, for done() after a failed iteration
+  #failed = false;
   #iterated = false;
 
   constructor(chunks: (start: number) => IterableSource, options: HashPartsOptions) {
@@ -456,6 +458,21 @@ class PartHashingRun implements PartHashing {
   }
 
   async *#run(
+    chunks: (start: number) => IterableSource,
+    hasher: PartHasher,
+    signal: AbortSignal | undefined,
+    kept: PartBytes | undefined,
+  ): AsyncGenerator<PartChecksums, void, undefined> {
+    try {
+      yield* this.#read(chunks, hasher, signal, kept);
+    } catch (error) {
+      this.#failed = true;
+      this.#failure = error;
+      throw error;
+    }
+  }
+
+  async *#read(
     chunks: (start: number) => IterableSource,
     hasher: PartHasher,
     signal: AbortSignal | undefined,
@@ -501,6 +518,7 @@ class PartHashingRun implements PartHashing {
       const step = await this.#generator.next();
       if (step.done) break;
     }
+    if (this.#failed) throw this.#failure;
     if (this.#result === undefined) {
       throw new TreeHashError('ERR_INVALID_STATE', 'the iteration over the parts was stopped before the end, so there are no totals');
     }
@@ -555,7 +573,10 @@ export function hashPartsOf(open: (start: number) => IterableSource, options: Ha
  * i+1 is being read; `done()` then gives the archive tree hash (from the part hashes, nothing is
  * hashed twice) and the whole archive's SHA-256. For files use `hashFileParts` (glacier-treehash/node),
  * for Blobs and Web Streams `hashBlobParts` and `hashWebStreamParts` (glacier-treehash/web).
- * @throws {TreeHashError} at the call: the codes of {@link createPartHasher}. While iterating:
+ * Bytes (not an iterable) are the whole archive: with `resumeFrom` or `restore` they are read from
+ * the resume point on, as files and Blobs are; an iterable gives the bytes from that point on.
+ * @throws {TreeHashError} at the call: the codes of {@link createPartHasher}, `ERR_INVALID_RANGE` when
+ *   the resumed parts cover more than the bytes given. While iterating:
  *   `ERR_READ_FAILED` (the source's error as `cause`), `ERR_INVALID_INPUT` for a chunk that is not bytes,
  *   `ERR_TOO_MANY_PARTS`, `ERR_EMPTY_ARCHIVE`, `ERR_ABORTED`.
  * To send part i while part i+1 is hashed, start its upload without awaiting it in the loop body
@@ -569,16 +590,19 @@ export function hashPartsOf(open: (start: number) => IterableSource, options: Ha
  * const { treeHash, size } = await hashing.done(); // for CompleteMultipartUpload
  */
 export function hashParts(source: IterableSource | BytesLike, options: HashPartsOptions): PartHashing {
-  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
-  if (
-    !(source instanceof ArrayBuffer) &&
-    (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function'))
-  ) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `hashParts expects bytes or an (async) iterable of byte chunks, got ${describeValue(source)}`);
+  if (isBytesLike(source)) {
+    // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead. The
+    // bytes are the whole archive, so after resumed or restored parts read them from there on.
+    const bytes = toBytes(source);
+    const hashing = hashPartsOf((start) => [bytes.subarray(start)], options);
+    if (hashing.start > bytes.length) {
+      throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the ${bytes.length} bytes given`);
+    }
+    return hashing;
   }
-  if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
-    // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead.
-    return hashPartsOf(() => [source], options);
+  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `hashParts expects bytes or an (async) iterable of byte chunks, got ${describeValue(source)}`);
   }
   // The caller gives the bytes from `start` on (after resumed or restored parts).
   return hashPartsOf(() => source as IterableSource, options);

@@ -4,7 +4,7 @@
  * DescribeJob's `SHA256TreeHash` (the retrieved range) or the inventory's `SHA256TreeHash` (the
  * archive). Pure: the Node `Transform` and Web `TransformStream` adapters live in src/node/ and src/web/.
  */
-import { type BytesLike, toBytes } from './bytes.js';
+import { type BytesLike, isBytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
 import { TreeHasher, checkDigest, treeHash as treeHashOf } from './hasher.js';
@@ -202,7 +202,7 @@ export type VerifySource = BytesLike | Iterable<BytesLike> | AsyncIterable<Bytes
  * @example await verifyTreeHash(response.body, response.checksum, { range: { start: 0, end: 4194303 } })
  */
 export async function verifyTreeHash(source: VerifySource, expected: TreeHashLike, options: VerifyOptions = {}): Promise<Uint8Array> {
-  if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
+  if (isBytesLike(source)) {
     return verifyTreeHashSync(source, expected, options);
   }
   const want = toTreeHashBytes(expected, 'expected tree hash'); // before reading anything
@@ -261,7 +261,7 @@ export async function verifyJobOutput(body: VerifySource, response: JobOutputRes
   }
   const checked = checkedRange(range);
   const { size, treeHash } =
-    typeof body === 'string' || ArrayBuffer.isView(body) || body instanceof ArrayBuffer
+    isBytesLike(body)
       ? { size: toBytes(body).length, treeHash: treeHashOf(body) }
       : await hashSource(body);
   assertLengthMatches(size, checked);

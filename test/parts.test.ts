@@ -30,19 +30,10 @@ import {
   referenceTreeHash,
   referenceTreeHashHex,
 } from './reference.js';
+import { caughtAsync, codeOf } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function codeOf(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TreeHashError);
-    return (error as TreeHashError).code;
-  }
-  throw new Error('expected a TreeHashError, nothing was thrown');
-}
 
 /** Deterministic pseudo-random bytes (xorshift32), so every leaf and part differs. */
 function randomBytes(size: number, seed: number): Uint8Array {
@@ -350,6 +341,22 @@ describe('hashParts', () => {
     expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: MIB, signal: controller.signal }).done())).toBe('ERR_ABORTED');
   });
 
+  it('done() after a failed iteration rethrows the failure, not ERR_INVALID_STATE', async () => {
+    async function* failing() {
+      yield new Uint8Array(10);
+      throw new Error('disk gone');
+    }
+    const hashing = hashParts(failing(), { partSize: MIB });
+    const iterating = await caughtAsync(async () => {
+      for await (const _part of hashing) {
+        // the source fails before a part completes
+      }
+    });
+    expect(iterating.code).toBe('ERR_READ_FAILED');
+    const done = await caughtAsync(() => hashing.done());
+    expect(done).toBe(iterating);
+  });
+
   it('refuses a second iteration, and done() after a break', async () => {
     const hashing = hashParts([mod251(3 * MIB)], { partSize: MIB });
     for await (const _part of hashing) break;
@@ -435,6 +442,33 @@ describe('resuming from part tree hashes', () => {
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('reads whole bytes (Uint8Array, ArrayBuffer, string) from the resume or restore point', async () => {
+    const data = randomBytes(7 * MIB + 5, 7);
+    const partSize = 2 * MIB;
+    const all = expectedParts(data, partSize);
+    const resumeFrom = all.slice(0, 2).map((p) => p.treeHash);
+    for (const bytes of [data, data.slice().buffer, new DataView(data.buffer)]) {
+      const result = await hashParts(bytes, { partSize, resumeFrom }).done();
+      expect(result.size).toBe(data.length);
+      expect(hexParts(result.parts)).toEqual(all.slice(2));
+      expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+    }
+    const text = 'x'.repeat(3 * MIB + 3);
+    const textBytes = new TextEncoder().encode(text);
+    const fromText = await hashParts(text, { partSize: MIB, resumeFrom: [referenceTreeHashHex(textBytes.subarray(0, MIB))] }).done();
+    expect(bytesToHex(fromText.treeHash)).toBe(referenceTreeHashHex(textBytes));
+
+    const saving = createPartHasher({ partSize });
+    saving.update(data.subarray(0, 3 * MIB + 17));
+    const restored = await hashParts(data, { partSize, restore: saving.save() }).done();
+    expect(restored.size).toBe(data.length);
+    expect(hexParts(restored.parts)).toEqual(all.slice(1));
+    expect(bytesToHex(restored.treeHash)).toBe(referenceTreeHashHex(data));
+    expect(bytesToHex(restored.sha256!)).toBe(referenceSha256Hex(data));
+
+    expect(await codeOf(() => hashParts(data.subarray(0, MIB), { partSize, resumeFrom }))).toBe('ERR_INVALID_RANGE');
   });
 
   it('keeps exact offsets past 2^32 (4 GiB parts, resumed so that only the tail is hashed)', async () => {

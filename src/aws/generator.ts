@@ -1,6 +1,6 @@
 // The AWS SDK v3 Glacier client's `bodyChecksumGenerator`, on this library's kernel. Shared by the
 // universal entry (src/aws/index.ts) and the Node one (src/node/aws.ts), which adds file streams.
-import { toBytes } from '../bytes.js';
+import { isBytesLike, toBytes } from '../bytes.js';
 import { TreeHashError, describeValue } from '../errors.js';
 import { type Checksums, createChecksums } from '../hasher.js';
 import { toHex } from '../hex.js';
@@ -29,7 +29,7 @@ export function makeBodyChecksumGenerator(hashFileBody?: FileBodyHasher): BodyCh
   return async function bodyChecksumGenerator(request: ChecksumRequest): Promise<[string, string]> {
     const body = request?.body;
     let checksums: Checksums | undefined;
-    if (typeof body === 'string' || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
+    if (isBytesLike(body)) {
       const hasher = createChecksums();
       checksums = hasher.update(toBytes(body)).digestChecksums();
     } else if (isBlob(body)) {
