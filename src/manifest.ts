@@ -93,10 +93,7 @@ export class LeafManifest {
    * @example LeafManifest.fromLeafDigests(3_250_000, [d0, d1, d2, d3])
    */
   static fromLeafDigests(size: number, leafDigests: readonly Uint8Array[] | Uint8Array): LeafManifest {
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-      throw new TreeHashError('ERR_INVALID_SIZE', `size must be a whole number of bytes ≥ 0, got ${describeValue(size)}`);
-    }
-    const expected = leafCount(size);
+    assertManifestSize(size);
     let digests: Uint8Array;
     if (leafDigests instanceof Uint8Array) {
       digests = leafDigests.slice();
@@ -111,13 +108,7 @@ export class LeafManifest {
     } else {
       throw new TreeHashError('ERR_INVALID_INPUT', `leafDigests must be an array of digests or a Uint8Array, got ${describeValue(leafDigests)}`);
     }
-    if (digests.length !== expected * DIGEST_LENGTH) {
-      throw new TreeHashError(
-        'ERR_INVALID_MANIFEST',
-        `an archive of ${size} bytes has ${expected} leaves (${expected * DIGEST_LENGTH} bytes of digests), got ${digests.length / DIGEST_LENGTH} digests`,
-      );
-    }
-    return new LeafManifest(size, digests, rootOfLeaves(digests, 0, expected));
+    return manifestOf(size, digests);
   }
 
   /**
@@ -256,6 +247,24 @@ export function decodeLeafManifest(bytes: BytesLike): LeafManifest {
   return manifest;
 }
 
+function assertManifestSize(size: unknown): asserts size is number {
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+    throw new TreeHashError('ERR_INVALID_SIZE', `size must be a whole number of bytes ≥ 0, got ${describeValue(size)}`);
+  }
+}
+
+/** A manifest that takes over `digests` (no copy), once their count fits `size`. */
+function manifestOf(size: number, digests: Uint8Array): LeafManifest {
+  const expected = leafCount(size);
+  if (digests.length !== expected * DIGEST_LENGTH) {
+    throw new TreeHashError(
+      'ERR_INVALID_MANIFEST',
+      `an archive of ${size} bytes has ${expected} leaves (${expected * DIGEST_LENGTH} bytes of digests), got ${digests.length / DIGEST_LENGTH} digests`,
+    );
+  }
+  return new LeafManifest(size, digests, rootOfLeaves(digests, 0, expected));
+}
+
 /** Collects 32-byte digests into one growing buffer (not one object per leaf: 40 M leaves exist). */
 class DigestList {
   #buffer = new Uint8Array(DIGEST_LENGTH * 64);
@@ -272,47 +281,75 @@ class DigestList {
     this.#count++;
   }
 
+  /** The digests; the list is done with its buffer then, so a full one is handed over uncopied. */
   bytes(): Uint8Array {
-    return this.#buffer.slice(0, this.#count * DIGEST_LENGTH);
+    const length = this.#count * DIGEST_LENGTH;
+    return length === this.#buffer.length ? this.#buffer : this.#buffer.slice(0, length);
   }
 }
 
 /**
  * Builds a manifest while hashing, for streams and uploads: `update()` with the archive's bytes in
  * pieces of any size, then `digest()`. `onLeaf` is the hook for adapters that hash elsewhere (e.g.
- * `hashFile(path, { onLeaf })`); then finish with `fromHashed(size, treeHash)`.
+ * `hashFile(path, { onLeaf })`); then finish with `fromHashed(size, treeHash)`. Single use, like a
+ * TreeHasher: after `digest()` or `fromHashed()` every call throws `ERR_HASH_FINALIZED`.
  * @example const manifest = new LeafManifestBuilder().update(part1).update(part2).digest()
  */
 export class LeafManifestBuilder {
   readonly #digests = new DigestList();
   #hasher: TreeHasher | undefined;
+  #finished = false;
 
-  /** Records one leaf digest; leaves must arrive in order (as TreeHasher's `onLeaf` reports them). */
-  readonly onLeaf = (digest: Uint8Array, index: number): void => this.#digests.push(digest, index);
+  /**
+   * Records one leaf digest; leaves must arrive in order (as TreeHasher's `onLeaf` reports them).
+   * @throws {TreeHashError} `ERR_INVALID_STATE` for a leaf out of order, `ERR_HASH_FINALIZED` when finished.
+   */
+  readonly onLeaf = (digest: Uint8Array, index: number): void => {
+    this.#live('onLeaf');
+    this.#digests.push(digest, index);
+  };
 
-  /** Adds archive bytes. */
+  #live(method: string): void {
+    if (this.#finished) {
+      throw new TreeHashError('ERR_HASH_FINALIZED', `${method}() was called on a finished manifest builder; create a new one`);
+    }
+  }
+
+  /**
+   * Adds archive bytes.
+   * @throws {TreeHashError} `ERR_HASH_FINALIZED` after `digest()` or `fromHashed()`.
+   */
   update(data: BytesLike): this {
+    this.#live('update');
     this.#hasher ??= new TreeHasher({ onLeaf: this.onLeaf });
     this.#hasher.update(data);
     return this;
   }
 
-  /** Finishes the bytes given to `update()`. */
+  /**
+   * Finishes the bytes given to `update()`.
+   * @throws {TreeHashError} `ERR_HASH_FINALIZED` when called twice, or after `fromHashed()`.
+   */
   digest(): LeafManifest {
+    this.#live('digest');
     const hasher = this.#hasher ?? new TreeHasher({ onLeaf: this.onLeaf });
     this.#hasher = undefined;
     const size = hasher.size;
-    const treeHash = hasher.digest();
+    const treeHash = hasher.digest(); // reports the last leaf, so only then is the builder finished
+    this.#finished = true;
     return new LeafManifest(size, this.#digests.bytes(), treeHash);
   }
 
   /**
    * Finishes leaves given to `onLeaf` by a hasher elsewhere, with that hasher's size and tree hash.
    * @throws {TreeHashError} `ERR_INVALID_MANIFEST` when the leaves do not match `size` or do not
-   *   combine to `treeHash`.
+   *   combine to `treeHash`; `ERR_HASH_FINALIZED` when the builder is finished.
    */
   fromHashed(size: number, treeHash: Uint8Array): LeafManifest {
-    const manifest = LeafManifest.fromLeafDigests(size, this.#digests.bytes());
+    this.#live('fromHashed');
+    assertManifestSize(size);
+    this.#finished = true;
+    const manifest = manifestOf(size, this.#digests.bytes());
     if (toHex(manifest.treeHash) !== toHex(treeHash)) {
       invalidManifest('the collected leaves do not combine to the given tree hash');
     }

@@ -293,12 +293,18 @@ export function formatHttpRange(range: ByteRange): string {
   return `bytes=${formatRetrievalRange(range)}`;
 }
 
-function assertOrderedRange(range: ByteRange): void {
-  assertByteRange(range);
+/**
+ * Checks that `range` is a well-formed range on its own: whole numbers with 0 ≤ start ≤ end (end
+ * inclusive). Bounds against a payload are the predicates' business.
+ * @throws {TreeHashError} `ERR_INVALID_RANGE` otherwise.
+ * @example assertOrderedRange({ start: 0, end: 1048575 }, 'options.range')
+ */
+export function assertOrderedRange(range: unknown, name = 'range'): asserts range is ByteRange {
+  assertByteRange(range, name);
   if (range.start < 0 || range.start > range.end) {
     throw new TreeHashError(
       'ERR_INVALID_RANGE',
-      `a range needs 0 ≤ start ≤ end (end inclusive), got start ${range.start} and end ${range.end}`,
+      `${name} needs 0 ≤ start ≤ end (end inclusive), got start ${range.start} and end ${range.end}`,
     );
   }
 }
@@ -351,6 +357,14 @@ function jobOutputSize(archiveSize: number, retrievalRange: ByteRange | undefine
 export function explainChecksumExpectation(query: ChecksumQuery): string | null {
   const { archiveSize, retrievalRange, downloadRange } = query;
   const outputSize = jobOutputSize(archiveSize, retrievalRange);
+  // Both ranges are checked before any reason is given: a bad download range is an error whatever the retrieval range.
+  if (downloadRange !== undefined) {
+    assertByteRange(downloadRange, 'downloadRange');
+    const outOfBounds = explainBounds(downloadRange, outputSize, 'job output');
+    if (outOfBounds !== null) {
+      throw new TreeHashError('ERR_INVALID_RANGE', `the download range is not inside the job output: ${outOfBounds}`);
+    }
+  }
   if (retrievalRange !== undefined) {
     const reason = explainTreeHashAlignment(retrievalRange, archiveSize);
     if (reason !== null) {
@@ -358,11 +372,6 @@ export function explainChecksumExpectation(query: ChecksumQuery): string | null 
     }
   }
   if (downloadRange !== undefined) {
-    assertByteRange(downloadRange, 'downloadRange');
-    const outOfBounds = explainBounds(downloadRange, outputSize, 'job output');
-    if (outOfBounds !== null) {
-      throw new TreeHashError('ERR_INVALID_RANGE', `the download range is not inside the job output: ${outOfBounds}`);
-    }
     const reason = explainTreeHashAlignment(downloadRange, outputSize);
     if (reason !== null) {
       return `the download range ${formatRetrievalRange(downloadRange)} is not tree-hash aligned in the ${outputSize}-byte job output: ${reason}`;

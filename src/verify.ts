@@ -9,7 +9,7 @@ import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
 import { TreeHasher, checkDigest, treeHash as treeHashOf } from './hasher.js';
 import { fromHex, toHex } from './hex.js';
-import { type ByteRange, assertByteRange, assertPayloadSize, explainTreeHashAlignment, formatRetrievalRange } from './ranges.js';
+import { type ByteRange, assertOrderedRange, assertPayloadSize, explainTreeHashAlignment, formatRetrievalRange } from './ranges.js';
 import { type TreeChecksum, hashChunks, readerChunks } from './streaming.js';
 import { combineTreeHashes } from './tree.js';
 import { largestPowerOfTwoAtMost, leafCount } from './tree-spans.js';
@@ -71,7 +71,7 @@ export class TreeHashMismatchError extends TreeHashError {
 export function assertTreeHashEquals(actual: TreeHashLike, expected: TreeHashLike, range?: ByteRange): void {
   const want = toTreeHashBytes(expected, 'expected tree hash');
   const got = toTreeHashBytes(actual, 'actual tree hash');
-  if (range !== undefined) assertByteRange(range);
+  if (range !== undefined) assertOrderedRange(range);
   let same = true;
   for (let i = 0; i < DIGEST_LENGTH; i++) if (want[i] !== got[i]) same = false;
   if (!same) throw new TreeHashMismatchError(want, got, range);
@@ -155,23 +155,15 @@ export class TreeHashCheck {
 
 /** Checks an optional range option: whole numbers, 0 ≤ start ≤ end. */
 function checkedRange(range: ByteRange | undefined): ByteRange | undefined {
-  if (range === undefined) return undefined;
-  assertByteRange(range, 'options.range');
-  if (range.start < 0 || range.start > range.end) {
-    throw new TreeHashError('ERR_INVALID_RANGE', `options.range needs 0 ≤ start ≤ end, got ${formatRange(range)}`);
-  }
+  if (range !== undefined) assertOrderedRange(range, 'options.range');
   return range;
 }
 
 /** A received body must be as long as the range it was asked for (GetJobOutput's guide says to check). */
 function assertLengthMatches(size: number, range: ByteRange | undefined): void {
   if (range !== undefined && size !== range.end + 1 - range.start) {
-    throw new TreeHashError('ERR_SIZE_MISMATCH', `expected ${range.end + 1 - range.start} bytes for range ${formatRange(range)}, got ${size}`);
+    throw new TreeHashError('ERR_SIZE_MISMATCH', `expected ${range.end + 1 - range.start} bytes for range ${formatRetrievalRange(range)}, got ${size}`);
   }
-}
-
-function formatRange(range: ByteRange): string {
-  return `${range.start}-${range.end}`;
 }
 
 /**
@@ -305,7 +297,7 @@ export function combineChunkTreeHashes(download: DownloadChunks): Uint8Array {
   const byLeafSpan = new Map<string, Uint8Array>();
   const sorted = chunks
     .map((chunk, i) => {
-      assertByteRange(chunk?.range, `chunks[${i}].range`);
+      assertOrderedRange(chunk?.range, `chunks[${i}].range`);
       return { range: chunk.range, treeHash: toTreeHashBytes(chunk.treeHash, `chunks[${i}].treeHash`) };
     })
     .sort((a, b) => a.range.start - b.range.start);
@@ -316,14 +308,14 @@ export function combineChunkTreeHashes(download: DownloadChunks): Uint8Array {
         'ERR_INVALID_RANGE',
         range.start > next
           ? `the pieces leave bytes ${next}-${range.start - 1} of the ${size}-byte output uncovered`
-          : `piece ${formatRange(range)} overlaps the piece before it (which ends at byte ${next - 1})`,
+          : `piece ${formatRetrievalRange(range)} overlaps the piece before it (which ends at byte ${next - 1})`,
       );
     }
     const reason = explainTreeHashAlignment(range, size);
     if (reason !== null) {
       throw new TreeHashError(
         'ERR_RANGE_NOT_ALIGNED',
-        `piece ${formatRange(range)} is not tree-hash aligned in the ${size}-byte output, so its hash is not a node of the tree: ${reason}`,
+        `piece ${formatRetrievalRange(range)} is not tree-hash aligned in the ${size}-byte output, so its hash is not a node of the tree: ${reason}`,
       );
     }
     byLeafSpan.set(`${range.start / LEAF_SIZE}-${Math.ceil((range.end + 1) / LEAF_SIZE)}`, treeHash);
@@ -363,11 +355,11 @@ export function verifyDownload(options: VerifyDownloadOptions): Uint8Array {
   const actual = combineChunkTreeHashes(options);
   const range = options.retrievalRange ?? { start: 0, end: options.size - 1 };
   if (options.retrievalRange !== undefined) {
-    assertByteRange(options.retrievalRange, 'retrievalRange');
+    assertOrderedRange(options.retrievalRange, 'retrievalRange');
     if (options.retrievalRange.end + 1 - options.retrievalRange.start !== options.size) {
       throw new TreeHashError(
         'ERR_SIZE_MISMATCH',
-        `the retrieval range ${formatRange(options.retrievalRange)} holds ${options.retrievalRange.end + 1 - options.retrievalRange.start} bytes, but size is ${options.size}`,
+        `the retrieval range ${formatRetrievalRange(options.retrievalRange)} holds ${options.retrievalRange.end + 1 - options.retrievalRange.start} bytes, but size is ${options.size}`,
       );
     }
   }

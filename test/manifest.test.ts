@@ -16,6 +16,7 @@ import {
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../src/node/manifest.js';
 import { type ByteRange, parseRange } from '../src/ranges.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceTreeHash, referenceTreeHashHex } from './reference.js';
+import { caught } from './helpers.js';
 import { ALIGNED_6_5_MIB, SIZE_6_5_MIB, UNALIGNED_6_5_MIB } from './retrieval-fixtures.js';
 
 const archive = mod251(SIZE_6_5_MIB);
@@ -33,15 +34,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function caught(fn: () => unknown): TreeHashError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TreeHashError);
-    return error as TreeHashError;
-  }
-  throw new Error('expected a throw');
-}
+const digestsOf = (m: LeafManifest) => Array.from({ length: m.leafCount }, (_, i) => m.leafDigest(i));
 
 describe('LeafManifest', () => {
   it('holds the size, every leaf digest (as the oracle computes them) and the tree hash', () => {
@@ -86,6 +79,29 @@ describe('LeafManifest', () => {
     expect(caught(() => LeafManifest.fromLeafDigests(2 * MIB, referenceLeafDigests(archive))).code).toBe('ERR_INVALID_MANIFEST');
     expect(caught(() => LeafManifest.fromLeafDigests(-1, [])).code).toBe('ERR_INVALID_SIZE');
     expect(caught(() => LeafManifest.fromLeafDigests(1, [new Uint8Array(31)])).code).toBe('ERR_INVALID_DIGEST');
+  });
+
+  it('a builder is single use: after digest() or fromHashed() every call throws ERR_HASH_FINALIZED', () => {
+    const data = archive.subarray(0, 3 * MIB + 3);
+    const builder = createLeafManifestBuilder();
+    const first = builder.update(data).digest();
+    expect(first.treeHash).toEqual(referenceTreeHash(data));
+    expect(digestsOf(first)).toEqual(referenceLeafDigests(data));
+    expect(caught(() => builder.update(new Uint8Array(3))).code).toBe('ERR_HASH_FINALIZED');
+    expect(caught(() => builder.digest()).code).toBe('ERR_HASH_FINALIZED');
+    expect(caught(() => builder.fromHashed(data.length, first.treeHash)).code).toBe('ERR_HASH_FINALIZED');
+    expect(caught(() => builder.onLeaf(new Uint8Array(32), 4)).code).toBe('ERR_HASH_FINALIZED');
+
+    // Leaves reported by a hasher elsewhere (exactly 64 leaves fills the builder's first buffer).
+    for (const size of [5 * MIB + 1, 64 * MIB]) {
+      const whole = size <= archive.length ? archive.subarray(0, size) : mod251(size);
+      const hashed = createLeafManifestBuilder();
+      referenceLeafDigests(whole).forEach((digest, i) => hashed.onLeaf(digest, i));
+      const manifest = hashed.fromHashed(size, referenceTreeHash(whole));
+      expect(digestsOf(manifest)).toEqual(referenceLeafDigests(whole));
+      expect(manifest.treeHash).toEqual(referenceTreeHash(whole));
+      expect(caught(() => hashed.fromHashed(size, referenceTreeHash(whole))).code).toBe('ERR_HASH_FINALIZED');
+    }
   });
 });
 

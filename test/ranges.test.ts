@@ -296,6 +296,20 @@ describe('expectsChecksum', () => {
     expect(expectsChecksum({ archiveSize, retrievalRange: unaligned })).toBe(false);
     expect(expectsChecksum({ archiveSize, retrievalRange: unaligned, downloadRange: parseRange('0-1048575') })).toBe(false);
     expect(explainChecksumExpectation({ archiveSize, retrievalRange: unaligned })).toMatch(/retrieval range/);
+    // The download range is checked against the job output even when the retrieval range already says "no".
+    const unalignedFromOne = parseRange('1048576-3145727'); // a 2 MiB job output
+    for (const downloadRange of [parseRange('0-2097152'), { start: 5, end: 1 }, { start: 0, end: 1.5 }]) {
+      const error = (() => {
+        try {
+          explainChecksumExpectation({ archiveSize, retrievalRange: unalignedFromOne, downloadRange });
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(TreeHashError);
+      expect((error as TreeHashError).code).toBe('ERR_INVALID_RANGE');
+    }
   });
 
   it('judging the download range against the job output equals judging its absolute position (brute force)', () => {

@@ -18,6 +18,7 @@ import {
 import { createVerifier as createNodeVerifier } from '../src/node/verify.js';
 import { createVerifier as createWebVerifier } from '../src/web/verify.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceTreeHash, referenceTreeHashHex } from './reference.js';
+import { caught } from './helpers.js';
 import { ALIGNED_6_5_MIB, SIZE_6_5_MIB } from './retrieval-fixtures.js';
 
 const archive = mod251(SIZE_6_5_MIB);
@@ -31,16 +32,6 @@ async function codeOfAsync(fn: () => Promise<unknown>): Promise<string | undefin
     return (error as TreeHashError).code;
   }
   return undefined;
-}
-
-function caught(fn: () => unknown): TreeHashError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TreeHashError);
-    return error as TreeHashError;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('verifyTreeHash / verifyTreeHashSync', () => {
@@ -116,6 +107,14 @@ describe('verifyTreeHash / verifyTreeHashSync', () => {
       },
     });
     expect(await codeOfAsync(() => verifyTreeHash(failing, expected))).toBe('ERR_READ_FAILED');
+  });
+
+  it('assertTreeHashEquals refuses a malformed range whether or not the hashes match', () => {
+    const same = referenceTreeHash(archive.subarray(0, 3));
+    for (const range of [{ start: 5, end: 1 }, { start: -1, end: 1 }]) {
+      expect(caught(() => assertTreeHashEquals(same, same, range)).code).toBe('ERR_INVALID_RANGE');
+      expect(caught(() => assertTreeHashEquals(new Uint8Array(32), same, range)).code).toBe('ERR_INVALID_RANGE');
+    }
   });
 
   it('assertTreeHashEquals compares bytes, hex of either case', () => {
@@ -224,7 +223,9 @@ describe('combineChunkTreeHashes / verifyDownload', () => {
       const chunks = plan.chunks.map((c) => ({ range: c.range, treeHash: referenceTreeHashHex(slice(archive, c.range)) }));
       expect(verifyDownload({ size: SIZE_6_5_MIB, chunks, expected: ROOT })).toEqual(referenceTreeHash(archive));
       // Order does not matter.
-      expect(verifyDownload({ size: SIZE_6_5_MIB, chunks: [...chunks].reverse(), expected: ROOT.toUpperCase() })).toBeDefined();
+      expect(verifyDownload({ size: SIZE_6_5_MIB, chunks: [...chunks].reverse(), expected: ROOT.toUpperCase() })).toEqual(
+        referenceTreeHash(archive),
+      );
     }
   });
 
