@@ -127,13 +127,29 @@ interface KernelLinearHash extends LinearHash {
   readonly hasher: TreeHasher;
 }
 
-/** The default whole-archive SHA-256: the kernel's linear hash (its tree result is unused). */
+/**
+ * The default whole-archive SHA-256: the kernel's linear hash. It also builds a tree nobody reads;
+ * `sha256()` of src/hasher.ts skips the tree (FLAG_NO_TREE) but is one-shot, and this hash must be
+ * incremental and savable, which only a TreeHasher is (a tree-less TreeHasher would need hasher.ts).
+ */
 function kernelLinearHash(hasher: TreeHasher = createTreeHasher({ linear: true })): KernelLinearHash {
   return {
     hasher,
     update: (bytes) => hasher.update(bytes),
     digest: () => hasher.digestChecksums().sha256,
   };
+}
+
+let emptyPart: Uint8Array | undefined;
+
+/** The saved state of a part with no bytes yet (what save() stores between parts). */
+function emptyPartState(): Uint8Array {
+  if (emptyPart === undefined) {
+    const hasher = createTreeHasher({ linear: true });
+    emptyPart = hasher.save();
+    hasher.digest(); // gives its kernel instance back
+  }
+  return emptyPart;
 }
 
 // Saved PartHasher state: "GTHP", format, flags, 2 spare bytes, part size (f64 LE), then three u32
@@ -152,7 +168,7 @@ export class PartHasher {
   readonly #resumed: Uint8Array[];
   readonly #partTreeHashes: Uint8Array[];
   readonly #parts: PartChecksums[] = [];
-  #part: TreeHasher;
+  #part: TreeHasher | undefined; // the part being filled; none (no kernel instance held) between parts
   #whole: LinearHash | undefined;
   #index: number; // the part being filled
   #partFill = 0; // its bytes so far
@@ -181,7 +197,6 @@ export class PartHasher {
     this.#partTreeHashes = [...this.#resumed];
     this.#index = this.#resumed.length;
     this.#size = this.#index * this.#partSize;
-    this.#part = createTreeHasher({ linear: true });
     // The skipped bytes were never seen, so a resumed run cannot know the whole archive's SHA-256.
     this.#whole =
       this.#resumed.length > 0 || wholeSha256 === false ? undefined : wholeSha256 === true ? kernelLinearHash() : wholeSha256();
@@ -203,10 +218,10 @@ export class PartHasher {
     }
   }
 
-  #completePart(last = false): PartChecksums {
-    const { treeHash, sha256, size } = this.#part.digestChecksums();
-    // digest released the kernel instance; take one again only if more bytes may come.
-    if (!last) this.#part.reset();
+  #completePart(): PartChecksums {
+    // digestChecksums() gives the kernel instance back; the next part takes one when its first byte comes.
+    const { treeHash, sha256, size } = this.#part!.digestChecksums();
+    this.#part = undefined;
     const start = this.#index * this.#partSize;
     const end = start + size - 1;
     const part: PartChecksums = { index: this.#index, start, end, size, contentRange: `bytes ${start}-${end}/*`, treeHash, sha256 };
@@ -237,6 +252,7 @@ export class PartHasher {
       }
       const n = Math.min(this.#partSize - this.#partFill, bytes.length - offset);
       const piece = n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+      this.#part ??= createTreeHasher({ linear: true });
       this.#part.update(piece);
       this.#whole?.update(piece);
       this.#partFill += n;
@@ -255,7 +271,7 @@ export class PartHasher {
   finish(): { lastPart: PartChecksums | undefined; result: MultipartChecksums } {
     this.#live('finish');
     this.#finished = true;
-    const lastPart = this.#partFill > 0 ? this.#completePart(true) : undefined;
+    const lastPart = this.#partFill > 0 ? this.#completePart() : undefined;
     if (this.#partTreeHashes.length === 0) {
       throw new TreeHashError(
         'ERR_EMPTY_ARCHIVE',
@@ -287,7 +303,7 @@ export class PartHasher {
    */
   save(): Uint8Array {
     this.#live('save');
-    const partState = this.#part.save();
+    const partState = this.#part?.save() ?? emptyPartState();
     const whole = this.#whole as Partial<KernelLinearHash> | undefined;
     const wholeState = whole?.hasher instanceof TreeHasher ? whole.hasher.save() : new Uint8Array(0);
     const hashes = this.#partTreeHashes;
@@ -334,16 +350,22 @@ export class PartHasher {
     for (let i = 0; i < count; i++, offset += DIGEST_LENGTH) hashes.push(state.slice(offset, offset + DIGEST_LENGTH));
     const part = TreeHasher.restore(state.subarray(offset, offset + partLength));
     offset += partLength;
-    if (!part.linear || part.size >= partSize || (part.size > 0 && count >= MAX_PARTS)) {
-      return invalid(`the part in progress (${part.size} bytes) does not fit a part of ${partSize} bytes`);
-    }
+    const partSizeSoFar = part.size;
+    const fits = part.linear && partSizeSoFar < partSize && (partSizeSoFar === 0 || count < MAX_PARTS);
+    // Hold a kernel instance only for a part in progress (digest() gives it back).
+    if (!fits || partSizeSoFar === 0) part.digest();
+    if (!fits) return invalid(`the part in progress (${partSizeSoFar} bytes) does not fit a part of ${partSize} bytes`);
     const hasher = new PartHasher({ partSize, resumeFrom: hashes, wholeSha256: false });
-    hasher.#part = part;
-    hasher.#partFill = part.size;
-    hasher.#size += part.size;
+    if (partSizeSoFar > 0) hasher.#part = part;
+    hasher.#partFill = partSizeSoFar;
+    hasher.#size += partSizeSoFar;
     if (wholeLength > 0) {
       const whole = TreeHasher.restore(state.subarray(offset, offset + wholeLength));
-      if (!whole.linear || whole.size !== hasher.#size) return invalid(`the whole-archive hash covers ${whole.size} bytes, not ${hasher.#size}`);
+      if (!whole.linear || whole.size !== hasher.#size) {
+        whole.digest();
+        hasher.#part?.digest();
+        return invalid(`the whole-archive hash covers ${whole.size} bytes, not ${hasher.#size}`);
+      }
       hasher.#whole = kernelLinearHash(whole);
     }
     return hasher;

@@ -10,7 +10,8 @@ import { type TreeHashLike, type VerifyOptions, createTreeHashCheck } from '../v
  */
 export function createVerifier(expected: TreeHashLike, options?: VerifyOptions): TransformStream<Uint8Array, Uint8Array> {
   const check = createTreeHashCheck(expected, options);
-  return new TransformStream<Uint8Array, Uint8Array>({
+  // `cancel` is in the Streams standard (Node 20.x, current browsers); TypeScript's DOM types lack it yet.
+  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
     transform(chunk, controller) {
       check.update(chunk);
       controller.enqueue(chunk);
@@ -19,5 +20,12 @@ export function createVerifier(expected: TreeHashLike, options?: VerifyOptions):
       // Throwing here errors the readable side, so pipeTo() rejects after the last byte.
       check.finish();
     },
-  });
+    // The download was abandoned (its reader cancelled, or the writable side aborted): no verdict,
+    // but the hasher's kernel instance goes back to the pool, as the Node verifier's _destroy does.
+    // Where a runtime ignores `cancel`, the instance is left to the garbage collector instead.
+    cancel() {
+      check.abandon();
+    },
+  };
+  return new TransformStream<Uint8Array, Uint8Array>(transformer);
 }
