@@ -9,9 +9,9 @@
  */
 import { type BytesLike, isBytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH } from './constants.js';
+import { toTreeHashBytes } from './digest.js';
 import { TreeHashError, describeValue } from './errors.js';
 import { TreeHasher, createTreeHasher } from './hasher.js';
-import { fromHex } from './hex.js';
 import {
   MAX_PARTS,
   type PlannedPart,
@@ -78,21 +78,6 @@ export interface PartHasherOptions {
   wholeSha256?: boolean | (() => LinearHash);
 }
 
-/** Reads a 32-byte digest given as bytes or 64 hex digits. */
-function digestFrom(value: Uint8Array | string, what: string): Uint8Array {
-  if (typeof value === 'string') {
-    try {
-      return fromHex(value, DIGEST_LENGTH);
-    } catch (cause) {
-      throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be 64 hex digits (a SHA-256 digest), got ${describeValue(value)}`, { cause });
-    }
-  }
-  if (!(value instanceof Uint8Array) || value.length !== DIGEST_LENGTH) {
-    throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be a 32-byte Uint8Array or 64 hex digits, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
 /**
  * The archive tree hash from the tree hashes of all its parts, in order, without reading the data:
  * what CompleteMultipartUpload sends. Only valid because the part size is 1 MiB × 2^k, so any other
@@ -100,7 +85,7 @@ function digestFrom(value: Uint8Array | string, what: string): Uint8Array {
  * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`; `ERR_INVALID_SIZE`, `ERR_EMPTY_ARCHIVE`,
  *   `ERR_ARCHIVE_TOO_LARGE` for the archive size; `ERR_TOO_MANY_PARTS` when the sizes need more than
  *   10,000 parts; `ERR_PART_COUNT_MISMATCH` when the count of hashes differs from what the sizes need;
- *   `ERR_INVALID_DIGEST` for a hash that is not 32 bytes or 64 hex digits.
+ *   `ERR_INVALID_HEX` for a hash string that is not 64 hex digits, `ERR_INVALID_DIGEST` for bytes that are not 32 long.
  * @example
  * // 6.5 MiB archive in 2 MiB parts: four part hashes (from UploadMultipartPart or ListParts)
  * const root = archiveTreeHashFromParts([h0, h1, h2, h3], { partSize: 2097152, archiveSize: 6815744 });
@@ -119,7 +104,7 @@ export function archiveTreeHashFromParts(
         `got ${Array.isArray(partTreeHashes) ? partTreeHashes.length : describeValue(partTreeHashes)}`,
     );
   }
-  return combineTreeHashes(partTreeHashes.map((hash, i) => digestFrom(hash, `partTreeHashes[${i}]`)));
+  return combineTreeHashes(partTreeHashes.map((hash, i) => toTreeHashBytes(hash, `partTreeHashes[${i}]`)));
 }
 
 /** The kernel's linear SHA-256 as a {@link LinearHash}, keeping its hasher so that it can be saved. */
@@ -193,7 +178,7 @@ export class PartHasher {
       throw new TreeHashError('ERR_INVALID_OPTION', `wholeSha256 must be a boolean or a function, got ${describeValue(wholeSha256)}`);
     }
     this.#partSize = options.partSize;
-    this.#resumed = resumeFrom.map((hash, i) => digestFrom(hash, `resumeFrom[${i}]`));
+    this.#resumed = resumeFrom.map((hash, i) => toTreeHashBytes(hash, `resumeFrom[${i}]`));
     this.#partTreeHashes = [...this.#resumed];
     this.#index = this.#resumed.length;
     this.#size = this.#index * this.#partSize;
@@ -389,7 +374,7 @@ export function restorePartHasher(state: Uint8Array): PartHasher {
 /**
  * A synchronous part hasher: feed it the archive's bytes with `update()` (which returns the parts
  * completed), then `finish()`.
- * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_DIGEST` (a bad `resumeFrom` hash),
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_HEX`/`ERR_INVALID_DIGEST` (a bad `resumeFrom` hash),
  *   `ERR_INVALID_OPTION`, `ERR_TOO_MANY_PARTS`.
  * @example
  * const hasher = createPartHasher({ partSize: 8 * MiB });
@@ -647,7 +632,7 @@ export interface ListedUpload {
  * checked against the part size; a last, shorter part ends the resumable prefix (there is nothing
  * after it to hash).
  * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_RANGE` (an unreadable
- *   `RangeInBytes`), the codes of {@link validatePart}, `ERR_INVALID_DIGEST`, `ERR_INVALID_INPUT` for
+ *   `RangeInBytes`), the codes of {@link validatePart}, `ERR_INVALID_HEX`/`ERR_INVALID_DIGEST`, `ERR_INVALID_INPUT` for
  *   pages that disagree on the part size.
  * @example
  * const page = await glacier.send(new ListPartsCommand({ vaultName, uploadId }));
@@ -674,7 +659,7 @@ export function resumeFromListParts(
     }
     for (const listed of page.Parts ?? []) {
       const part = validatePart(parseRange(String(listed?.RangeInBytes)), { partSize });
-      uploaded.set(part.index, digestFrom(listed.SHA256TreeHash ?? '', `SHA256TreeHash of ${listed.RangeInBytes}`));
+      uploaded.set(part.index, toTreeHashBytes(listed.SHA256TreeHash ?? '', `SHA256TreeHash of ${listed.RangeInBytes}`));
       if (part.size < partSize) shortPart = Math.min(shortPart ?? Infinity, part.index);
     }
   }

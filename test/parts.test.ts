@@ -130,9 +130,11 @@ describe('archiveTreeHashFromParts', () => {
     expect(await codeOf(() => archiveTreeHashFromParts([...h, h[0]!], options))).toBe('ERR_PART_COUNT_MISMATCH');
     expect(await codeOf(() => archiveTreeHashFromParts([], options))).toBe('ERR_PART_COUNT_MISMATCH');
     expect(await codeOf(() => archiveTreeHashFromParts('abc' as never, options))).toBe('ERR_PART_COUNT_MISMATCH');
-    expect(await codeOf(() => archiveTreeHashFromParts([h[0]!, h[1]!, h[2]!, 'zz'.repeat(32)], options))).toBe('ERR_INVALID_DIGEST');
-    expect(await codeOf(() => archiveTreeHashFromParts([h[0]!, h[1]!, h[2]!, h[3]!.slice(2)], options))).toBe('ERR_INVALID_DIGEST');
+    expect(await codeOf(() => archiveTreeHashFromParts([h[0]!, h[1]!, h[2]!, 'zz'.repeat(32)], options))).toBe('ERR_INVALID_HEX');
+    expect(await codeOf(() => archiveTreeHashFromParts([h[0]!, h[1]!, h[2]!, h[3]!.slice(2)], options))).toBe('ERR_INVALID_HEX');
     expect(await codeOf(() => archiveTreeHashFromParts([h[0]!, h[1]!, h[2]!, new Uint8Array(31)], options))).toBe('ERR_INVALID_DIGEST');
+    expect(await codeOf(() => createPartHasher({ partSize: MIB, resumeFrom: ['not hex'] }))).toBe('ERR_INVALID_HEX');
+    expect(await codeOf(() => createPartHasher({ partSize: MIB, resumeFrom: [42 as never] }))).toBe('ERR_INVALID_DIGEST');
     expect(await codeOf(() => archiveTreeHashFromParts(h, { partSize: 2 * MIB, archiveSize: 0 }))).toBe('ERR_EMPTY_ARCHIVE');
     expect(await codeOf(() => archiveTreeHashFromParts(h, { partSize: 2 * MIB, archiveSize: 1.5 }))).toBe('ERR_INVALID_SIZE');
     expect(await codeOf(() => archiveTreeHashFromParts(h, { partSize: MIB, archiveSize: 10_000 * MIB + 1 }))).toBe('ERR_TOO_MANY_PARTS');
@@ -547,7 +549,7 @@ describe('resuming from part tree hashes', () => {
       'ERR_PART_MISALIGNED',
     );
     expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, SHA256TreeHash: 'c06f7cd4baacb087002a99a5f48bf953' }] }))).toBe(
-      'ERR_INVALID_DIGEST',
+      'ERR_INVALID_HEX',
     );
     expect(await codeOf(() => resumeFromListParts([{ PartSizeInBytes: 2 * MIB, Parts: [] }, { PartSizeInBytes: MIB, Parts: [] }]))).toBe(
       'ERR_INVALID_INPUT',
