@@ -13,7 +13,8 @@
  */
 import { MiB } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
-import type { ByteRange } from './ranges.js';
+import { formatBytes } from './format.js';
+import { type ByteRange, readRangeText } from './ranges.js';
 
 /** At most 10,000 parts per multipart upload (api-upload-part; uploading-archive-mpu "Quick Facts"). */
 export const MAX_PARTS = 10_000;
@@ -73,19 +74,6 @@ export interface ContentRange extends ByteRange {
 
 function isSizeNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-/** "8 MiB (8388608 bytes)" for messages; exact powers of 1024 get a unit, everything shows bytes. */
-function formatBytes(bytes: number): string {
-  for (const [unit, scale] of [
-    ['TiB', 1024 * 1024 * MiB],
-    ['GiB', 1024 * MiB],
-    ['MiB', MiB],
-    ['KiB', 1024],
-  ] as const) {
-    if (bytes >= scale && bytes % scale === 0) return `${bytes / scale} ${unit} (${bytes} bytes)`;
-  }
-  return `${bytes} bytes`;
 }
 
 const PART_SIZE_RULE = `a part size must be 1 MiB × 2^k, from 1 MiB to 4 GiB (${MIN_PART_SIZE} to ${MAX_PART_SIZE} bytes)`;
@@ -212,39 +200,29 @@ export function planParts(archiveSize: number, partSize?: number): MultipartPlan
   for (let index = 0; index < count; index++) {
     const start = index * size;
     const end = Math.min(start + size, archiveSize) - 1;
-    parts.push({ index, start, end, size: end - start + 1, contentRange: `bytes ${start}-${end}/*` });
+    parts.push({ index, start, end, size: end - start + 1, contentRange: formatContentRange({ start, end }) });
   }
   return { archiveSize, partSize: size, parts };
 }
 
-// RFC 9110 §14.4: the unit is case-insensitive; digits only, no signs or exponents.
-const CONTENT_RANGE = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i;
-
 /**
- * Parses a `Content-Range` header value such as `bytes 0-8388607/*` (END inclusive). A numeric
- * complete length (`bytes 0-9/100`) is accepted and returned as `total`.
+ * Parses a `Content-Range` header value such as `bytes 0-8388607/*` (END inclusive; the unit is
+ * case-insensitive). A numeric complete length (`bytes 0-9/100`) is accepted and returned as
+ * `total`. The same reader as `parseRange`, limited to this one form.
  * @throws {TreeHashError} `ERR_INVALID_CONTENT_RANGE` for any other form, END < START, a number beyond
  *   2^53 − 1, or END ≥ total.
  * @example parseContentRange('bytes 4194304-4607999/*') // { start: 4194304, end: 4607999 }
  */
 export function parseContentRange(header: string): ContentRange {
-  const match = typeof header === 'string' ? CONTENT_RANGE.exec(header) : null;
   const fail = (why: string): never => {
     throw new TreeHashError(
       'ERR_INVALID_CONTENT_RANGE',
       `invalid Content-Range: ${why}; expected "bytes START-END/*" with 0 ≤ START ≤ END (END inclusive), got ${describeValue(header)}`,
     );
   };
-  if (!match) return fail('not of the form "bytes START-END/*"');
-  const start = Number(match[1]);
-  const end = Number(match[2]);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return fail('a number is beyond 2^53 − 1');
-  if (end < start) return fail('END is before START');
-  if (match[3] === '*') return { start, end };
-  const total = Number(match[3]);
-  if (!Number.isSafeInteger(total)) return fail('the complete length is beyond 2^53 − 1');
-  if (end >= total) return fail('END is not below the complete length');
-  return { start, end, total };
+  const { form, start, end, total } = readRangeText(header, fail);
+  if (form !== 'content-range') fail('not of the form "bytes START-END/*"');
+  return total === undefined ? { start, end } : { start, end, total };
 }
 
 /** What {@link validatePart} checks a range against. */

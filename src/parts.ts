@@ -16,6 +16,7 @@ import {
   MAX_PARTS,
   type PlannedPart,
   assertValidPartSize,
+  formatContentRange,
   isValidPartSize,
   partCount,
   validatePart,
@@ -209,7 +210,7 @@ export class PartHasher {
     this.#part = undefined;
     const start = this.#index * this.#partSize;
     const end = start + size - 1;
-    const part: PartChecksums = { index: this.#index, start, end, size, contentRange: `bytes ${start}-${end}/*`, treeHash, sha256 };
+    const part: PartChecksums = { index: this.#index, start, end, size, contentRange: formatContentRange({ start, end }), treeHash, sha256 };
     this.#parts.push(part);
     this.#partTreeHashes.push(treeHash);
     this.#index++;

@@ -11,6 +11,7 @@
  */
 import { MiB, LEAF_SIZE } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
+import { formatBytes } from './format.js';
 import {
   alignedLeafBlocks,
   coveringNode,
@@ -134,7 +135,7 @@ export function isValidRetrievalRange(range: ByteRange, archiveSize: number): bo
  * `size` is the archive size for a retrieval range, or the job output's size for a download range
  * relative to the job output (the two agree; see {@link expectsChecksum}).
  * @throws {TreeHashError} `ERR_INVALID_RANGE` / `ERR_INVALID_SIZE` for malformed arguments.
- * @example explainTreeHashAlignment({ start: 1048576, end: 3145727 }, 6_815_744) // 'a node of 2 MiB starts at a multiple of 2 MiB (2097152); start 1048576 is not one …'
+ * @example explainTreeHashAlignment({ start: 1048576, end: 3145727 }, 6_815_744) // 'a node of 2 MiB (2097152 bytes) starts at a multiple of 2097152; start 1048576 is not one …'
  */
 export function explainTreeHashAlignment(range: ByteRange, size: number): string | null {
   const notRetrievable = explainRetrievalRange(range, size);
@@ -145,16 +146,16 @@ export function explainTreeHashAlignment(range: ByteRange, size: number): string
   const runsToEnd = end === size - 1;
   if (length !== block && !runsToEnd) {
     return (
-      `its length ${length} bytes (${formatMiB(length)}) is not a power-of-two number of MiB, and it does not ` +
+      `its length ${formatBytes(length)} is not a power-of-two number of MiB, and it does not ` +
       `run to the end (byte ${size - 1}); only a node at the end of the tree may be shorter than a power of two`
     );
   }
   if (start % block !== 0) {
     const node =
       length === block
-        ? `a node of ${formatMiB(block)} starts at a multiple of ${formatMiB(block)} (${block})`
-        : `a range of ${formatMiB(length)} at the end is a node only as the tail of a block of ${formatMiB(block)}, ` +
-          `and such blocks start at multiples of ${formatMiB(block)} (${block})`;
+        ? `a node of ${formatBytes(block)} starts at a multiple of ${block}`
+        : `a range of ${formatBytes(length)} at the end is a node only as the tail of a block of ${formatBytes(block)}, ` +
+          `and such blocks start at multiples of ${block}`;
     return `${node}; start ${start} is not one (${start} mod ${block} = ${start % block})`;
   }
   return null;
@@ -170,9 +171,6 @@ export function isTreeHashAligned(range: ByteRange, size: number): boolean {
   return explainTreeHashAlignment(range, size) === null;
 }
 
-function formatMiB(bytes: number): string {
-  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${(bytes / MiB).toFixed(3).replace(/\.?0+$/, '')} MiB`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Covers
@@ -216,62 +214,64 @@ function leafSpanToByteRange(first: number, end: number, size: number): ByteRang
 // ---------------------------------------------------------------------------------------------
 // Text forms
 
+// RFC 9110: the range unit is case-insensitive ("Bytes=0-9" is the same request); digits only, no
+// signs or exponents. One reader for every form, so Range, RetrievalByteRange and Content-Range agree.
 const RANGE_FORMS = [
-  /^bytes=(\d+)-(\d+)$/, // HTTP Range request header (GetJobOutput)
-  /^(\d+)-(\d+)$/, // RetrievalByteRange, ListParts RangeInBytes
-  /^bytes (\d+)-(\d+)\/(\*|\d+)$/, // Content-Range (UploadMultipartPart request, GetJobOutput response)
-];
+  { form: 'http', pattern: /^bytes=(\d+)-(\d+)$/i }, // HTTP Range request header (GetJobOutput)
+  { form: 'plain', pattern: /^(\d+)-(\d+)$/ }, // RetrievalByteRange, ListParts RangeInBytes
+  { form: 'content-range', pattern: /^bytes\s+(\d+)-(\d+)\/(\*|\d+)$/i }, // Content-Range (UploadMultipartPart, GetJobOutput)
+] as const;
+
+/** @internal A range read from text, with the form it was written in and a Content-Range's total. */
+export interface ParsedRangeText extends ByteRange {
+  readonly form: (typeof RANGE_FORMS)[number]['form'];
+  readonly total?: number;
+}
+
+/**
+ * @internal Reads any of Glacier's range forms; `fail` builds the caller's error from the reason,
+ * so that {@link parseRange} and `parseContentRange` share the rules and keep their own codes.
+ */
+export function readRangeText(text: unknown, fail: (why: string) => never): ParsedRangeText {
+  if (typeof text !== 'string') return fail('a range must be given as a string');
+  const trimmed = text.trim();
+  for (const { form, pattern } of RANGE_FORMS) {
+    const match = pattern.exec(trimmed);
+    if (match === null) continue;
+    const number = (digits: string): number => {
+      const value = Number(digits);
+      if (!Number.isSafeInteger(value)) fail(`${digits} is beyond the largest supported byte offset (${Number.MAX_SAFE_INTEGER})`);
+      return value;
+    };
+    const start = number(match[1]!);
+    const end = number(match[2]!);
+    if (start > end) fail(`start ${start} is after end ${end} (the end is inclusive)`);
+    if (match[3] === undefined || match[3] === '*') return { form, start, end };
+    const total = number(match[3]);
+    if (end >= total) fail(`end ${end} is not inside the total size ${total}`);
+    return { form, start, end, total };
+  }
+  return fail('not a range "START-END", "bytes=START-END" or "bytes START-END/TOTAL"');
+}
 
 /**
  * Parses the range forms Glacier uses into `{ start, end }`: `bytes=0-1048575` (GetJobOutput's
  * `Range`), `0-1048575` (`RetrievalByteRange`, ListParts' `RangeInBytes`) and `bytes 0-1048575/*`
- * or `bytes 0-1048575/8388608` (`Content-Range`; a numeric total must lie beyond the end). Only
- * single, fully specified ranges: suffix (`bytes=-500`), open (`bytes=100-`) and multi-range forms
- * are refused, because Glacier's ranges always give both ends.
+ * or `bytes 0-1048575/8388608` (`Content-Range`; a numeric total must lie beyond the end). The unit
+ * `bytes` is case-insensitive. Only single, fully specified ranges: suffix (`bytes=-500`), open
+ * (`bytes=100-`) and multi-range forms are refused, because Glacier's ranges always give both ends.
  * @throws {TreeHashError} `ERR_INVALID_RANGE` for any other text, start > end, or a number beyond 2^53 − 1.
  * @example parseRange('bytes=0-1048575') // { start: 0, end: 1048575 }
  */
 export function parseRange(text: string): ByteRange {
-  if (typeof text !== 'string') {
-    throw new TreeHashError('ERR_INVALID_RANGE', `a range must be given as a string, got ${describeValue(text)}`);
-  }
-  const trimmed = text.trim();
-  for (const form of RANGE_FORMS) {
-    const match = form.exec(trimmed);
-    if (match === null) continue;
-    const start = toSafeInteger(match[1]!, text);
-    const end = toSafeInteger(match[2]!, text);
-    if (start > end) {
-      throw new TreeHashError(
-        'ERR_INVALID_RANGE',
-        `range start ${start} is after its end ${end} (the end is inclusive) in ${describeValue(text)}`,
-      );
-    }
-    const total = match[3] === undefined || match[3] === '*' ? undefined : toSafeInteger(match[3], text);
-    if (total !== undefined && end >= total) {
-      throw new TreeHashError(
-        'ERR_INVALID_RANGE',
-        `range end ${end} is not inside the total size ${total} given in ${describeValue(text)}`,
-      );
-    }
-    return { start, end };
-  }
-  throw new TreeHashError(
-    'ERR_INVALID_RANGE',
-    `expected a byte range "START-END", "bytes=START-END" or "bytes START-END/TOTAL" (END inclusive, TOTAL may be *), ` +
-      `got ${describeValue(text)}`,
-  );
-}
-
-function toSafeInteger(digits: string, text: string): number {
-  const value = Number(digits);
-  if (!Number.isSafeInteger(value)) {
+  const { start, end } = readRangeText(text, (why) => {
     throw new TreeHashError(
       'ERR_INVALID_RANGE',
-      `${digits} is beyond the largest supported byte offset (${Number.MAX_SAFE_INTEGER}) in ${describeValue(text)}`,
+      `invalid range: ${why}; expected "START-END", "bytes=START-END" or "bytes START-END/TOTAL" (END inclusive, TOTAL may be *), ` +
+        `got ${describeValue(text)}`,
     );
-  }
-  return value;
+  });
+  return { start, end };
 }
 
 /**

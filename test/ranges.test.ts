@@ -18,6 +18,7 @@ import {
   type ByteRange,
 } from '../src/ranges.js';
 import { TreeHashError } from '../src/errors.js';
+import { parseContentRange } from '../src/multipart.js';
 import { bruteNodeSpans } from './retrieval-fixtures.js';
 
 const M = 1024 * 1024;
@@ -247,6 +248,13 @@ describe('bounds and bad input', () => {
 describe('parseRange / formatRetrievalRange', () => {
   it('parses the three forms Glacier uses', () => {
     expect(parseRange('bytes=0-1048575')).toEqual({ start: 0, end: 1048575 });
+    // The unit is case-insensitive (RFC 9110), as parseContentRange has it: one reader for both.
+    expect(parseRange('BYTES=0-5')).toEqual({ start: 0, end: 5 });
+    expect(parseRange('Bytes 0-5/*')).toEqual({ start: 0, end: 5 });
+    expect(parseContentRange('BYTES 0-5/*')).toEqual({ start: 0, end: 5 });
+    for (const text of ['0-5', 'bytes=0-5']) {
+      expect(() => parseContentRange(text)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONTENT_RANGE' }));
+    }
     expect(parseRange('0-1048575')).toEqual({ start: 0, end: 1048575 });
     expect(parseRange('bytes 0-1048575/*')).toEqual({ start: 0, end: 1048575 });
     expect(parseRange(' 4194304-4607999 ')).toEqual({ start: 4194304, end: 4607999 });
