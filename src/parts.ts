@@ -46,7 +46,7 @@ export interface MultipartChecksums {
   /**
    * SHA-256 of the whole archive (what UploadArchive would send as `x-amz-content-sha256`).
    * `undefined` when hashing resumed from part tree hashes (the skipped bytes were never read) or
-   * when `wholeSha256: false` was asked for.
+   * when `linear: false` was asked for.
    */
   readonly sha256: Uint8Array | undefined;
   /** The parts hashed in this run, in order (resumed parts are not repeated here). */
@@ -73,10 +73,11 @@ export interface PartHasherOptions {
    */
   resumeFrom?: readonly (Uint8Array | string)[];
   /**
-   * Also compute the SHA-256 of the whole archive (default true). `false` saves one pass; a function
+   * Also compute the linear SHA-256 of the whole archive (default true), the same option as
+   * `linear` of `hashFile` and the streaming functions. `false` saves one pass; a function
    * supplies the hash (the Node adapter passes `node:crypto`'s native SHA-256).
    */
-  wholeSha256?: boolean | (() => LinearHash);
+  linear?: boolean | (() => LinearHash);
 }
 
 /**
@@ -174,9 +175,9 @@ export class PartHasher {
     if (resumeFrom.length > MAX_PARTS) {
       throw new TreeHashError('ERR_TOO_MANY_PARTS', `resumeFrom has ${resumeFrom.length} part hashes; an upload has at most ${MAX_PARTS} parts`);
     }
-    const { wholeSha256 = true } = options;
-    if (typeof wholeSha256 !== 'boolean' && typeof wholeSha256 !== 'function') {
-      throw new TreeHashError('ERR_INVALID_OPTION', `wholeSha256 must be a boolean or a function, got ${describeValue(wholeSha256)}`);
+    const { linear = true } = options;
+    if (typeof linear !== 'boolean' && typeof linear !== 'function') {
+      throw new TreeHashError('ERR_INVALID_OPTION', `linear must be a boolean or a function, got ${describeValue(linear)}`);
     }
     this.#partSize = options.partSize;
     this.#resumed = resumeFrom.map((hash, i) => toTreeHashBytes(hash, `resumeFrom[${i}]`));
@@ -185,7 +186,7 @@ export class PartHasher {
     this.#size = this.#index * this.#partSize;
     // The skipped bytes were never seen, so a resumed run cannot know the whole archive's SHA-256.
     this.#whole =
-      this.#resumed.length > 0 || wholeSha256 === false ? undefined : wholeSha256 === true ? kernelLinearHash() : wholeSha256();
+      this.#resumed.length > 0 || linear === false ? undefined : linear === true ? kernelLinearHash() : linear();
   }
 
   /** The part size. */
@@ -280,7 +281,7 @@ export class PartHasher {
    * The hasher's state as bytes, to continue later at exactly this byte with
    * {@link restorePartHasher} (after a crash, in another process): the tree hashes of the parts done,
    * and the part in progress with its linear SHA-256. The whole-archive SHA-256 is carried along when
-   * it is the kernel's (`wholeSha256: true` in the core); one from a supplied function (node:crypto)
+   * it is the kernel's (`linear: true` in the core); one from a supplied function (node:crypto)
    * cannot be saved, so a restored run has none. The state names the kernel build; another build refuses it.
    * @throws {TreeHashError} `ERR_HASH_FINALIZED` after {@link finish}.
    * @example
@@ -341,7 +342,7 @@ export class PartHasher {
     // Hold a kernel instance only for a part in progress (digest() gives it back).
     if (!fits || partSizeSoFar === 0) part.digest();
     if (!fits) return invalid(`the part in progress (${partSizeSoFar} bytes) does not fit a part of ${partSize} bytes`);
-    const hasher = new PartHasher({ partSize, resumeFrom: hashes, wholeSha256: false });
+    const hasher = new PartHasher({ partSize, resumeFrom: hashes, linear: false });
     if (partSizeSoFar > 0) hasher.#part = part;
     hasher.#partFill = partSizeSoFar;
     hasher.#size += partSizeSoFar;

@@ -29,7 +29,7 @@ describe('kernel instances go back to the pool', () => {
     const data = mod251(2 * MIB);
     for (const linear of [true, false]) {
       const before = held();
-      const hasher = createPartHasher({ partSize: MIB, wholeSha256: linear });
+      const hasher = createPartHasher({ partSize: MIB, linear });
       const parts = hasher.update(data);
       const { lastPart, result } = hasher.finish();
       expect(parts).toHaveLength(2);

@@ -330,7 +330,7 @@ describe('hashParts', () => {
     expect(await codeOf(() => hashParts([new Uint8Array(1)], undefined as never))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(() => hashParts(42 as never, { partSize: MIB }))).toBe('ERR_INVALID_INPUT');
     expect(await codeOf(() => hashParts([42] as never, { partSize: MIB }).done())).toBe('ERR_INVALID_INPUT');
-    expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: MIB, wholeSha256: 'yes' as never }))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: MIB, linear: 'yes' as never }))).toBe('ERR_INVALID_OPTION');
     async function* failing() {
       yield new Uint8Array(10);
       throw new Error('disk on fire');
@@ -414,7 +414,7 @@ describe('createPartHasher', () => {
   });
 
   it('can skip the whole-archive SHA-256', () => {
-    const hasher = createPartHasher({ partSize: MIB, wholeSha256: false });
+    const hasher = createPartHasher({ partSize: MIB, linear: false });
     hasher.update(mod251(10));
     expect(hasher.finish().result.sha256).toBeUndefined();
   });

@@ -80,7 +80,7 @@ export function register(program: Command): void {
         const stdin = file === '-';
         const partSize = await resolvePartSize(file, options.partSize);
         const hashing: PartHashing = stdin
-          ? hashParts(process.stdin, { partSize, wholeSha256: nodeSha256 })
+          ? hashParts(process.stdin, { partSize, linear: nodeSha256 })
           : hashFileParts(file, { partSize });
         const out = new RowWriter();
         try {

@@ -79,7 +79,7 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
  * Part checksums of a file (see `hashParts` in the core for what is yielded and `done()`). With
  * `resumeFrom` (the tree hashes of parts already uploaded, e.g. from `resumeFromListParts`), reading
  * starts after those parts; with `restore` (a state from `save()`), at the saved byte. The whole file's SHA-256 is computed with node:crypto unless
- * `wholeSha256` says otherwise.
+ * `linear` says otherwise.
  * @throws {TreeHashError} at the call: the codes of `createPartHasher`. While iterating:
  *   `ERR_READ_FAILED` (the fs error as `cause`), `ERR_INVALID_RANGE` (resumed parts beyond the file),
  *   `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`.
@@ -91,6 +91,6 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
  * const { treeHash, size } = await hashing.done();
  */
 export function hashFileParts(path: string | URL, options: HashPartsOptions): PartHashing {
-  const wholeSha256 = options?.wholeSha256 ?? true;
-  return hashPartsOf((start) => fileChunks(path, start), { ...options, wholeSha256: wholeSha256 === true ? nodeSha256 : wholeSha256 });
+  const linear = options?.linear ?? true;
+  return hashPartsOf((start) => fileChunks(path, start), { ...options, linear: linear === true ? nodeSha256 : linear });
 }
