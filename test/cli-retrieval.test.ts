@@ -64,6 +64,14 @@ describe('treehash range', () => {
     expect(JSON.parse(units.stdout).treeHashAligned).toBe(true);
   });
 
+  it('verify names a missing file as hash does: "treehash: PATH: No such file or directory", exit 2', () => {
+    const missing = '/nonexistent-treehash-test/file.bin';
+    const run = treehash(['verify', missing, '--tree-hash', 'a'.repeat(64)]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`treehash: ${missing}: No such file or directory\n`);
+    expect(treehash(['hash', missing]).stderr).toBe(run.stderr);
+  });
+
   it('exits 2 on bad input', () => {
     expect(treehash(['range', '5-3', '--size', '10']).status).toBe(2);
     expect(treehash(['range', 'bytes=-5', '--size', '10']).status).toBe(2);

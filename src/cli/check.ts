@@ -6,9 +6,9 @@ import type { Command } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
 import { hashFile, hashStream } from '../node/files.js';
-import { printFailure } from './errors.js';
 import { parseSumLine } from './sums.js';
-import { EXIT_MISMATCH, printJsonLine } from './retrieval-io.js';
+import { printJsonLine } from './retrieval-io.js';
+import { EXIT_MISMATCH, printFailure } from './errors.js';
 
 interface CheckOptions {
   quiet?: boolean;

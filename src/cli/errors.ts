@@ -1,6 +1,13 @@
 // How the CLI reports a failure: one line on stderr naming what failed, in the words of the
-// coreutils where the cause is a filesystem error.
+// coreutils where the cause is a filesystem error; and the exit codes every command uses.
 import { TreeHashError } from '../errors.js';
+
+/** Exit code: everything worked and matched. */
+export const EXIT_OK = 0;
+/** Exit code: a verification ran and found a mismatch (or a check failed). */
+export const EXIT_MISMATCH = 1;
+/** Exit code: any other error (bad arguments, unreadable files). */
+export const EXIT_ERROR = 2;
 
 const FS_MESSAGES: Record<string, string> = {
   ENOENT: 'No such file or directory',
@@ -19,6 +26,14 @@ export function describeFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function printFailure(subject: string, error: unknown): void {
-  process.stderr.write(`treehash: ${subject}: ${describeFailure(error)}\n`);
+/**
+ * Prints `treehash: SUBJECT: WHY` and sets the exit code to {@link EXIT_ERROR}. Without a subject,
+ * the path of a filesystem error is the subject (`treehash: /nonexist: No such file or directory`).
+ */
+export function printFailure(subject: string | undefined, error: unknown): void {
+  const cause = error instanceof TreeHashError ? error.cause : error;
+  const path = (cause as { path?: unknown } | undefined)?.path;
+  const shown = subject ?? (typeof path === 'string' ? path : undefined);
+  process.stderr.write(`treehash: ${shown === undefined ? '' : `${shown}: `}${describeFailure(error)}\n`);
+  process.exitCode = EXIT_ERROR;
 }

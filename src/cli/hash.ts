@@ -27,7 +27,6 @@ export function register(program: Command): void {
           process.stdout.write(`${line}\n`);
         } catch (error) {
           printFailure(file, error);
-          process.exitCode = 2;
         }
       }
     });

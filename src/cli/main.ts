@@ -9,6 +9,7 @@ import { register as registerCheck } from './check.js';
 import { register as registerRange } from './range.js';
 import { register as registerPlanDownload } from './plan-download.js';
 import { register as registerManifest } from './manifest.js';
+import { EXIT_ERROR, EXIT_OK, printFailure } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -30,9 +31,8 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     // Help and --version exit 0; a usage error (already printed by commander) exits 2.
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
   } else {
-    process.stderr.write(`treehash: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    printFailure(undefined, error);
   }
 }

@@ -5,7 +5,8 @@ import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../node/manifest.js';
 import { formatRetrievalRange } from '../ranges.js';
-import { LineWriter, printJsonLine } from './retrieval-io.js';
+import { printJsonLine } from './retrieval-io.js';
+import { LineWriter } from './output.js';
 
 /** What `-o` defaults to: the file's name with this appended. */
 export const MANIFEST_SUFFIX = '.treehash-manifest';
@@ -60,5 +61,5 @@ async function show(path: string, json: boolean): Promise<void> {
     if (json) await out.line(JSON.stringify({ leaf, start: range?.start ?? 0, end: range?.end ?? -1, digest }));
     else await out.line(`${leaf}\t${range === undefined ? 'empty' : formatRetrievalRange(range)}\t${digest}`);
   }
-  await out.flush();
+  await out.close();
 }

@@ -1,14 +1,15 @@
 // `treehash parts FILE [--part-size SIZE|auto] [--json]`: the numbers for a multipart upload,
 // each part's Content-Range and checksums, then the archive's.
-import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
-import { assertValidPartSize, choosePartSize, parseSize, partCount } from '../multipart.js';
+import { assertValidPartSize, choosePartSize, partCount } from '../multipart.js';
 import { hashFileParts, nodeSha256 } from '../node/parts.js';
 import { type MultipartChecksums, type PartChecksums, type PartHashing, hashParts } from '../parts.js';
 import { printFailure } from './errors.js';
+import { LineWriter } from './output.js';
+import { parseByteCount } from './retrieval-io.js';
 
 interface PartsOptions {
   partSize: string;
@@ -16,52 +17,37 @@ interface PartsOptions {
 }
 
 /**
+ * The `--part-size` option: `auto` (undefined) or a valid part size, refused as an option error
+ * (reported by main.ts like every command's option errors, not as a failure of FILE).
+ * @throws {TreeHashError} `ERR_INVALID_OPTION` (the size error as `cause`).
+ */
+function parsePartSizeOption(text: string): number | undefined {
+  if (text.trim().toLowerCase() === 'auto') return undefined;
+  const partSize = parseByteCount(text, '--part-size');
+  try {
+    assertValidPartSize(partSize);
+  } catch (cause) {
+    throw new TreeHashError('ERR_INVALID_OPTION', `--part-size: ${(cause as Error).message}`, { cause });
+  }
+  return partSize;
+}
+
+/**
  * The part size to use: the given one, or for `auto` the smallest valid one for the file's size.
  * For a regular file the upload is checked before reading (empty, too large, too many parts).
  */
-async function resolvePartSize(file: string, text: string): Promise<number> {
-  const auto = text.trim().toLowerCase() === 'auto';
-  const partSize = auto ? undefined : parseSize(text);
+async function resolvePartSize(file: string, partSize: number | undefined): Promise<number> {
+  const auto = partSize === undefined;
   const info = file === '-' ? undefined : await stat(file).catch((cause: unknown) => {
     throw new TreeHashError('ERR_READ_FAILED', `cannot stat ${file}: ${(cause as Error).message}`, { cause });
   });
   if (!info?.isFile()) {
     if (auto) throw new TreeHashError('ERR_INVALID_OPTION', `--part-size auto needs a regular file to size; give --part-size SIZE for ${file}`);
-    assertValidPartSize(partSize);
     return partSize;
   }
   const chosen = partSize ?? choosePartSize(info.size);
   partCount(info.size, chosen);
   return chosen;
-}
-
-/**
- * Writes lines to stdout one at a time (each table row shows as its part completes), waiting when
- * stdout is full. Once the reader has gone away (EPIPE, e.g. `| head`) `closed` turns true.
- */
-class RowWriter {
-  closed = false;
-  readonly #onError = (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    this.closed = true;
-  };
-
-  constructor() {
-    process.stdout.on('error', this.#onError);
-  }
-
-  async write(text: string): Promise<void> {
-    if (this.closed) return;
-    try {
-      if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-    } catch (error) {
-      this.#onError(error as NodeJS.ErrnoException);
-    }
-  }
-
-  close(): void {
-    process.stdout.off('error', this.#onError);
-  }
 }
 
 function partRow(part: PartChecksums): string {
@@ -76,13 +62,14 @@ export function register(program: Command): void {
     .option('--part-size <size>', 'part size, 1MiB to 4GiB in powers of two (e.g. 8MiB, 1GiB, 8388608), or auto: the smallest that keeps ≤ 10,000 parts', 'auto')
     .option('--json', 'one JSON object: {"file","size","partSize","treeHash","sha256","parts":[{"index","start","end","contentRange","treeHash","sha256"}]}')
     .action(async (file: string, options: PartsOptions) => {
+      const partSizeOption = parsePartSizeOption(options.partSize);
       try {
         const stdin = file === '-';
-        const partSize = await resolvePartSize(file, options.partSize);
+        const partSize = await resolvePartSize(file, partSizeOption);
         const hashing: PartHashing = stdin
           ? hashParts(process.stdin, { partSize, linear: nodeSha256 })
           : hashFileParts(file, { partSize });
-        const out = new RowWriter();
+        const out = new LineWriter();
         try {
           if (!options.json) {
             await out.write(`${'part'.padStart(5)}  ${'Content-Range'.padEnd(38)}  ${'tree hash'.padEnd(64)}  sha256\n`);
@@ -112,11 +99,10 @@ export function register(program: Command): void {
             );
           }
         } finally {
-          out.close();
+          await out.close();
         }
       } catch (error) {
         printFailure(file, error);
-        process.exitCode = 2;
       }
     });
 }

@@ -10,7 +10,8 @@ import {
   formatRetrievalRange,
   parseRange,
 } from '../ranges.js';
-import { LineWriter, parseByteCount } from './retrieval-io.js';
+import { parseByteCount } from './retrieval-io.js';
+import { LineWriter } from './output.js';
 
 /** Default piece size: large enough to keep requests few, small enough to retry cheaply. */
 const DEFAULT_CHUNK_SIZE = 64 * MiB;
@@ -65,6 +66,6 @@ export function register(program: Command): void {
             : `${formatHttpRange(chunk.range)}\tarchive ${formatRetrievalRange(chunk.archiveRange)}`,
         );
       }
-      await out.flush();
+      await out.close();
     });
 }

@@ -10,7 +10,8 @@ import { manifestOfFile, readLeafManifest } from '../node/manifest.js';
 import { LEAF_SIZE } from '../constants.js';
 import { type ByteRange, formatRetrievalRange, parseRange } from '../ranges.js';
 import { toTreeHashBytes } from '../verify.js';
-import { EXIT_MISMATCH, printJsonLine } from './retrieval-io.js';
+import { printJsonLine } from './retrieval-io.js';
+import { EXIT_MISMATCH } from './errors.js';
 
 interface VerifyOptions {
   treeHash?: string;
