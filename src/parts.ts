@@ -473,7 +473,8 @@ class PartHashingRun implements PartHashing {
     kept: PartBytes | undefined,
   ): AsyncGenerator<PartChecksums, void, undefined> {
     try {
-      yield* this.#read(chunks, hasher, signal, kept);
+      throwIfAborted(signal); // before opening the source
+      yield* this.#read(chunks(this.start), hasher, signal, kept);
     } catch (error) {
       this.#failed = true;
       this.#failure = error;
@@ -481,14 +482,13 @@ class PartHashingRun implements PartHashing {
     }
   }
 
+  /** The parts of `source`, then the last one; the totals go to #result. */
   async *#read(
-    chunks: (start: number) => IterableSource,
+    source: IterableSource,
     hasher: PartHasher,
     signal: AbortSignal | undefined,
     kept: PartBytes | undefined,
   ): AsyncGenerator<PartChecksums, void, undefined> {
-    throwIfAborted(signal);
-    const source = chunks(this.start);
     try {
       for await (const chunk of abortableIterate(source, signal)) {
         // Hash only up to the next part boundary before yielding, so that while the consumer holds

@@ -28,3 +28,8 @@ export async function caughtAsync(fn: () => unknown): Promise<TreeHashError> {
 export async function codeOf(fn: () => unknown): Promise<string> {
   return (await caughtAsync(fn)).code;
 }
+
+/** The code of the TreeHashError `fn` throws synchronously (fails the test if it throws nothing). */
+export function codeOfSync(fn: () => unknown): string {
+  return caught(fn).code;
+}

@@ -18,21 +18,13 @@ import {
   validatePart,
 } from '../src/multipart.js';
 import { TreeHashError } from '../src/errors.js';
+import { codeOfSync } from './helpers.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const TIB = 1024 * GIB;
 
 /** Runs `fn` and returns the TreeHashError code it throws (fails the test if it does not throw one). */
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TreeHashError);
-    return (error as TreeHashError).code;
-  }
-  throw new Error('expected a TreeHashError, nothing was thrown');
-}
 
 /** Independent statement of the chooser rule (GLACIER.md §2.4), on BigInt: smallest 2^k MiB with 10,000 × p ≥ S. */
 function expectedMinimumPartSize(archiveSize: number): number | undefined {
@@ -79,7 +71,7 @@ describe('limits', () => {
   });
 
   it('assertValidPartSize throws ERR_INVALID_PART_SIZE with the rule in the message', () => {
-    expect(codeOf(() => assertValidPartSize(10485760))).toBe('ERR_INVALID_PART_SIZE');
+    expect(codeOfSync(() => assertValidPartSize(10485760))).toBe('ERR_INVALID_PART_SIZE');
     expect(() => assertValidPartSize(10485760)).toThrow(/1 MiB × 2\^k.*10485760/);
     expect(() => assertValidPartSize(MIB)).not.toThrow();
   });
@@ -110,25 +102,25 @@ describe('choosePartSize / planParts extremes (GLACIER.md §2.4, boto test_utils
   }
 
   it('refuses one byte more than 10,000 × 4 GiB', () => {
-    expect(codeOf(() => choosePartSize(42_949_672_960_001))).toBe('ERR_ARCHIVE_TOO_LARGE');
-    expect(codeOf(() => planParts(42_949_672_960_001))).toBe('ERR_ARCHIVE_TOO_LARGE');
-    expect(codeOf(() => planParts(42_949_672_960_001, 4 * GIB))).toBe('ERR_ARCHIVE_TOO_LARGE');
+    expect(codeOfSync(() => choosePartSize(42_949_672_960_001))).toBe('ERR_ARCHIVE_TOO_LARGE');
+    expect(codeOfSync(() => planParts(42_949_672_960_001))).toBe('ERR_ARCHIVE_TOO_LARGE');
+    expect(codeOfSync(() => planParts(42_949_672_960_001, 4 * GIB))).toBe('ERR_ARCHIVE_TOO_LARGE');
   });
 
   it('refuses an empty archive and sizes that are not byte counts', () => {
-    expect(codeOf(() => planParts(0))).toBe('ERR_EMPTY_ARCHIVE');
-    expect(codeOf(() => planParts(0, MIB))).toBe('ERR_EMPTY_ARCHIVE');
+    expect(codeOfSync(() => planParts(0))).toBe('ERR_EMPTY_ARCHIVE');
+    expect(codeOfSync(() => planParts(0, MIB))).toBe('ERR_EMPTY_ARCHIVE');
     for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 53, '100', undefined]) {
-      expect(codeOf(() => planParts(bad as number))).toBe('ERR_INVALID_SIZE');
+      expect(codeOfSync(() => planParts(bad as number))).toBe('ERR_INVALID_SIZE');
     }
   });
 
   it('refuses an invalid part size and too many parts for the given size', () => {
     for (const bad of [0, 524288, 3 * MIB, 10 * MIB, 8 * GIB, -MIB, NaN]) {
-      expect(codeOf(() => planParts(100, bad))).toBe('ERR_INVALID_PART_SIZE');
+      expect(codeOfSync(() => planParts(100, bad))).toBe('ERR_INVALID_PART_SIZE');
     }
-    expect(codeOf(() => planParts(10_000 * MIB + 1, MIB))).toBe('ERR_TOO_MANY_PARTS');
-    expect(codeOf(() => planParts(100 * GIB, 8 * MIB))).toBe('ERR_TOO_MANY_PARTS');
+    expect(codeOfSync(() => planParts(10_000 * MIB + 1, MIB))).toBe('ERR_TOO_MANY_PARTS');
+    expect(codeOfSync(() => planParts(100 * GIB, 8 * MIB))).toBe('ERR_TOO_MANY_PARTS');
     expect(planParts(10_000 * MIB, MIB).parts.length).toBe(10_000);
   });
 
@@ -164,7 +156,7 @@ describe('planParts properties', () => {
         (size) => {
           const expected = expectedMinimumPartSize(size);
           if (expected === undefined || size > MAX_ARCHIVE_SIZE) {
-            expect(codeOf(() => choosePartSize(size))).toBe('ERR_ARCHIVE_TOO_LARGE');
+            expect(codeOfSync(() => choosePartSize(size))).toBe('ERR_ARCHIVE_TOO_LARGE');
           } else {
             expect(choosePartSize(size)).toBe(expected);
           }
@@ -215,14 +207,14 @@ describe('planParts properties', () => {
           expect(validatePart(part, { partSize })).toEqual(part);
           const isLast = part.index === parts.length - 1;
           // Shift the start by one byte either way: misaligned (unless that makes END < START).
-          if (part.size > 1) expect(codeOf(() => validatePart({ start: part.start + 1, end: part.end }, options))).toBe('ERR_PART_MISALIGNED');
-          if (part.start > 0) expect(codeOf(() => validatePart({ start: part.start - 1, end: part.end }, options))).toBe('ERR_PART_MISALIGNED');
+          if (part.size > 1) expect(codeOfSync(() => validatePart({ start: part.start + 1, end: part.end }, options))).toBe('ERR_PART_MISALIGNED');
+          if (part.start > 0) expect(codeOfSync(() => validatePart({ start: part.start - 1, end: part.end }, options))).toBe('ERR_PART_MISALIGNED');
           // One byte longer: past the end for the last part, longer than the part size otherwise.
-          expect(codeOf(() => validatePart({ start: part.start, end: part.end + 1 }, options))).toBe(
+          expect(codeOfSync(() => validatePart({ start: part.start, end: part.end + 1 }, options))).toBe(
             isLast ? 'ERR_PART_OUT_OF_BOUNDS' : 'ERR_PART_SIZE_MISMATCH',
           );
           // One byte shorter: always a size mismatch (a non-last part must be full, the last must reach the end).
-          if (part.size > 1) expect(codeOf(() => validatePart({ start: part.start, end: part.end - 1 }, options))).toBe('ERR_PART_SIZE_MISMATCH');
+          if (part.size > 1) expect(codeOfSync(() => validatePart({ start: part.start, end: part.end - 1 }, options))).toBe('ERR_PART_SIZE_MISMATCH');
         },
       ),
       { numRuns: 300 },
@@ -247,30 +239,30 @@ describe('validatePart', () => {
 
   it('gives one code per failure', () => {
     // "2 MiB–6 MiB with a 4 MiB part size is rejected" (api-upload-part).
-    expect(codeOf(() => validatePart({ start: 2 * MIB, end: 6 * MIB - 1 }, options))).toBe('ERR_PART_MISALIGNED');
-    expect(codeOf(() => validatePart('bytes 0-8388607/*', options))).toBe('ERR_PART_SIZE_MISMATCH');
-    expect(codeOf(() => validatePart('bytes 0-1048575/*', options))).toBe('ERR_PART_SIZE_MISMATCH');
-    expect(codeOf(() => validatePart('bytes 8388608-9437183/*', options))).toBe('ERR_PART_SIZE_MISMATCH');
-    expect(codeOf(() => validatePart('bytes 8388608-12582911/*', options))).toBe('ERR_PART_OUT_OF_BOUNDS');
-    expect(codeOf(() => validatePart('bytes 12582912-12582913/*', options))).toBe('ERR_PART_OUT_OF_BOUNDS');
-    expect(codeOf(() => validatePart('bytes 0-4194303', options))).toBe('ERR_INVALID_CONTENT_RANGE');
-    expect(codeOf(() => validatePart({ start: 5, end: 4 }, options))).toBe('ERR_INVALID_CONTENT_RANGE');
-    expect(codeOf(() => validatePart({ start: -4 * MIB, end: 0 }, options))).toBe('ERR_INVALID_CONTENT_RANGE');
-    expect(codeOf(() => validatePart('bytes 0-4194303/4194304', options))).toBe('ERR_INVALID_CONTENT_RANGE');
+    expect(codeOfSync(() => validatePart({ start: 2 * MIB, end: 6 * MIB - 1 }, options))).toBe('ERR_PART_MISALIGNED');
+    expect(codeOfSync(() => validatePart('bytes 0-8388607/*', options))).toBe('ERR_PART_SIZE_MISMATCH');
+    expect(codeOfSync(() => validatePart('bytes 0-1048575/*', options))).toBe('ERR_PART_SIZE_MISMATCH');
+    expect(codeOfSync(() => validatePart('bytes 8388608-9437183/*', options))).toBe('ERR_PART_SIZE_MISMATCH');
+    expect(codeOfSync(() => validatePart('bytes 8388608-12582911/*', options))).toBe('ERR_PART_OUT_OF_BOUNDS');
+    expect(codeOfSync(() => validatePart('bytes 12582912-12582913/*', options))).toBe('ERR_PART_OUT_OF_BOUNDS');
+    expect(codeOfSync(() => validatePart('bytes 0-4194303', options))).toBe('ERR_INVALID_CONTENT_RANGE');
+    expect(codeOfSync(() => validatePart({ start: 5, end: 4 }, options))).toBe('ERR_INVALID_CONTENT_RANGE');
+    expect(codeOfSync(() => validatePart({ start: -4 * MIB, end: 0 }, options))).toBe('ERR_INVALID_CONTENT_RANGE');
+    expect(codeOfSync(() => validatePart('bytes 0-4194303/4194304', options))).toBe('ERR_INVALID_CONTENT_RANGE');
     expect(validatePart('bytes 0-4194303/10485760', options).index).toBe(0);
     // A complete length stands for the archive size when none is given.
     expect(validatePart('bytes 8388608-10485759/10485760', { partSize: 4 * MIB }).size).toBe(2 * MIB);
-    expect(codeOf(() => validatePart('bytes 8388608-9437183/10485760', { partSize: 4 * MIB }))).toBe('ERR_PART_SIZE_MISMATCH');
-    expect(codeOf(() => validatePart('bytes 0-4194303/42949672960001', { partSize: 4 * MIB }))).toBe('ERR_ARCHIVE_TOO_LARGE');
-    expect(codeOf(() => validatePart('bytes 0-4194303/*', { partSize: 3 * MIB }))).toBe('ERR_INVALID_PART_SIZE');
-    expect(codeOf(() => validatePart('bytes 0-4194303/*', { partSize: 4 * MIB, archiveSize: 0 }))).toBe('ERR_EMPTY_ARCHIVE');
+    expect(codeOfSync(() => validatePart('bytes 8388608-9437183/10485760', { partSize: 4 * MIB }))).toBe('ERR_PART_SIZE_MISMATCH');
+    expect(codeOfSync(() => validatePart('bytes 0-4194303/42949672960001', { partSize: 4 * MIB }))).toBe('ERR_ARCHIVE_TOO_LARGE');
+    expect(codeOfSync(() => validatePart('bytes 0-4194303/*', { partSize: 3 * MIB }))).toBe('ERR_INVALID_PART_SIZE');
+    expect(codeOfSync(() => validatePart('bytes 0-4194303/*', { partSize: 4 * MIB, archiveSize: 0 }))).toBe('ERR_EMPTY_ARCHIVE');
   });
 
   it('without an archive size, accepts a short part and bounds the part number at 10,000', () => {
     expect(validatePart('bytes 4194304-4194305/*', { partSize: 4 * MIB }).size).toBe(2);
     const lastAllowed = 9_999 * MIB;
     expect(validatePart({ start: lastAllowed, end: lastAllowed + MIB - 1 }, { partSize: MIB }).index).toBe(9_999);
-    expect(codeOf(() => validatePart({ start: 10_000 * MIB, end: 10_000 * MIB }, { partSize: MIB }))).toBe('ERR_PART_OUT_OF_BOUNDS');
+    expect(codeOfSync(() => validatePart({ start: 10_000 * MIB, end: 10_000 * MIB }, { partSize: MIB }))).toBe('ERR_PART_OUT_OF_BOUNDS');
   });
 });
 
@@ -303,7 +295,7 @@ describe('Content-Range', () => {
       42,
       null,
     ]) {
-      expect(codeOf(() => parseContentRange(bad as string))).toBe('ERR_INVALID_CONTENT_RANGE');
+      expect(codeOfSync(() => parseContentRange(bad as string))).toBe('ERR_INVALID_CONTENT_RANGE');
     }
   });
 
@@ -316,8 +308,8 @@ describe('Content-Range', () => {
         expect(parseContentRange(header)).toEqual(range);
       }),
     );
-    expect(codeOf(() => formatContentRange({ start: 2, end: 1 }))).toBe('ERR_INVALID_CONTENT_RANGE');
-    expect(codeOf(() => formatContentRange({ start: 0.5, end: 1 }))).toBe('ERR_INVALID_CONTENT_RANGE');
+    expect(codeOfSync(() => formatContentRange({ start: 2, end: 1 }))).toBe('ERR_INVALID_CONTENT_RANGE');
+    expect(codeOfSync(() => formatContentRange({ start: 0.5, end: 1 }))).toBe('ERR_INVALID_CONTENT_RANGE');
   });
 });
 
@@ -340,7 +332,7 @@ describe('parseSize', () => {
 
   it('refuses non-sizes with ERR_INVALID_SIZE', () => {
     for (const bad of ['', 'MiB', '-1', '1.5', '0.1KiB', '8XB', '8MB', '8 mb', '1GB', '512KB', '1TB', '1e6', '8 Mi B', 'auto', '9007199254740992', '8388608TiB', -1, 1.5, NaN, null, {}]) {
-      expect(codeOf(() => parseSize(bad as string))).toBe('ERR_INVALID_SIZE');
+      expect(codeOfSync(() => parseSize(bad as string))).toBe('ERR_INVALID_SIZE');
     }
   });
 

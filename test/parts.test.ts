@@ -48,6 +48,9 @@ function randomBytes(size: number, seed: number): Uint8Array {
   return out;
 }
 
+/** A part size, an archive size, a number to pick an offset or a part count with, and a seed for the bytes. */
+const archiveCase = [fc.constantFrom(MIB, 2 * MIB, 4 * MIB), fc.integer({ min: 1, max: 9 * MIB }), fc.nat(), fc.integer()] as const;
+
 /** Cuts `data` into chunks at the given (sorted, deduplicated) offsets. */
 function cut(data: Uint8Array, offsets: number[]): Uint8Array[] {
   const points = [...new Set([0, ...offsets.filter((o) => o > 0 && o < data.length), data.length])].sort((a, b) => a - b);
@@ -423,12 +426,7 @@ describe('createPartHasher', () => {
 describe('resuming from part tree hashes', () => {
   it('continues from any number of known parts to the same archive hash, without the skipped bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(MIB, 2 * MIB, 4 * MIB),
-        fc.integer({ min: 1, max: 9 * MIB }),
-        fc.nat(),
-        fc.integer(),
-        async (partSize, size, pick, seed) => {
+      fc.asyncProperty(...archiveCase, async (partSize, size, pick, seed) => {
           const data = randomBytes(size, seed);
           const all = expectedParts(data, partSize);
           const known = pick % all.length; // never the last part: something must remain to read
@@ -599,12 +597,7 @@ describe('hashFileParts and hashBlobParts', () => {
 describe('save() and restorePartHasher()', () => {
   it('continues at exactly the saved byte, per-part and whole-archive SHA-256 included (random offsets)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(MIB, 2 * MIB, 4 * MIB),
-        fc.integer({ min: 1, max: 9 * MIB }),
-        fc.nat(),
-        fc.integer(),
-        async (partSize, size, pick, seed) => {
+      fc.asyncProperty(...archiveCase, async (partSize, size, pick, seed) => {
           const data = randomBytes(size, seed);
           const cutAt = pick % (size + 1); // 0 … size
           const before = createPartHasher({ partSize });

@@ -18,21 +18,12 @@ import {
 import { createVerifier as createNodeVerifier } from '../src/node/verify.js';
 import { createVerifier as createWebVerifier } from '../src/web/verify.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceTreeHash, referenceTreeHashHex } from './reference.js';
-import { caught } from './helpers.js';
+import { caught, codeOf } from './helpers.js';
 import { ALIGNED_6_5_MIB, SIZE_6_5_MIB } from './retrieval-fixtures.js';
 
 const archive = mod251(SIZE_6_5_MIB);
 const slice = (data: Uint8Array, r: ByteRange) => data.subarray(r.start, r.end + 1);
 
-async function codeOfAsync(fn: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TreeHashError);
-    return (error as TreeHashError).code;
-  }
-  return undefined;
-}
 
 describe('verifyTreeHash / verifyTreeHashSync', () => {
   it('accepts each of the 13 aligned ranges of the 6.5 MiB fixture with its published checksum, in either case', async () => {
@@ -99,14 +90,14 @@ describe('verifyTreeHash / verifyTreeHashSync', () => {
       }),
       { numRuns: 15 },
     );
-    expect(await codeOfAsync(() => verifyTreeHash([body], ALIGNED_6_5_MIB[1]![1]))).toBe('ERR_TREE_HASH_MISMATCH');
-    expect(await codeOfAsync(() => verifyTreeHash(42 as never, expected))).toBe('ERR_INVALID_INPUT');
+    expect(await codeOf(() => verifyTreeHash([body], ALIGNED_6_5_MIB[1]![1]))).toBe('ERR_TREE_HASH_MISMATCH');
+    expect(await codeOf(() => verifyTreeHash(42 as never, expected))).toBe('ERR_INVALID_INPUT');
     const failing = new Readable({
       read() {
         this.destroy(new Error('network down'));
       },
     });
-    expect(await codeOfAsync(() => verifyTreeHash(failing, expected))).toBe('ERR_READ_FAILED');
+    expect(await codeOf(() => verifyTreeHash(failing, expected))).toBe('ERR_READ_FAILED');
   });
 
   it('assertTreeHashEquals refuses a malformed range whether or not the hashes match', () => {
@@ -140,8 +131,8 @@ describe('verifyJobOutput: verify when the header is there, unverifiable when no
   it('verifies a body that came with a checksum', async () => {
     await expect(verifyJobOutput(body, { checksum: hex.toUpperCase(), range })).resolves.toEqual({ verified: true, treeHash: referenceTreeHash(body) });
     await expect(verifyJobOutput([body.subarray(0, 5), body.subarray(5)], { checksum: hex })).resolves.toMatchObject({ verified: true });
-    expect(await codeOfAsync(() => verifyJobOutput(body, { checksum: ALIGNED_6_5_MIB[0]![1], range }))).toBe('ERR_TREE_HASH_MISMATCH');
-    expect(await codeOfAsync(() => verifyJobOutput(body, { checksum: 'zz', range }))).toBe('ERR_INVALID_HEX');
+    expect(await codeOf(() => verifyJobOutput(body, { checksum: ALIGNED_6_5_MIB[0]![1], range }))).toBe('ERR_TREE_HASH_MISMATCH');
+    expect(await codeOf(() => verifyJobOutput(body, { checksum: 'zz', range }))).toBe('ERR_INVALID_HEX');
   });
 
   it('reports a body without a checksum as unverifiable, with its tree hash, and still checks its length', async () => {
@@ -149,8 +140,8 @@ describe('verifyJobOutput: verify when the header is there, unverifiable when no
       await expect(verifyJobOutput(body, { checksum, range })).resolves.toEqual({ verified: false, treeHash: referenceTreeHash(body) });
       await expect(verifyJobOutput(Readable.from([Buffer.from(body)]), { checksum })).resolves.toEqual({ verified: false, treeHash: referenceTreeHash(body) });
     }
-    expect(await codeOfAsync(() => verifyJobOutput(body.subarray(1), { checksum: undefined, range }))).toBe('ERR_SIZE_MISMATCH');
-    expect(await codeOfAsync(() => verifyJobOutput(body.subarray(1), { checksum: hex, range }))).toBe('ERR_SIZE_MISMATCH');
+    expect(await codeOf(() => verifyJobOutput(body.subarray(1), { checksum: undefined, range }))).toBe('ERR_SIZE_MISMATCH');
+    expect(await codeOf(() => verifyJobOutput(body.subarray(1), { checksum: hex, range }))).toBe('ERR_SIZE_MISMATCH');
   });
 });
 
