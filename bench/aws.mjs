@@ -47,8 +47,8 @@ try {
   await time('hashFile (tree + linear), file', () => hashFile(path));
   for (const partSize of [8 * MIB, 64 * MIB]) {
     await time(`hashFileParts ${partSize / MIB} MiB parts (+ whole sha256), file`, () => hashFileParts(path, { partSize }).done());
-    await time(`hashFileParts ${partSize / MIB} MiB parts, wholeSha256: false`, () =>
-      hashFileParts(path, { partSize, wholeSha256: false }).done(),
+    await time(`hashFileParts ${partSize / MIB} MiB parts, linear: false`, () =>
+      hashFileParts(path, { partSize, linear: false }).done(),
     );
   }
 } finally {
