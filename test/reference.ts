@@ -52,7 +52,7 @@ export function referenceSha256Hex(data: Uint8Array): string {
 }
 
 /** Content where every 1 MiB leaf differs: byte i = i mod 251 (251 is prime, so coprime with 2^20). */
-export function mod251(size: number): Uint8Array {
+export function mod251(size: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   for (let i = 0; i < size; i++) out[i] = i % 251;
   return out;

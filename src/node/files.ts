@@ -3,26 +3,14 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { TreeHashError, describeValue } from '../errors.js';
-import { type Checksums, TreeHasher, type TreeHasherOptions } from '../hasher.js';
-import { toBytes } from '../bytes.js';
+import type { Checksums } from '../hasher.js';
+import { type HashStreamOptions, type TreeChecksum, hashChunks, hasherFor, streamResult, throwIfAborted } from '../streaming.js';
 
-/** The tree hash alone, with the byte count it covers. */
-export interface TreeChecksum {
-  size: number;
-  treeHash: Uint8Array;
-}
-
-export interface HashFileOptions {
+export interface HashFileOptions extends HashStreamOptions {
   /** First byte to hash (default 0). */
   start?: number;
   /** Last byte to hash, inclusive like `fs.createReadStream` and HTTP ranges (default: the end of the file). */
   end?: number;
-  /** Stops the read; the promise rejects with `ERR_ABORTED` (the signal's reason as `cause`). */
-  signal?: AbortSignal;
-  /** Also compute the linear SHA-256 (default true). `false` skips it: the verification path. */
-  linear?: boolean;
-  /** Called with each leaf digest as it completes (see TreeHasherOptions.onLeaf). */
-  onLeaf?: TreeHasherOptions['onLeaf'];
 }
 
 function checkOffset(value: unknown, name: string): number | undefined {
@@ -31,18 +19,6 @@ function checkOffset(value: unknown, name: string): number | undefined {
     throw new TreeHashError('ERR_INVALID_RANGE', `${name} must be a non-negative integer, got ${describeValue(value)}`);
   }
   return value as number;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: signal.reason });
-  }
-}
-
-function result(hasher: TreeHasher): Checksums | TreeChecksum {
-  if (hasher.linear) return hasher.digestChecksums();
-  const size = hasher.size;
-  return { size, treeHash: hasher.digest() };
 }
 
 /**
@@ -65,7 +41,7 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
   } catch (cause) {
     throw new TreeHashError('ERR_READ_FAILED', `cannot open ${String(path)}: ${(cause as Error).message}`, { cause });
   }
-  const hasher = new TreeHasher({ linear: options.linear !== false, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
+  const hasher = hasherFor(options);
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) {
@@ -104,18 +80,10 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
       position += bytesRead;
     }
     throwIfAborted(signal);
-    return result(hasher);
+    return streamResult(hasher);
   } finally {
     await handle.close();
   }
-}
-
-/** Options of {@link hashStream}. */
-export interface HashStreamOptions {
-  signal?: AbortSignal;
-  /** Also compute the linear SHA-256 (default true). */
-  linear?: boolean;
-  onLeaf?: TreeHasherOptions['onLeaf'];
 }
 
 /**
@@ -127,22 +95,5 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
-  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
-  if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `hashStream expects a Readable or an (async) iterable of bytes, got ${describeValue(source)}`);
-  }
-  const { signal } = options;
-  throwIfAborted(signal);
-  const hasher = new TreeHasher({ linear: options.linear !== false, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
-  try {
-    for await (const chunk of source as AsyncIterable<unknown>) {
-      throwIfAborted(signal);
-      hasher.update(toBytes(chunk as Uint8Array, 'each chunk'));
-    }
-  } catch (cause) {
-    // Leaving the loop early destroys a Node Readable, so nothing keeps reading.
-    if (cause instanceof TreeHashError) throw cause;
-    throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-  }
-  return result(hasher);
+  return hashChunks(source, options);
 }

@@ -1,2 +1,3 @@
 // glacier-treehash/node: files and Node streams.
-export { hashFile, hashStream, type HashFileOptions, type HashStreamOptions, type TreeChecksum } from './files.js';
+export { hashFile, hashStream, type HashFileOptions } from './files.js';
+export type { HashStreamOptions, TreeChecksum } from '../streaming.js';

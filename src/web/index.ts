@@ -1,0 +1,3 @@
+// glacier-treehash/web: Web Streams and Blobs (browsers, edge runtimes, Node).
+export { hashWebStream, hashBlob } from './streams.js';
+export type { HashStreamOptions, TreeChecksum } from '../streaming.js';
