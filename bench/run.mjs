@@ -141,7 +141,8 @@ async function linearGroup() {
   const bytes = data(MEMORY_BYTES);
   const hw = await createSHA256();
   const cases = [
-    { name: 'glacier-treehash sha256 (Wasm kernel)', bytes: bytes.length, fn: () => core.sha256(bytes) },
+    { name: 'glacier-treehash sha256 (Wasm kernel)', bytes: bytes.length, fn: () => core.sha256(bytes, { engine: 'wasm' }) },
+    ...(engines ? [{ name: 'glacier-treehash sha256 engine=auto', bytes: bytes.length, fn: () => core.sha256(bytes) }] : []),
     { name: 'hash-wasm SHA-256', bytes: bytes.length, fn: () => hw.init().update(bytes).digest('binary') },
     { name: '@noble/hashes SHA-256', bytes: bytes.length, fn: () => nobleSha256(bytes) },
     { name: 'node:crypto SHA-256', bytes: bytes.length, fn: () => createHash('sha256').update(bytes).digest() },
@@ -158,7 +159,7 @@ async function incrementalGroup() {
   for (const piece of [64 * 1024, 16 * 1024]) {
     const pieces = Array.from({ length: bytes.length / piece }, (_, i) => bytes.subarray(i * piece, (i + 1) * piece));
     const kib = `${piece / 1024} KiB`;
-    for (const engine of ENGINE_CASES.filter((e) => e !== 'native')) {
+    for (const engine of ENGINE_CASES) {
       cases.push({
         name: `${label(engine)} createTreeHasher, ${kib} pieces`,
         bytes: bytes.length,
@@ -228,10 +229,12 @@ async function fileGroup(nodeOneCore) {
     const pair = await twoWorkerCrypto(inMemory);
     const GiB = (FILE_BYTES / 2 ** 30).toFixed(2).replace(/\.?0+$/, '');
     const cases = [];
-    for (const engine of ENGINE_CASES) {
+    // 'native' runs the same worker path as 'auto', and 'wasm-scalar' the same read loop as 'wasm'.
+    const fileEngines = ENGINE_CASES.filter((e) => e !== 'native' && e !== 'wasm-scalar');
+    for (const engine of fileEngines) {
       cases.push({ name: `${label(engine)} hashFile (linear + tree)`, bytes: FILE_BYTES, async: true, fn: () => nodeApi.hashFile(path, engineOptions(engine)) });
     }
-    for (const engine of ENGINE_CASES) {
+    for (const engine of fileEngines) {
       cases.push({
         name: `${label(engine)} hashFile tree only (linear: false)`,
         bytes: FILE_BYTES,
@@ -257,7 +260,7 @@ async function fileGroup(nodeOneCore) {
     const workers = m.get('node:crypto, 2 worker threads, 1 MiB leaves in memory');
     for (const c of cases.filter((x) => x.name.includes('(linear + tree)') && x.name.startsWith('glacier'))) {
       row(c.name, m.get(c.name), '@aws-sdk/body-checksum-node', aws, 4.5);
-      if (nodeOneCore !== undefined) row(c.name, m.get(c.name), 'node:crypto one core (linear group)', nodeOneCore, 0.85);
+      if (nodeOneCore !== undefined) row(c.name, m.get(c.name), 'node:crypto one core, in memory', nodeOneCore, 0.85);
     }
     for (const c of cases.filter((x) => x.name.includes('tree only'))) {
       row(c.name, m.get(c.name), 'node:crypto in 2 workers', workers, 0.8);

@@ -14,6 +14,8 @@ export type TreeHashErrorCode =
   | 'ERR_ABORTED'
   | 'ERR_READ_FAILED'
   | 'ERR_WASM_UNAVAILABLE'
+  | 'ERR_ENGINE_UNAVAILABLE'
+  | 'ERR_WORKER_FAILED'
   | (string & {});
 
 export interface TreeHashErrorOptions {

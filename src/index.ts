@@ -16,3 +16,4 @@ export {
   sha256,
 } from './hasher.js';
 export { combineTreeHashes } from './tree.js';
+export { ENGINES, type Engine, type EngineOptions } from './engine.js';

@@ -2,6 +2,7 @@
 // loop, cancellation and the shape of the result. No I/O of its own, no node: imports.
 import { toBytes } from './bytes.js';
 import { TreeHashError, describeValue } from './errors.js';
+import { type EngineOptions, checkEngine, nativeHashFactory } from './engine.js';
 import { type Checksums, TreeHasher, type TreeHasherOptions } from './hasher.js';
 
 /** The tree hash alone, with the byte count it covers (what `linear: false` returns). */
@@ -11,7 +12,7 @@ export interface TreeChecksum {
 }
 
 /** Options shared by the streaming functions. */
-export interface HashStreamOptions {
+export interface HashStreamOptions extends EngineOptions {
   /** Stops hashing; the promise rejects with `ERR_ABORTED` (the signal's reason as `cause`). */
   signal?: AbortSignal;
   /** Also compute the linear SHA-256 (default true). `false` skips it: the verification path. */
@@ -27,9 +28,14 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   }
 }
 
-/** @internal A hasher configured from streaming options. */
+/**
+ * @internal A hasher configured from streaming options. Nothing saves a streaming function's
+ * hasher, so 'auto' may put the linear SHA-256 in node:crypto too (engine 'native').
+ */
 export function hasherFor(options: HashStreamOptions): TreeHasher {
-  return new TreeHasher({ linear: options.linear !== false, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
+  const requested = checkEngine(options.engine);
+  const engine = requested === 'auto' && nativeHashFactory() !== undefined ? 'native' : requested;
+  return new TreeHasher({ linear: options.linear !== false, engine, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
 }
 
 /** @internal Finishes `hasher` into the result the streaming functions return. */
