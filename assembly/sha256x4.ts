@@ -89,21 +89,21 @@ function compress4(): void {
   let x: v128, y = v128.xor(b, c);
   // Eight rounds per iteration, so the variable roles come back to where they started.
   for (let wk = WK; wk < WK + 64 * 16; wk += 8 * 16) {
-    t = i32x4.add(i32x4.add(i32x4.add(h, v128.load(wk, 0)), v128.bitselect(f, g, e)), bigSigma1(e));
+    t = i32x4.add(i32x4.add(i32x4.add(h, bigSigma1(e)), v128.bitselect(f, g, e)), v128.load(wk, 0));
     x = v128.xor(a, b); d = i32x4.add(d, t); h = i32x4.add(i32x4.add(t, bigSigma0(a)), v128.xor(b, v128.and(x, y)));
-    t = i32x4.add(i32x4.add(i32x4.add(g, v128.load(wk, 16)), v128.bitselect(e, f, d)), bigSigma1(d));
+    t = i32x4.add(i32x4.add(i32x4.add(g, bigSigma1(d)), v128.bitselect(e, f, d)), v128.load(wk, 16));
     y = v128.xor(h, a); c = i32x4.add(c, t); g = i32x4.add(i32x4.add(t, bigSigma0(h)), v128.xor(a, v128.and(y, x)));
-    t = i32x4.add(i32x4.add(i32x4.add(f, v128.load(wk, 32)), v128.bitselect(d, e, c)), bigSigma1(c));
+    t = i32x4.add(i32x4.add(i32x4.add(f, bigSigma1(c)), v128.bitselect(d, e, c)), v128.load(wk, 32));
     x = v128.xor(g, h); b = i32x4.add(b, t); f = i32x4.add(i32x4.add(t, bigSigma0(g)), v128.xor(h, v128.and(x, y)));
-    t = i32x4.add(i32x4.add(i32x4.add(e, v128.load(wk, 48)), v128.bitselect(c, d, b)), bigSigma1(b));
+    t = i32x4.add(i32x4.add(i32x4.add(e, bigSigma1(b)), v128.bitselect(c, d, b)), v128.load(wk, 48));
     y = v128.xor(f, g); a = i32x4.add(a, t); e = i32x4.add(i32x4.add(t, bigSigma0(f)), v128.xor(g, v128.and(y, x)));
-    t = i32x4.add(i32x4.add(i32x4.add(d, v128.load(wk, 64)), v128.bitselect(b, c, a)), bigSigma1(a));
+    t = i32x4.add(i32x4.add(i32x4.add(d, bigSigma1(a)), v128.bitselect(b, c, a)), v128.load(wk, 64));
     x = v128.xor(e, f); h = i32x4.add(h, t); d = i32x4.add(i32x4.add(t, bigSigma0(e)), v128.xor(f, v128.and(x, y)));
-    t = i32x4.add(i32x4.add(i32x4.add(c, v128.load(wk, 80)), v128.bitselect(a, b, h)), bigSigma1(h));
+    t = i32x4.add(i32x4.add(i32x4.add(c, bigSigma1(h)), v128.bitselect(a, b, h)), v128.load(wk, 80));
     y = v128.xor(d, e); g = i32x4.add(g, t); c = i32x4.add(i32x4.add(t, bigSigma0(d)), v128.xor(e, v128.and(y, x)));
-    t = i32x4.add(i32x4.add(i32x4.add(b, v128.load(wk, 96)), v128.bitselect(h, a, g)), bigSigma1(g));
+    t = i32x4.add(i32x4.add(i32x4.add(b, bigSigma1(g)), v128.bitselect(h, a, g)), v128.load(wk, 96));
     x = v128.xor(c, d); f = i32x4.add(f, t); b = i32x4.add(i32x4.add(t, bigSigma0(c)), v128.xor(d, v128.and(x, y)));
-    t = i32x4.add(i32x4.add(i32x4.add(a, v128.load(wk, 112)), v128.bitselect(g, h, f)), bigSigma1(f));
+    t = i32x4.add(i32x4.add(i32x4.add(a, bigSigma1(f)), v128.bitselect(g, h, f)), v128.load(wk, 112));
     y = v128.xor(b, c); e = i32x4.add(e, t); a = i32x4.add(i32x4.add(t, bigSigma0(b)), v128.xor(c, v128.and(y, x)));
   }
   v128.store(H, i32x4.add(v128.load(H, 0), a), 0); v128.store(H, i32x4.add(v128.load(H, 16), b), 16);

@@ -80,11 +80,14 @@ function startPool(): PoolWorker[] {
   return workers;
 }
 
-/** Hashes the leaves of arena[offset, offset + length) into arena[digests…] on the least busy worker. */
-function dispatch(arena: SharedArrayBuffer, offset: number, length: number, digests: number): Promise<void> {
+/**
+ * Hashes the leaves of arena[offset, offset + length) into arena[digests…] on the least busy of
+ * the first `workers` workers.
+ */
+function dispatch(arena: SharedArrayBuffer, offset: number, length: number, digests: number, workers: number): Promise<void> {
   pool ??= startPool();
   let target = pool[0]!;
-  for (const entry of pool) if (entry.pending.size < target.pending.size) target = entry;
+  for (const entry of pool.slice(0, workers)) if (entry.pending.size < target.pending.size) target = entry;
   const id = nextJobId++;
   return new Promise<void>((resolve, reject) => {
     target.pending.set(id, { resolve, reject });
@@ -183,7 +186,9 @@ export class ParallelTreeHash {
       this.#jobs.push({ slot, length, done: undefined });
       return;
     }
-    this.#jobs.push({ slot, length, done: dispatch(this.#arena, offset, length, digests) });
+    // With the linear hash this thread is one core's worth of work already: leaves get the rest.
+    const workers = this.#linear ? Math.max(1, poolSize() - 1) : poolSize();
+    this.#jobs.push({ slot, length, done: dispatch(this.#arena, offset, length, digests, workers) });
   }
 
   /** Waits for the oldest job and pushes its leaf digests, in order; its slot becomes free. */
