@@ -6,12 +6,13 @@ import { TreeHashError, describeValue } from './errors.js';
 
 /**
  * - `'auto'` (default): the fastest engine available for the call (node:crypto in Node for whole
- *   leaves; the Wasm kernel elsewhere). An incremental hasher keeps its linear SHA-256 in Wasm
+ *   leaves; WebCrypto for whole leaves in async streaming APIs elsewhere; else the Wasm kernel). An incremental hasher keeps its linear SHA-256 in Wasm
  *   so that `save()` works.
  * - `'wasm'`: the Wasm kernel, its SIMD build (four leaves at once) where WebAssembly SIMD validates.
  * - `'wasm-scalar'`: the Wasm kernel's scalar build.
- * - `'native'`: node:crypto (in Node); `ERR_ENGINE_UNAVAILABLE` where there is none (WebCrypto
- *   for the async Web APIs is not wired up yet).
+ * - `'native'`: node:crypto (in Node); where there is none, WebCrypto's `digest` for whole leaves
+ *   in the async streaming APIs (`hashBlob`, `hashWebStream`), and `ERR_ENGINE_UNAVAILABLE` in
+ *   the synchronous ones.
  */
 export type Engine = 'auto' | 'wasm' | 'wasm-scalar' | 'native';
 

@@ -403,6 +403,33 @@ export function restoreTreeHasher(state: Uint8Array, options?: Omit<TreeHasherOp
   return TreeHasher.restore(state, options);
 }
 
+/** @internal An incremental plain SHA-256 on the Wasm kernel (for engines that hash leaves elsewhere). */
+export interface LinearSha256 {
+  update(bytes: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
+/** @internal See {@link LinearSha256}; `digest()` releases the kernel instance. */
+export function createLinearSha256(): LinearSha256 {
+  const kernel = acquireKernel();
+  kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
+  return {
+    update(bytes) {
+      for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
+        const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));
+        kernel.memory.set(piece, kernel.inputPtr);
+        kernel.exports.absorb(0, piece.length);
+      }
+    },
+    digest() {
+      kernel.exports.finish();
+      const out = kernel.memory.slice(kernel.outputPtr + DIGEST_LENGTH, kernel.outputPtr + 2 * DIGEST_LENGTH);
+      releaseKernel(kernel);
+      return out;
+    },
+  };
+}
+
 /**
  * One-shot hashing with node:crypto, straight from `bytes` (no copy into Wasm memory): each leaf's
  * digest goes onto the kernel's stack, which builds the tree; the linear SHA-256 is a second pass.

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, TreeHashError, computeChecksums, createChecksums, createTreeHasher, restoreTreeHasher, sha256, toHex, treeHash } from '../src/index.js';
 import { registerNativeHash } from '../src/engine.js';
+import { hashBlob, hashWebStream } from '../src/web/index.js';
 import { acquireKernel, releaseKernel, simdSupported } from '../src/kernel/wasm.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
@@ -101,6 +102,29 @@ describe('engine option', () => {
       expectCode(() => treeHash('x', { engine: 'native' }), 'ERR_ENGINE_UNAVAILABLE');
       expectCode(() => createTreeHasher({ engine: 'native' }), 'ERR_ENGINE_UNAVAILABLE');
       expect(toHex(treeHash(DATA.subarray(0, 2 * MIB + 1), { engine: 'auto' }))).toBe(referenceTreeHashHex(DATA.subarray(0, 2 * MIB + 1)));
+    } finally {
+      registerNativeHash(() => createHash('sha256'));
+    }
+  });
+
+  it("where only WebCrypto exists, the async Web APIs hash whole leaves with crypto.subtle ('native' and 'auto')", async () => {
+    registerNativeHash(null);
+    try {
+      for (const size of [0, 1, MIB - 1, MIB, MIB + 1, 6 * MIB, 13 * MIB + 5]) {
+        const data = DATA.subarray(0, size);
+        for (const engine of ['native', 'auto'] as const) {
+          const seen: string[] = [];
+          const onLeaf = (digest: Uint8Array, index: number): void => void seen.push(`${index}:${toHex(digest)}`);
+          const streamed = await hashBlob(new Blob([data.subarray(0, 777_777), data.subarray(777_777)]), { engine, onLeaf });
+          expect([toHex(streamed.treeHash), toHex(streamed.sha256), streamed.size]).toEqual([referenceTreeHashHex(data), referenceSha256Hex(data), size]);
+          const leaves = Math.max(1, Math.ceil(size / MIB));
+          expect(seen.map((s) => Number(s.split(':')[0]))).toEqual(Array.from({ length: leaves }, (_, i) => i));
+          const treeOnly = await hashWebStream(new Blob([data]).stream(), { engine, linear: false });
+          expect(toHex(treeOnly.treeHash)).toBe(referenceTreeHashHex(data));
+        }
+      }
+      // The synchronous APIs have no WebCrypto: 'native' is unavailable there.
+      expectCode(() => treeHash('x', { engine: 'native' }), 'ERR_ENGINE_UNAVAILABLE');
     } finally {
       registerNativeHash(() => createHash('sha256'));
     }
