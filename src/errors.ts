@@ -11,11 +11,29 @@ export type TreeHashErrorCode =
   | 'ERR_HASH_FINALIZED'
   | 'ERR_INVALID_STATE'
   | 'ERR_INVALID_RANGE'
+  // Retrieval (src/ranges.ts, src/verify.ts, src/manifest.ts)
+  | 'ERR_INVALID_SIZE'
+  | 'ERR_INVALID_CHUNK_SIZE'
+  | 'ERR_RANGE_NOT_ALIGNED'
+  | 'ERR_TREE_HASH_MISMATCH'
+  | 'ERR_INVALID_MANIFEST'
+  | 'ERR_SIZE_MISMATCH'
+  | 'ERR_WRITE_FAILED'
   | 'ERR_ABORTED'
   | 'ERR_READ_FAILED'
   | 'ERR_WASM_UNAVAILABLE'
   | 'ERR_ENGINE_UNAVAILABLE'
   | 'ERR_WORKER_FAILED'
+  // Multipart upload (src/multipart.ts, src/parts.ts); ERR_INVALID_SIZE above too
+  | 'ERR_INVALID_PART_SIZE'
+  | 'ERR_TOO_MANY_PARTS'
+  | 'ERR_ARCHIVE_TOO_LARGE'
+  | 'ERR_EMPTY_ARCHIVE'
+  | 'ERR_INVALID_CONTENT_RANGE'
+  | 'ERR_PART_MISALIGNED'
+  | 'ERR_PART_SIZE_MISMATCH'
+  | 'ERR_PART_OUT_OF_BOUNDS'
+  | 'ERR_PART_COUNT_MISMATCH'
   | (string & {});
 
 export interface TreeHashErrorOptions {

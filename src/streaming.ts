@@ -164,3 +164,25 @@ export async function hashChunks(
   }
   return web !== undefined ? web.finish() : streamResult(hasher!);
 }
+
+/**
+ * @internal The chunks of a ReadableStream through its reader (Safari's streams are not async
+ * iterable). Stopping early (an abort, an error) cancels the stream, so its source stops producing.
+ */
+export async function* readerChunks(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

@@ -83,6 +83,55 @@ run('in Chromium', () => {
     await page.close();
   });
 
+  it('multipart: part checksums of a Blob and a Web Stream, the archive hash from parts, and the universal AWS generator', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/dist/`);
+    const size = 6_815_744 + 5;
+    const result = await page.evaluate(async (n) => {
+      const core = await (new Function('return import("/dist/index.js")')());
+      const web = await (new Function('return import("/dist/web/index.js")')());
+      const aws = await (new Function('return import("/dist/aws/index.js")')());
+      const data = Uint8Array.from({ length: n }, (_, i) => i % 251);
+      const partSize = 2 * 1024 * 1024;
+      const fromBlob = [];
+      const hashing = web.hashBlobParts(new Blob([data]), { partSize });
+      for await (const part of hashing) fromBlob.push({ range: part.contentRange, tree: core.toHex(part.treeHash), linear: core.toHex(part.sha256) });
+      const totals = await hashing.done();
+      const fromStream = await web.hashWebStreamParts(new Blob([data]).stream(), { partSize }).done();
+      const combined = core.archiveTreeHashFromParts(fromBlob.map((p: { tree: string }) => p.tree), { partSize, archiveSize: n });
+      return {
+        plan: core.planParts(n).parts.map((p: { contentRange: string }) => p.contentRange),
+        parts: fromBlob,
+        tree: core.toHex(totals.treeHash),
+        linear: core.toHex(totals.sha256),
+        streamTree: core.toHex(fromStream.treeHash),
+        combined: core.toHex(combined),
+        awsBlob: await aws.bodyChecksumGenerator({ body: new Blob([data]) }),
+        awsText: await aws.bodyChecksumGenerator({ body: 'Welcome to Amazon Glacier.' }),
+      };
+    }, size);
+    const data = mod251(size);
+    const tree = referenceTreeHashHex(data);
+    const linear = referenceSha256Hex(data);
+    const parts = [];
+    for (let start = 0; start < size; start += 2 * MIB) {
+      const bytes = data.subarray(start, Math.min(start + 2 * MIB, size));
+      parts.push({ range: `bytes ${start}-${start + bytes.length - 1}/*`, tree: referenceTreeHashHex(bytes), linear: referenceSha256Hex(bytes) });
+    }
+    const welcome = '726e392cb4d09924dbad1cc0ba3b00c3643d03d14cb4b823e2f041cff612a628';
+    expect(result).toEqual({
+      plan: Array.from({ length: 7 }, (_, i) => `bytes ${i * MIB}-${Math.min((i + 1) * MIB, size) - 1}/*`),
+      parts,
+      tree,
+      linear,
+      streamTree: tree,
+      combined: tree,
+      awsBlob: [linear, tree],
+      awsText: [welcome, welcome],
+    });
+    await page.close();
+  });
+
   it('throws the same typed errors', async () => {
     const page = await browser.newPage();
     await page.goto(`${origin}/dist/`);

@@ -3,6 +3,12 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { register as registerHash } from './hash.js';
+import { register as registerParts } from './parts.js';
+import { register as registerVerify } from './verify.js';
+import { register as registerCheck } from './check.js';
+import { register as registerRange } from './range.js';
+import { register as registerPlanDownload } from './plan-download.js';
+import { register as registerManifest } from './manifest.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -12,6 +18,12 @@ const program = new Command('treehash')
   .exitOverride();
 
 registerHash(program);
+registerParts(program);
+registerVerify(program);
+registerCheck(program);
+registerRange(program);
+registerPlanDownload(program);
+registerManifest(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,3 +1,5 @@
 // glacier-treehash/web: Web Streams and Blobs (browsers, edge runtimes, Node).
 export { hashWebStream, hashBlob } from './streams.js';
 export type { HashStreamOptions, TreeChecksum } from '../streaming.js';
+export { createVerifier } from './verify.js';
+export { hashBlobParts, hashWebStreamParts, isBlob } from './parts.js';

@@ -1,29 +1,7 @@
 // Web Streams and Blobs: the same in browsers, Deno, Bun, Cloudflare Workers and Node.
 import { TreeHashError, describeValue } from '../errors.js';
 import type { Checksums } from '../hasher.js';
-import { type HashStreamOptions, type TreeChecksum, hashChunks } from '../streaming.js';
-
-/**
- * The chunks of a ReadableStream through its reader (Safari's streams are not async iterable).
- * Stopping early (an abort, an error) cancels the stream, so its source stops producing.
- */
-async function* readerChunks(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
-  const reader = stream.getReader();
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        finished = true;
-        return;
-      }
-      yield value;
-    }
-  } finally {
-    if (!finished) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
-  }
-}
+import { type HashStreamOptions, type TreeChecksum, hashChunks, readerChunks } from '../streaming.js';
 
 /**
  * Tree hash and linear SHA-256 of a Web `ReadableStream` of bytes.

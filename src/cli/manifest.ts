@@ -1,0 +1,64 @@
+// `treehash manifest FILE [-o OUT]`: write the leaf manifest of a file (keep it with the archive's
+// records at upload time); `treehash manifest --show M`: print a manifest as text.
+import type { Command } from 'commander';
+import { TreeHashError } from '../errors.js';
+import { toHex } from '../hex.js';
+import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../node/manifest.js';
+import { formatRetrievalRange } from '../ranges.js';
+import { LineWriter, printJsonLine } from './retrieval-io.js';
+
+/** What `-o` defaults to: the file's name with this appended. */
+export const MANIFEST_SUFFIX = '.treehash-manifest';
+
+interface ManifestOptions {
+  output?: string;
+  show?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('manifest')
+    .description(
+      'write a leaf manifest of FILE (size and every 1 MiB leaf digest): later it gives the tree hash of any ' +
+        'aligned range, and `treehash verify --manifest` names the damaged leaves of a copy',
+    )
+    .argument('[file]', 'the archive')
+    .option('-o, --output <path>', `where to write the manifest (default: FILE${MANIFEST_SUFFIX})`)
+    .option('--show <manifest>', 'print an existing manifest as text: header, then "leaf  START-END  DIGEST" lines')
+    .option('--json', 'print {"file","manifest","size","leaves","treeHash"} (with --show: one object per leaf)')
+    .action(async (file: string | undefined, options: ManifestOptions) => {
+      if (options.show !== undefined) {
+        if (file !== undefined || options.output !== undefined) {
+          throw new TreeHashError('ERR_INVALID_OPTION', '--show takes a manifest and no FILE or --output');
+        }
+        await show(options.show, options.json === true);
+        return;
+      }
+      if (file === undefined) throw new TreeHashError('ERR_INVALID_OPTION', 'give the FILE to make a manifest of (or --show MANIFEST)');
+      const output = options.output ?? `${file}${MANIFEST_SUFFIX}`;
+      const manifest = await manifestOfFile(file);
+      await writeLeafManifest(output, manifest);
+      const treeHash = toHex(manifest.treeHash);
+      if (options.json) {
+        printJsonLine({ file, manifest: output, size: manifest.size, leaves: manifest.leafCount, treeHash });
+      } else {
+        process.stdout.write(`${treeHash}  ${file}\n`);
+        process.stderr.write(`treehash manifest: wrote ${output} (${manifest.leafCount} leaves, ${manifest.size} bytes)\n`);
+      }
+    });
+}
+
+async function show(path: string, json: boolean): Promise<void> {
+  const manifest = await readLeafManifest(path);
+  const out = new LineWriter();
+  if (!json) await out.line(`size ${manifest.size}, ${manifest.leafCount} leaves of ${manifest.leafSize} bytes, tree hash ${toHex(manifest.treeHash)}`);
+  for (let leaf = 0; leaf < manifest.leafCount; leaf++) {
+    const range = manifest.leafRange(leaf);
+    const digest = toHex(manifest.leafDigest(leaf));
+    if (out.closed) break;
+    if (json) await out.line(JSON.stringify({ leaf, start: range?.start ?? 0, end: range?.end ?? -1, digest }));
+    else await out.line(`${leaf}\t${range === undefined ? 'empty' : formatRetrievalRange(range)}\t${digest}`);
+  }
+  await out.flush();
+}

@@ -1,0 +1,104 @@
+// `treehash verify FILE (--tree-hash HEX | --manifest M) [--json]`: exit 0 when the file matches,
+// 1 when it does not, 2 on any other error. With a manifest, name the bad byte ranges and the
+// tree-hash-aligned ranges to download again.
+import type { Command } from 'commander';
+import { TreeHashError } from '../errors.js';
+import { toHex } from '../hex.js';
+import { compareWithManifest } from '../manifest.js';
+import { hashFile } from '../node/files.js';
+import { manifestOfFile, readLeafManifest } from '../node/manifest.js';
+import { LEAF_SIZE } from '../constants.js';
+import { type ByteRange, formatRetrievalRange, parseRange } from '../ranges.js';
+import { toTreeHashBytes } from '../verify.js';
+import { EXIT_MISMATCH, printJsonLine } from './retrieval-io.js';
+
+interface VerifyOptions {
+  treeHash?: string;
+  manifest?: string;
+  range?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('check a file against a tree hash or a leaf manifest (exit 0 match, 1 mismatch, 2 error)')
+    .argument('<file>', 'the downloaded file')
+    .option('--tree-hash <hex>', 'the expected tree hash (64 hex digits, either case)')
+    .option('--manifest <file>', 'a leaf manifest of the archive: names the damaged leaves and what to fetch again')
+    .option('--range <start-end>', 'with --manifest: FILE holds only these bytes of the archive (megabyte aligned, END inclusive)')
+    .option('--json', 'print the verdict as one JSON object')
+    .action(async (file: string, options: VerifyOptions) => {
+      if ((options.treeHash === undefined) === (options.manifest === undefined)) {
+        throw new TreeHashError('ERR_INVALID_OPTION', 'give exactly one of --tree-hash HEX or --manifest FILE');
+      }
+      if (options.range !== undefined && options.manifest === undefined) {
+        throw new TreeHashError('ERR_INVALID_OPTION', '--range goes with --manifest (a tree hash already says which bytes it covers)');
+      }
+      if (options.treeHash !== undefined) await verifyTreeHashOption(file, options.treeHash, options.json === true);
+      else await verifyManifestOption(file, options.manifest!, options.range, options.json === true);
+    });
+}
+
+async function verifyTreeHashOption(file: string, hex: string, json: boolean): Promise<void> {
+  const expected = toHex(toTreeHashBytes(hex, '--tree-hash')); // validated before reading the file
+  const { size, treeHash } = await hashFile(file, { linear: false });
+  const actual = toHex(treeHash);
+  const ok = actual === expected;
+  if (!ok) process.exitCode = EXIT_MISMATCH;
+  if (json) {
+    printJsonLine({ file, ok, size, expected, actual });
+  } else {
+    process.stdout.write(ok ? `${file}: OK\n` : `${file}: FAILED: tree hash ${actual}, expected ${expected}\n`);
+  }
+}
+
+async function verifyManifestOption(file: string, manifestPath: string, rangeText: string | undefined, json: boolean): Promise<void> {
+  const range = rangeText === undefined ? undefined : parseRange(rangeText);
+  const manifest = await readLeafManifest(manifestPath);
+  if (range !== undefined) manifest.rangeTreeHash(range); // refuse a bad range before reading the file
+  const copy = await manifestOfFile(file);
+  const result = compareWithManifest(manifest, copy, range);
+  if (!result.ok) process.exitCode = EXIT_MISMATCH;
+  if (json) {
+    printJsonLine({
+      file,
+      ok: result.ok,
+      size: result.actualSize,
+      expectedSize: result.expectedSize,
+      treeHash: toHex(copy.treeHash),
+      expectedTreeHash: toHex(range === undefined ? manifest.treeHash : manifest.rangeTreeHash(range)),
+      ...(range === undefined ? {} : { range }),
+      badLeaves: result.badLeaves,
+      badRanges: result.badRanges,
+      refetchRanges: result.refetchRanges,
+      extraBytes: result.extraBytes ?? null,
+    });
+    return;
+  }
+  if (result.ok) {
+    process.stdout.write(`${file}: OK (all ${leafTotal(manifest.leafCount, range)} leaves match the manifest)\n`);
+    return;
+  }
+  const lines = [
+    `${file}: FAILED: ${result.badLeaves.length} of ${leafTotal(manifest.leafCount, range)} leaves differ from the manifest` +
+      (result.actualSize === result.expectedSize ? '' : ` (the file has ${result.actualSize} bytes, expected ${result.expectedSize})`),
+    ...result.badRanges.map((range) => `bad: bytes ${formatRetrievalRange(range)} (${describeLeaves(range)})`),
+    ...result.refetchRanges.map((range) => `fetch again: ${formatRetrievalRange(range)}`),
+  ];
+  if (result.extraBytes !== undefined) {
+    lines.push(`extra: bytes ${formatRetrievalRange(result.extraBytes)} are past the end (cut the file to ${result.expectedSize} bytes)`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Number of leaves the file should hold: the archive's, or the range's. */
+function leafTotal(archiveLeaves: number, range: ByteRange | undefined): number {
+  return range === undefined ? archiveLeaves : Math.ceil((range.end + 1) / LEAF_SIZE) - range.start / LEAF_SIZE;
+}
+
+function describeLeaves(range: ByteRange): string {
+  const first = Math.floor(range.start / LEAF_SIZE);
+  const last = Math.floor(range.end / LEAF_SIZE);
+  return first === last ? `leaf ${first}` : `leaves ${first}-${last}`;
+}

@@ -1,0 +1,38 @@
+// glacier-treehash/aws under Node: the universal generator plus file streams (fs.ReadStream),
+// hashed by path so the stream itself stays unread for the upload, as @aws-sdk/body-checksum-node does.
+import { TreeHashError, describeValue } from '../errors.js';
+import { type BodyChecksumGenerator, makeBodyChecksumGenerator } from '../aws/generator.js';
+import { hashFile } from './files.js';
+
+export type { BodyChecksumGenerator, ChecksumRequest } from '../aws/generator.js';
+
+function position(value: unknown, name: string): number | undefined {
+  // fs.ReadStream keeps `end: Infinity` when no end was given.
+  if (value === undefined || value === Infinity) return undefined;
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `the file stream's ${name} must be a non-negative integer, got ${describeValue(value)}`);
+  }
+  return value as number;
+}
+
+/**
+ * Computes `[x-amz-content-sha256, x-amz-sha256-tree-hash]` (lowercase hex) for a Glacier request
+ * body, with the signature of `GlacierClientConfig.bodyChecksumGenerator`. Bodies: strings (UTF-8),
+ * Uint8Array/Buffer and other typed arrays, ArrayBuffer, Blob/File, and `fs.createReadStream(path,
+ * { start, end })` streams, hashed by path over the same inclusive range without reading the stream.
+ * @throws {TreeHashError} `ERR_INVALID_INPUT` for a stream without a path (it cannot be hashed without
+ *   consuming it); `ERR_READ_FAILED` when the file cannot be read; `ERR_INVALID_RANGE` for a range
+ *   outside the file.
+ * @example
+ * import { GlacierClient, UploadArchiveCommand } from '@aws-sdk/client-glacier';
+ * import { bodyChecksumGenerator } from 'glacier-treehash/aws';
+ * const glacier = new GlacierClient({ region: 'us-east-1', bodyChecksumGenerator });
+ * await glacier.send(new UploadArchiveCommand({ vaultName: 'photos', body: fs.createReadStream('2024.tar') }));
+ */
+export const bodyChecksumGenerator: BodyChecksumGenerator = makeBodyChecksumGenerator((body) => {
+  const { path } = body;
+  if (typeof path !== 'string' && !(path instanceof URL)) return undefined;
+  const start = position(body.start, 'start');
+  const end = position(body.end, 'end');
+  return hashFile(path, { ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) });
+});

@@ -1,0 +1,53 @@
+// Leaf manifests of files on disk.
+import { readFile, writeFile } from 'node:fs/promises';
+import { TreeHashError } from '../errors.js';
+import { type LeafManifest, createLeafManifestBuilder, decodeLeafManifest } from '../manifest.js';
+import { hashFile } from './files.js';
+
+/** Options of {@link manifestOfFile}. */
+export interface ManifestOfFileOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The leaf manifest of a file (one read, tree hash and every leaf digest together).
+ * @throws {TreeHashError} `ERR_READ_FAILED` when the file cannot be read; `ERR_ABORTED`.
+ * @example const manifest = await manifestOfFile('archive.tar')
+ */
+export async function manifestOfFile(path: string | URL, options: ManifestOfFileOptions = {}): Promise<LeafManifest> {
+  const builder = createLeafManifestBuilder();
+  const { size, treeHash } = await hashFile(path, {
+    linear: false,
+    onLeaf: builder.onLeaf,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return builder.fromHashed(size, treeHash);
+}
+
+/**
+ * Reads and checks a manifest file.
+ * @throws {TreeHashError} `ERR_READ_FAILED` when it cannot be read; `ERR_INVALID_MANIFEST`.
+ * @example const manifest = await readLeafManifest('archive.tar.manifest')
+ */
+export async function readLeafManifest(path: string | URL): Promise<LeafManifest> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw new TreeHashError('ERR_READ_FAILED', `cannot read manifest ${String(path)}: ${(cause as Error).message}`, { cause });
+  }
+  return decodeLeafManifest(bytes);
+}
+
+/**
+ * Writes a manifest file.
+ * @throws {TreeHashError} `ERR_WRITE_FAILED` when it cannot be written.
+ * @example await writeLeafManifest('archive.tar.manifest', await manifestOfFile('archive.tar'))
+ */
+export async function writeLeafManifest(path: string | URL, manifest: LeafManifest): Promise<void> {
+  try {
+    await writeFile(path, manifest.encode());
+  } catch (cause) {
+    throw new TreeHashError('ERR_WRITE_FAILED', `cannot write manifest ${String(path)}: ${(cause as Error).message}`, { cause });
+  }
+}

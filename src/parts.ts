@@ -1,0 +1,639 @@
+/**
+ * Part checksums for multipart uploads, in one pass over the bytes, and the archive tree hash from
+ * part tree hashes. Pure: no I/O here; src/node/ and src/web/ feed it files and Blobs.
+ *
+ * Why the archive hash can come from the part hashes: with a part size of 2^k MiB, part i covers
+ * leaves [i·2^k, (i+1)·2^k), which is exactly the tree node at level k, index i; so the ordinary
+ * pairwise tree over the part hashes is the archive root. With any other part size it is not
+ * (Glacier developer guide, "Computing Checksums"; GLACIER.md §1.4).
+ */
+import { type BytesLike, toBytes } from './bytes.js';
+import { DIGEST_LENGTH } from './constants.js';
+import { TreeHashError, describeValue } from './errors.js';
+import { TreeHasher, createTreeHasher } from './hasher.js';
+import { fromHex } from './hex.js';
+import {
+  MAX_PARTS,
+  type PlannedPart,
+  assertValidPartSize,
+  isValidPartSize,
+  partCount,
+  validatePart,
+} from './multipart.js';
+import { parseRange } from './ranges.js';
+import { throwIfAborted } from './streaming.js';
+import { combineTreeHashes } from './tree.js';
+
+/** A part's plan (inclusive byte range, `Content-Range`) with the two checksums UploadMultipartPart sends. */
+export interface PartChecksums extends PlannedPart {
+  /** `x-amz-sha256-tree-hash` of the part (32 bytes). */
+  readonly treeHash: Uint8Array;
+  /** `x-amz-content-sha256` of the part: the plain SHA-256 of its bytes (32 bytes). */
+  readonly sha256: Uint8Array;
+  /** The part's bytes, only when hashing with `keepBytes: true`. */
+  readonly bytes?: Uint8Array;
+}
+
+/** Everything CompleteMultipartUpload needs, plus the whole archive's linear SHA-256. */
+export interface MultipartChecksums {
+  /** Archive size in bytes (`x-amz-archive-size`), resumed parts included. */
+  readonly size: number;
+  /** The part size the archive was cut with. */
+  readonly partSize: number;
+  /** The archive tree hash (`x-amz-sha256-tree-hash` of CompleteMultipartUpload), built from the part hashes. */
+  readonly treeHash: Uint8Array;
+  /**
+   * SHA-256 of the whole archive (what UploadArchive would send as `x-amz-content-sha256`).
+   * `undefined` when hashing resumed from part tree hashes (the skipped bytes were never read) or
+   * when `wholeSha256: false` was asked for.
+   */
+  readonly sha256: Uint8Array | undefined;
+  /** The parts hashed in this run, in order (resumed parts are not repeated here). */
+  readonly parts: readonly PartChecksums[];
+  /** How many leading parts came from `resumeFrom` rather than from bytes. */
+  readonly resumedParts: number;
+}
+
+/** A streaming SHA-256, as `node:crypto`'s `createHash('sha256')` provides one. */
+export interface LinearHash {
+  update(bytes: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
+/** Options of {@link createPartHasher} and {@link hashParts}. */
+export interface PartHasherOptions {
+  /** The upload's part size: 1 MiB × 2^k, from 1 MiB to 4 GiB. */
+  partSize: number;
+  /**
+   * Tree hashes of the parts already uploaded, from part 0 on without gaps (ListParts'
+   * `SHA256TreeHash` values, hex or bytes). The bytes then given start at byte
+   * `resumeFrom.length × partSize`, and those parts are not read again. Every resumed part is taken
+   * to be a full part (only the last part of an archive may be shorter, and it is never resumed).
+   */
+  resumeFrom?: readonly (Uint8Array | string)[];
+  /**
+   * Also compute the SHA-256 of the whole archive (default true). `false` saves one pass; a function
+   * supplies the hash (the Node adapter passes `node:crypto`'s native SHA-256).
+   */
+  wholeSha256?: boolean | (() => LinearHash);
+}
+
+/** Reads a 32-byte digest given as bytes or 64 hex digits. */
+function digestFrom(value: Uint8Array | string, what: string): Uint8Array {
+  if (typeof value === 'string') {
+    try {
+      return fromHex(value, DIGEST_LENGTH);
+    } catch (cause) {
+      throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be 64 hex digits (a SHA-256 digest), got ${describeValue(value)}`, { cause });
+    }
+  }
+  if (!(value instanceof Uint8Array) || value.length !== DIGEST_LENGTH) {
+    throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be a 32-byte Uint8Array or 64 hex digits, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The archive tree hash from the tree hashes of all its parts, in order, without reading the data:
+ * what CompleteMultipartUpload sends. Only valid because the part size is 1 MiB × 2^k, so any other
+ * size is refused; the number of hashes must be ceil(archiveSize / partSize).
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`; `ERR_INVALID_SIZE`, `ERR_EMPTY_ARCHIVE`,
+ *   `ERR_ARCHIVE_TOO_LARGE` for the archive size; `ERR_TOO_MANY_PARTS` when the sizes need more than
+ *   10,000 parts; `ERR_PART_COUNT_MISMATCH` when the count of hashes differs from what the sizes need;
+ *   `ERR_INVALID_DIGEST` for a hash that is not 32 bytes or 64 hex digits.
+ * @example
+ * // 6.5 MiB archive in 2 MiB parts: four part hashes (from UploadMultipartPart or ListParts)
+ * const root = archiveTreeHashFromParts([h0, h1, h2, h3], { partSize: 2097152, archiveSize: 6815744 });
+ */
+export function archiveTreeHashFromParts(
+  partTreeHashes: readonly (Uint8Array | string)[],
+  options: { partSize: number; archiveSize: number },
+): Uint8Array {
+  const { partSize, archiveSize } = options ?? ({} as { partSize?: unknown; archiveSize?: unknown });
+  assertValidPartSize(partSize);
+  const expected = partCount(archiveSize as number, partSize);
+  if (!Array.isArray(partTreeHashes) || partTreeHashes.length !== expected) {
+    throw new TreeHashError(
+      'ERR_PART_COUNT_MISMATCH',
+      `an archive of ${archiveSize} bytes in parts of ${partSize} bytes has ${expected} parts, so it needs ${expected} part tree hashes; ` +
+        `got ${Array.isArray(partTreeHashes) ? partTreeHashes.length : describeValue(partTreeHashes)}`,
+    );
+  }
+  return combineTreeHashes(partTreeHashes.map((hash, i) => digestFrom(hash, `partTreeHashes[${i}]`)));
+}
+
+/** The kernel's linear SHA-256 as a {@link LinearHash}, keeping its hasher so that it can be saved. */
+interface KernelLinearHash extends LinearHash {
+  readonly hasher: TreeHasher;
+}
+
+/** The default whole-archive SHA-256: the kernel's linear hash (its tree result is unused). */
+function kernelLinearHash(hasher: TreeHasher = createTreeHasher({ linear: true })): KernelLinearHash {
+  return {
+    hasher,
+    update: (bytes) => hasher.update(bytes),
+    digest: () => hasher.digestChecksums().sha256,
+  };
+}
+
+// Saved PartHasher state: "GTHP", format, flags, 2 spare bytes, part size (f64 LE), then three u32
+// LE counts (part tree hashes, part-hasher state bytes, whole-hash state bytes), then those bytes.
+const STATE_MAGIC = [0x47, 0x54, 0x48, 0x50];
+const STATE_FORMAT = 1;
+const STATE_HEADER = 28;
+const FLAG_WHOLE = 1;
+
+/**
+ * Cuts a byte stream into multipart parts and hashes each part as it completes. Synchronous and
+ * I/O-free: {@link hashParts} and the file/Blob adapters drive it. Create with {@link createPartHasher}.
+ */
+export class PartHasher {
+  readonly #partSize: number;
+  readonly #resumed: Uint8Array[];
+  readonly #partTreeHashes: Uint8Array[];
+  readonly #parts: PartChecksums[] = [];
+  #part: TreeHasher;
+  #whole: LinearHash | undefined;
+  #index: number; // the part being filled
+  #partFill = 0; // its bytes so far
+  #size: number; // archive bytes so far, resumed parts included
+  #finished = false;
+
+  /** Use {@link createPartHasher}. */
+  constructor(options: PartHasherOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object with a partSize, got ${describeValue(options)}`);
+    }
+    assertValidPartSize(options.partSize);
+    const resumeFrom = options.resumeFrom ?? [];
+    if (!Array.isArray(resumeFrom)) {
+      throw new TreeHashError('ERR_INVALID_OPTION', `resumeFrom must be an array of part tree hashes, got ${describeValue(resumeFrom)}`);
+    }
+    if (resumeFrom.length > MAX_PARTS) {
+      throw new TreeHashError('ERR_TOO_MANY_PARTS', `resumeFrom has ${resumeFrom.length} part hashes; an upload has at most ${MAX_PARTS} parts`);
+    }
+    const { wholeSha256 = true } = options;
+    if (typeof wholeSha256 !== 'boolean' && typeof wholeSha256 !== 'function') {
+      throw new TreeHashError('ERR_INVALID_OPTION', `wholeSha256 must be a boolean or a function, got ${describeValue(wholeSha256)}`);
+    }
+    this.#partSize = options.partSize;
+    this.#resumed = resumeFrom.map((hash, i) => digestFrom(hash, `resumeFrom[${i}]`));
+    this.#partTreeHashes = [...this.#resumed];
+    this.#index = this.#resumed.length;
+    this.#size = this.#index * this.#partSize;
+    this.#part = createTreeHasher({ linear: true });
+    // The skipped bytes were never seen, so a resumed run cannot know the whole archive's SHA-256.
+    this.#whole =
+      this.#resumed.length > 0 || wholeSha256 === false ? undefined : wholeSha256 === true ? kernelLinearHash() : wholeSha256();
+  }
+
+  /** The part size. */
+  get partSize(): number {
+    return this.#partSize;
+  }
+
+  /** Archive bytes accounted for so far, resumed parts included. */
+  get size(): number {
+    return this.#size;
+  }
+
+  #live(method: string): void {
+    if (this.#finished) {
+      throw new TreeHashError('ERR_HASH_FINALIZED', `${method}() was called after finish(); create a new part hasher`);
+    }
+  }
+
+  #completePart(last = false): PartChecksums {
+    const { treeHash, sha256, size } = this.#part.digestChecksums();
+    // digest released the kernel instance; take one again only if more bytes may come.
+    if (!last) this.#part.reset();
+    const start = this.#index * this.#partSize;
+    const end = start + size - 1;
+    const part: PartChecksums = { index: this.#index, start, end, size, contentRange: `bytes ${start}-${end}/*`, treeHash, sha256 };
+    this.#parts.push(part);
+    this.#partTreeHashes.push(treeHash);
+    this.#index++;
+    this.#partFill = 0;
+    return part;
+  }
+
+  /**
+   * Adds the archive's next bytes and returns the parts they completed, in order (often none; several
+   * when `bytes` spans more than a part). The caller may reuse `bytes` once this returns.
+   * @throws {TreeHashError} `ERR_TOO_MANY_PARTS` when the bytes go past 10,000 parts;
+   *   `ERR_INVALID_INPUT` for something that is not bytes; `ERR_HASH_FINALIZED` after {@link finish}.
+   */
+  update(data: BytesLike): PartChecksums[] {
+    this.#live('update');
+    const bytes = toBytes(data);
+    const completed: PartChecksums[] = [];
+    let offset = 0;
+    while (offset < bytes.length) {
+      if (this.#partFill === 0 && this.#index >= MAX_PARTS) {
+        throw new TreeHashError(
+          'ERR_TOO_MANY_PARTS',
+          `the archive is longer than ${MAX_PARTS} parts of ${this.#partSize} bytes (${MAX_PARTS * this.#partSize} bytes); use a larger part size`,
+        );
+      }
+      const n = Math.min(this.#partSize - this.#partFill, bytes.length - offset);
+      const piece = n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+      this.#part.update(piece);
+      this.#whole?.update(piece);
+      this.#partFill += n;
+      this.#size += n;
+      offset += n;
+      if (this.#partFill === this.#partSize) completed.push(this.#completePart());
+    }
+    return completed;
+  }
+
+  /**
+   * Ends the archive: hashes the last, shorter part if there is one, and returns it with the totals.
+   * @throws {TreeHashError} `ERR_EMPTY_ARCHIVE` when no bytes and no resumed parts were given (Glacier
+   *   stores 1 byte at least); `ERR_HASH_FINALIZED` when called twice.
+   */
+  finish(): { lastPart: PartChecksums | undefined; result: MultipartChecksums } {
+    this.#live('finish');
+    this.#finished = true;
+    const lastPart = this.#partFill > 0 ? this.#completePart(true) : undefined;
+    if (this.#partTreeHashes.length === 0) {
+      throw new TreeHashError(
+        'ERR_EMPTY_ARCHIVE',
+        'an empty archive cannot be uploaded: Glacier archives are 1 byte to 42,949,672,960,000 bytes; got 0 bytes',
+      );
+    }
+    const size = this.size;
+    const result: MultipartChecksums = {
+      size,
+      partSize: this.#partSize,
+      treeHash: combineTreeHashes(this.#partTreeHashes),
+      sha256: this.#whole?.digest(),
+      parts: this.#parts,
+      resumedParts: this.#resumed.length,
+    };
+    return { lastPart, result };
+  }
+
+  /**
+   * The hasher's state as bytes, to continue later at exactly this byte with
+   * {@link restorePartHasher} (after a crash, in another process): the tree hashes of the parts done,
+   * and the part in progress with its linear SHA-256. The whole-archive SHA-256 is carried along when
+   * it is the kernel's (`wholeSha256: true` in the core); one from a supplied function (node:crypto)
+   * cannot be saved, so a restored run has none. The state names the kernel build; another build refuses it.
+   * @throws {TreeHashError} `ERR_HASH_FINALIZED` after {@link finish}.
+   * @example
+   * const state = hasher.save();            // store it next to the upload ID
+   * const again = restorePartHasher(state); // later: feed the bytes from again.size on
+   */
+  save(): Uint8Array {
+    this.#live('save');
+    const partState = this.#part.save();
+    const whole = this.#whole as Partial<KernelLinearHash> | undefined;
+    const wholeState = whole?.hasher instanceof TreeHasher ? whole.hasher.save() : new Uint8Array(0);
+    const hashes = this.#partTreeHashes;
+    const out = new Uint8Array(STATE_HEADER + hashes.length * DIGEST_LENGTH + partState.length + wholeState.length);
+    const view = new DataView(out.buffer);
+    out.set(STATE_MAGIC, 0);
+    out[4] = STATE_FORMAT;
+    out[5] = wholeState.length > 0 ? FLAG_WHOLE : 0;
+    view.setFloat64(8, this.#partSize, true);
+    view.setUint32(16, hashes.length, true);
+    view.setUint32(20, partState.length, true);
+    view.setUint32(24, wholeState.length, true);
+    let offset = STATE_HEADER;
+    for (const hash of hashes) {
+      out.set(hash, offset);
+      offset += DIGEST_LENGTH;
+    }
+    out.set(partState, offset);
+    out.set(wholeState, offset + partState.length);
+    return out;
+  }
+
+  /** @internal Use {@link restorePartHasher}. */
+  static restore(state: Uint8Array): PartHasher {
+    const invalid = (why: string, cause?: unknown): never => {
+      throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the part hasher: ${why}`, cause === undefined ? undefined : { cause });
+    };
+    if (!(state instanceof Uint8Array) || state.length < STATE_HEADER || STATE_MAGIC.some((b, i) => state[i] !== b)) {
+      return invalid(`expected bytes from PartHasher.save(), got ${describeValue(state)}`);
+    }
+    if (state[4] !== STATE_FORMAT) return invalid(`state format ${state[4]} is not ${STATE_FORMAT}`);
+    const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    const partSize = view.getFloat64(8, true);
+    const count = view.getUint32(16, true);
+    const partLength = view.getUint32(20, true);
+    const wholeLength = view.getUint32(24, true);
+    if (!isValidPartSize(partSize)) return invalid(`the saved part size ${partSize} is not a valid part size`);
+    if (count > MAX_PARTS) return invalid(`${count} saved part hashes exceed the ${MAX_PARTS}-part limit`);
+    if (state.length !== STATE_HEADER + count * DIGEST_LENGTH + partLength + wholeLength || ((state[5]! & FLAG_WHOLE) !== 0) !== wholeLength > 0) {
+      return invalid(`the state's ${state.length} bytes do not match its header`);
+    }
+    const hashes: Uint8Array[] = [];
+    let offset = STATE_HEADER;
+    for (let i = 0; i < count; i++, offset += DIGEST_LENGTH) hashes.push(state.slice(offset, offset + DIGEST_LENGTH));
+    const part = TreeHasher.restore(state.subarray(offset, offset + partLength));
+    offset += partLength;
+    if (!part.linear || part.size >= partSize || (part.size > 0 && count >= MAX_PARTS)) {
+      return invalid(`the part in progress (${part.size} bytes) does not fit a part of ${partSize} bytes`);
+    }
+    const hasher = new PartHasher({ partSize, resumeFrom: hashes, wholeSha256: false });
+    hasher.#part = part;
+    hasher.#partFill = part.size;
+    hasher.#size += part.size;
+    if (wholeLength > 0) {
+      const whole = TreeHasher.restore(state.subarray(offset, offset + wholeLength));
+      if (!whole.linear || whole.size !== hasher.#size) return invalid(`the whole-archive hash covers ${whole.size} bytes, not ${hasher.#size}`);
+      hasher.#whole = kernelLinearHash(whole);
+    }
+    return hasher;
+  }
+}
+
+/**
+ * Continues a {@link PartHasher} from {@link PartHasher.save} bytes, at exactly the saved byte
+ * (`hasher.size`): feed it the archive from there on. Parts completed before the save count as
+ * resumed (`resumedParts`); the whole-archive SHA-256 continues if it was saved.
+ * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not a saved state, or a state from
+ *   another build of the kernel.
+ * @example
+ * const hasher = restorePartHasher(state);
+ * for (const part of hasher.update(bytesFrom(hasher.size))) upload(part);
+ */
+export function restorePartHasher(state: Uint8Array): PartHasher {
+  return PartHasher.restore(state);
+}
+
+/**
+ * A synchronous part hasher: feed it the archive's bytes with `update()` (which returns the parts
+ * completed), then `finish()`.
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_DIGEST` (a bad `resumeFrom` hash),
+ *   `ERR_INVALID_OPTION`, `ERR_TOO_MANY_PARTS`.
+ * @example
+ * const hasher = createPartHasher({ partSize: 8 * MiB });
+ * for (const chunk of chunks) for (const part of hasher.update(chunk)) upload(part);
+ * const { lastPart, result } = hasher.finish();
+ */
+export function createPartHasher(options: PartHasherOptions): PartHasher {
+  return new PartHasher(options);
+}
+
+/** The part checksums of a source, as they complete, then the totals. Returned by {@link hashParts}. */
+export interface PartHashing extends AsyncIterable<PartChecksums> {
+  /**
+   * The totals: all parts, the archive tree hash and the whole SHA-256. Reads whatever the iteration
+   * has not read yet, so `await hashParts(source, options).done()` alone hashes everything.
+   * @throws {TreeHashError} `ERR_INVALID_STATE` when the iteration was stopped early (`break`), which
+   *   closed the source; also any error of the source or of the hashing.
+   */
+  done(): Promise<MultipartChecksums>;
+  /** The archive byte the source is read from: 0, or where the resumed or restored parts end. */
+  readonly start: number;
+  /**
+   * The hashing state (see {@link PartHasher.save}) for a later run with the `restore` option. Called
+   * in the body of the `for await`, it is the state right after the part just yielded: a restored run
+   * yields the parts after it. The whole-archive SHA-256 is kept only when it is the kernel's.
+   * @throws {TreeHashError} `ERR_HASH_FINALIZED` once the last part was hashed.
+   */
+  save(): Uint8Array;
+}
+
+type IterableSource = AsyncIterable<BytesLike> | Iterable<BytesLike>;
+
+/** The bytes of the part being read, for `keepBytes`: grown by doubling up to the part size. */
+class PartBytes {
+  readonly #partSize: number;
+  #buffer = new Uint8Array(0);
+  #fill = 0;
+
+  constructor(partSize: number) {
+    this.#partSize = partSize;
+  }
+
+  add(piece: Uint8Array): void {
+    if (this.#fill + piece.length > this.#buffer.length) {
+      // Grow, rather than take the part size at once: a 4 GiB part size for a small archive.
+      const grown = new Uint8Array(Math.min(this.#partSize, Math.max(2 * this.#buffer.length, this.#fill + piece.length, 1024 * 1024)));
+      grown.set(this.#buffer.subarray(0, this.#fill));
+      this.#buffer = grown;
+    }
+    this.#buffer.set(piece, this.#fill);
+    this.#fill += piece.length;
+  }
+
+  /** The part's bytes; the next part starts a new buffer (the consumer keeps this one). */
+  take(): Uint8Array {
+    const bytes = this.#buffer.length === this.#fill ? this.#buffer : this.#buffer.subarray(0, this.#fill);
+    this.#buffer = new Uint8Array(0);
+    this.#fill = 0;
+    return bytes;
+  }
+}
+
+class PartHashingRun implements PartHashing {
+  readonly #generator: AsyncGenerator<PartChecksums, void, undefined>;
+  readonly #hasher: PartHasher;
+  readonly start: number;
+  #result: MultipartChecksums | undefined;
+  #iterated = false;
+
+  constructor(chunks: (start: number) => IterableSource, options: HashPartsOptions) {
+    // Validate now so a bad option throws at the call, not at the first iteration.
+    this.#hasher = hasherFor(options);
+    this.start = this.#hasher.size;
+    if (options.keepBytes === true && this.start % this.#hasher.partSize !== 0) {
+      throw new TreeHashError(
+        'ERR_INVALID_OPTION',
+        `keepBytes needs to start at a part boundary, but the restored state is at byte ${this.start}: the part's first bytes are gone`,
+      );
+    }
+    const kept = options.keepBytes === true ? new PartBytes(this.#hasher.partSize) : undefined;
+    this.#generator = this.#run(chunks, this.#hasher, options.signal, kept);
+  }
+
+  save(): Uint8Array {
+    return this.#hasher.save();
+  }
+
+  async *#run(
+    chunks: (start: number) => IterableSource,
+    hasher: PartHasher,
+    signal: AbortSignal | undefined,
+    kept: PartBytes | undefined,
+  ): AsyncGenerator<PartChecksums, void, undefined> {
+    throwIfAborted(signal);
+    const source = chunks(this.start);
+    try {
+      for await (const chunk of source) {
+        throwIfAborted(signal);
+        // Hash only up to the next part boundary before yielding, so that while the consumer holds
+        // part i, exactly the bytes up to its end are hashed: save() then resumes after part i.
+        const bytes = toBytes(chunk as BytesLike, 'each chunk');
+        for (let offset = 0; offset < bytes.length; ) {
+          const n = Math.min(bytes.length - offset, hasher.partSize - (hasher.size % hasher.partSize));
+          const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+          kept?.add(piece);
+          const completed = hasher.update(piece);
+          offset += n;
+          for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
+        }
+      }
+    } catch (cause) {
+      if (cause instanceof TreeHashError) throw cause;
+      throw new TreeHashError('ERR_READ_FAILED', `reading the source failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    }
+    throwIfAborted(signal);
+    const { lastPart, result } = hasher.finish();
+    if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
+    this.#result = result;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<PartChecksums> {
+    if (this.#iterated) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the parts can be iterated once; call hashParts() again for another pass');
+    }
+    this.#iterated = true;
+    return this.#generator;
+  }
+
+  async done(): Promise<MultipartChecksums> {
+    this.#iterated = true;
+    for (;;) {
+      const step = await this.#generator.next();
+      if (step.done) break;
+    }
+    if (this.#result === undefined) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the iteration over the parts was stopped before the end, so there are no totals');
+    }
+    return this.#result;
+  }
+}
+
+/** Options of {@link hashParts} and the file/Blob adapters. */
+export interface HashPartsOptions extends PartHasherOptions {
+  /** Stops the reading; iteration and `done()` reject with `ERR_ABORTED` (the reason as `cause`). */
+  signal?: AbortSignal;
+  /**
+   * Also hand out each part's bytes as `part.bytes` (default false), for uploading from a source that
+   * cannot be read twice (a pipe, a network stream). Costs one copy and up to a part size of memory
+   * per part held; the totals of `done()` never keep them.
+   */
+  keepBytes?: boolean;
+  /**
+   * Continue from a state saved with `save()` (of a {@link PartHashing} or a {@link PartHasher}):
+   * reading starts at the saved byte. `partSize` must be the saved one; not with `resumeFrom`.
+   */
+  restore?: Uint8Array;
+}
+
+/** The part hasher for `options`: a new one, or one restored from `options.restore`. */
+function hasherFor(options: HashPartsOptions): PartHasher {
+  if (options === null || typeof options !== 'object' || options.restore === undefined) return createPartHasher(options);
+  if (options.resumeFrom !== undefined) {
+    throw new TreeHashError('ERR_INVALID_OPTION', 'give either resumeFrom or restore, not both: a saved state already holds the part hashes');
+  }
+  assertValidPartSize(options.partSize);
+  const hasher = restorePartHasher(options.restore);
+  if (hasher.partSize !== options.partSize) {
+    throw new TreeHashError('ERR_INVALID_STATE', `the saved state has a part size of ${hasher.partSize} bytes, not ${options.partSize}`);
+  }
+  return hasher;
+}
+
+/**
+ * @internal Builds a {@link PartHashing} over a function that opens the byte source at a given
+ * archive byte (0, or after resumed or restored parts): for the adapters.
+ */
+export function hashPartsOf(open: (start: number) => IterableSource, options: HashPartsOptions): PartHashing {
+  return new PartHashingRun(open, options);
+}
+
+/**
+ * Part checksums of an archive given as bytes (Uint8Array, ArrayBuffer, string as UTF-8) or as an
+ * async or sync iterable of byte chunks (a Node Readable, a generator, an array of Uint8Arrays; a
+ * web ReadableStream where it is async-iterable, else see `hashWebStreamParts`). Each part
+ * is yielded as soon as its last byte has been hashed, so an uploader can send part i while part
+ * i+1 is being read; `done()` then gives the archive tree hash (from the part hashes, nothing is
+ * hashed twice) and the whole archive's SHA-256. For files use `hashFileParts` (glacier-treehash/node),
+ * for Blobs and Web Streams `hashBlobParts` and `hashWebStreamParts` (glacier-treehash/web).
+ * @throws {TreeHashError} at the call: the codes of {@link createPartHasher}. While iterating:
+ *   `ERR_READ_FAILED` (the source's error as `cause`), `ERR_INVALID_INPUT` for a chunk that is not bytes,
+ *   `ERR_TOO_MANY_PARTS`, `ERR_EMPTY_ARCHIVE`, `ERR_ABORTED`.
+ * To send part i while part i+1 is hashed, start its upload without awaiting it in the loop body
+ * (and bound how many are in flight); `keepBytes: true` hands out each part's bytes for sources that
+ * cannot be read again.
+ * @example
+ * const hashing = hashParts(fs.createReadStream('big.tar'), { partSize: 64 * MiB });
+ * for await (const part of hashing) {
+ *   await uploadPart(part.contentRange, toHex(part.treeHash), toHex(part.sha256));
+ * }
+ * const { treeHash, size } = await hashing.done(); // for CompleteMultipartUpload
+ */
+export function hashParts(source: IterableSource | BytesLike, options: HashPartsOptions): PartHashing {
+  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (
+    !(source instanceof ArrayBuffer) &&
+    (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function'))
+  ) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `hashParts expects bytes or an (async) iterable of byte chunks, got ${describeValue(source)}`);
+  }
+  if (typeof source === 'string' || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
+    // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead.
+    return hashPartsOf(() => [source], options);
+  }
+  // The caller gives the bytes from `start` on (after resumed or restored parts).
+  return hashPartsOf(() => source as IterableSource, options);
+}
+
+/** Where a multipart upload stands, from its ListParts pages. */
+export interface ListedUpload {
+  /** The upload's part size (`PartSizeInBytes`). */
+  partSize: number;
+  /** Tree hashes of parts 0, 1, … up to the first missing part: pass as `resumeFrom`. */
+  resumeFrom: Uint8Array[];
+  /** The byte to continue reading at: `resumeFrom.length × partSize`. */
+  nextByte: number;
+  /** Every listed part by index, including those after a gap (uploaded out of order). */
+  uploaded: Map<number, Uint8Array>;
+}
+
+/**
+ * Reads ListParts responses (one or more pages, SDK v3 shape) into a resume point. Each range is
+ * checked against the part size; a last, shorter part ends the resumable prefix (there is nothing
+ * after it to hash).
+ * @throws {TreeHashError} `ERR_INVALID_PART_SIZE`, `ERR_INVALID_RANGE` (an unreadable
+ *   `RangeInBytes`), the codes of {@link validatePart}, `ERR_INVALID_DIGEST`, `ERR_INVALID_INPUT` for
+ *   pages that disagree on the part size.
+ * @example
+ * const page = await glacier.send(new ListPartsCommand({ vaultName, uploadId }));
+ * const { resumeFrom } = resumeFromListParts(page);
+ * // hashFileParts reads the file from nextByte on; for a stream, give it the bytes from nextByte.
+ * const hashing = hashFileParts(path, { partSize: page.PartSizeInBytes!, resumeFrom });
+ */
+export function resumeFromListParts(
+  pages:
+    | { PartSizeInBytes?: number; Parts?: readonly { RangeInBytes?: string; SHA256TreeHash?: string }[] }
+    | readonly { PartSizeInBytes?: number; Parts?: readonly { RangeInBytes?: string; SHA256TreeHash?: string }[] }[],
+): ListedUpload {
+  const list = Array.isArray(pages) ? pages : [pages];
+  if (list.length === 0 || list.some((page) => page === null || typeof page !== 'object')) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `expected ListParts output objects, got ${describeValue(pages)}`);
+  }
+  const partSize = list[0]!.PartSizeInBytes;
+  assertValidPartSize(partSize);
+  const uploaded = new Map<number, Uint8Array>();
+  let shortPart: number | undefined;
+  for (const page of list) {
+    if (page.PartSizeInBytes !== partSize) {
+      throw new TreeHashError('ERR_INVALID_INPUT', `the pages disagree on the part size: ${partSize} and ${describeValue(page.PartSizeInBytes)}`);
+    }
+    for (const listed of page.Parts ?? []) {
+      const part = validatePart(parseRange(String(listed?.RangeInBytes)), { partSize });
+      uploaded.set(part.index, digestFrom(listed.SHA256TreeHash ?? '', `SHA256TreeHash of ${listed.RangeInBytes}`));
+      if (part.size < partSize) shortPart = Math.min(shortPart ?? Infinity, part.index);
+    }
+  }
+  const resumeFrom: Uint8Array[] = [];
+  while (uploaded.has(resumeFrom.length) && resumeFrom.length !== shortPart) resumeFrom.push(uploaded.get(resumeFrom.length)!);
+  return { partSize, resumeFrom, nextByte: resumeFrom.length * partSize, uploaded };
+}

@@ -1,0 +1,57 @@
+// Blobs, Files and Web Streams cut into multipart parts. Pure web APIs: runs in browsers, workers,
+// edge runtimes and Node 20+.
+import type { BytesLike } from '../bytes.js';
+import { TreeHashError, describeValue } from '../errors.js';
+import { partCount } from '../multipart.js';
+import { type HashPartsOptions, type PartHashing, hashPartsOf } from '../parts.js';
+import { readerChunks } from '../streaming.js';
+
+/** Whether `value` is a Blob (or File), also one from another realm. */
+export function isBlob(value: unknown): value is Blob {
+  if (typeof Blob !== 'undefined' && value instanceof Blob) return true;
+  const tag = value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : '';
+  return tag === '[object Blob]' || tag === '[object File]';
+}
+
+/**
+ * Part checksums of a Blob or File (see `hashParts` in the core for what is yielded and `done()`).
+ * A Blob can be read any number of times, so hashing never disturbs an upload of the same Blob.
+ * With `resumeFrom` or `restore`, reading starts after the resumed parts or at the saved byte.
+ * @throws {TreeHashError} at the call: `ERR_INVALID_INPUT` for a non-Blob, `ERR_EMPTY_ARCHIVE` and
+ *   `ERR_TOO_MANY_PARTS` (the Blob's size is known), `ERR_INVALID_RANGE` when the resumed parts cover
+ *   more than the Blob, and the codes of `createPartHasher`; while iterating: `ERR_READ_FAILED`, `ERR_ABORTED`.
+ * @example
+ * const hashing = hashBlobParts(input.files[0], { partSize: 16 * MiB });
+ * for await (const part of hashing) await sendPart(part);
+ * const { treeHash, size } = await hashing.done();
+ */
+export function hashBlobParts(blob: Blob, options: HashPartsOptions): PartHashing {
+  if (!isBlob(blob)) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `hashBlobParts expects a Blob or File, got ${describeValue(blob)}`);
+  }
+  // The size is known: refuse an empty Blob or too many parts before reading anything.
+  if (options !== null && typeof options === 'object') partCount(blob.size, options.partSize);
+  const hashing = hashPartsOf((start) => readerChunks(blob.slice(start).stream()) as AsyncIterable<BytesLike>, options);
+  if (hashing.start > blob.size) {
+    throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the Blob's ${blob.size} bytes`);
+  }
+  return hashing;
+}
+
+/**
+ * Part checksums of a Web `ReadableStream` of bytes (a `fetch` body, a `File.stream()`), read
+ * through its reader so it works where streams are not async-iterable (Safari). With `resumeFrom`,
+ * the stream must hold the bytes after the resumed parts. Leaving the iteration early cancels it.
+ * @throws {TreeHashError} at the call: `ERR_INVALID_INPUT` for a non-stream and the codes of
+ *   `createPartHasher`; while iterating: `ERR_READ_FAILED` (the stream's error as `cause`),
+ *   `ERR_INVALID_INPUT` for chunks that are not bytes, `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`.
+ * @example
+ * const hashing = hashWebStreamParts((await fetch(url)).body!, { partSize: 8 * MiB });
+ * for await (const part of hashing) console.log(part.contentRange, toHex(part.treeHash));
+ */
+export function hashWebStreamParts(stream: ReadableStream<unknown>, options: HashPartsOptions): PartHashing {
+  if (stream === null || typeof (stream as { getReader?: unknown })?.getReader !== 'function') {
+    throw new TreeHashError('ERR_INVALID_INPUT', `hashWebStreamParts expects a ReadableStream, got ${describeValue(stream)}`);
+  }
+  return hashPartsOf(() => readerChunks(stream) as AsyncIterable<BytesLike>, options);
+}

@@ -1,0 +1,23 @@
+// Verifying a download with Web streams (browsers, Deno, Bun, workers, Node's global streams):
+// bytes pass through unchanged while their tree hash is computed; a mismatch errors the stream at its end.
+import { type TreeHashLike, type VerifyOptions, createTreeHashCheck } from '../verify.js';
+
+/**
+ * A `TransformStream` that passes bytes through and errors at the end when their tree hash is not
+ * `expected` (a `TreeHashMismatchError`, code `ERR_TREE_HASH_MISMATCH`).
+ * @throws {TreeHashError} `ERR_INVALID_HEX`/`ERR_INVALID_DIGEST` at once for a malformed hash.
+ * @example await response.body.pipeThrough(createVerifier(checksum)).pipeTo(fileWritable)
+ */
+export function createVerifier(expected: TreeHashLike, options?: VerifyOptions): TransformStream<Uint8Array, Uint8Array> {
+  const check = createTreeHashCheck(expected, options);
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      check.update(chunk);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      // Throwing here errors the readable side, so pipeTo() rejects after the last byte.
+      check.finish();
+    },
+  });
+}
