@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TreeHashError, toHex } from '../src/index.js';
 import { hashFile, hashStream } from '../src/node/index.js';
 import { testEngine } from './setup-engine.js';
+import { ParallelTreeHash, poolWorkers } from '../src/node/parallel.js';
 import { MIB, mod251, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-node-'));
@@ -194,5 +196,43 @@ describe('past the worker threshold', () => {
     const promise = hashFile(path, { signal: controller.signal, onLeaf: () => ++leaves === 3 && controller.abort() });
     await expectCode(promise, 'ERR_ABORTED');
     expect(toHex((await hashFile(path, { linear: false })).treeHash)).toBe(referenceTreeHashHex(data));
+  });
+
+  it('the worker pool never keeps a process alive: a script hashing a large file exits by itself', () => {
+    const path = join(dir, 'large-exit.bin');
+    writeFileSync(path, data);
+    const api = new URL('../dist/node/index.js', import.meta.url).href;
+    const script = `import { hashFile, hashStream } from ${JSON.stringify(api)}; import { createReadStream } from 'node:fs';
+      const a = await hashFile(${JSON.stringify(path)}); const b = await hashStream(createReadStream(${JSON.stringify(path)}));
+      console.log(a.size, b.size);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(`${data.length} ${data.length}`);
+  });
+
+  it.skipIf(!['auto', 'native'].includes(testEngine))('a worker that dies fails the call with ERR_WORKER_FAILED; the next call starts a fresh pool', async () => {
+    const path = join(dir, 'large-die.bin');
+    writeFileSync(path, data);
+    await hashFile(path, { linear: false }); // the pool exists
+    const workers = poolWorkers();
+    expect(workers.length).toBeGreaterThan(0);
+    // Terminate, then post jobs before the workers' exit events can run: they are in flight when
+    // the workers die (update() only yields microtasks until every slot is taken).
+    const parallel = new ParallelTreeHash({ linear: true }, data.length);
+    for (const worker of workers) void worker.terminate();
+    let thrown: unknown;
+    try {
+      await parallel.update(data);
+      await parallel.finish();
+    } catch (error) {
+      thrown = error;
+    }
+    await parallel.abandon();
+    expect(thrown).toBeInstanceOf(TreeHashError);
+    expect((thrown as TreeHashError).code).toBe('ERR_WORKER_FAILED');
+    const again = await hashFile(path);
+    expect(toHex(again.treeHash)).toBe(referenceTreeHashHex(data));
+    expect(poolWorkers()).not.toContain(workers[0]);
   });
 });

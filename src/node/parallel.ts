@@ -26,17 +26,19 @@ const SLOT_COUNT = 8;
 const DIGESTS_PER_SLOT = SLOT_SIZE / LEAF_SIZE;
 const ARENA_BYTES = SLOT_COUNT * (SLOT_SIZE + DIGESTS_PER_SLOT * DIGEST_LENGTH);
 
-// The worker is eval'd CommonJS: no file to locate at run time, whatever bundles this module.
+// The worker is eval'd source: no file to locate at run time, whatever bundles this module. It
+// uses dynamic import(), which works whether the eval is CommonJS (the default) or ESM (a parent
+// started with --input-type=module passes that on); messages wait in the port until it listens.
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-parentPort.on('message', ({ id, arena, offset, length, digests }) => {
-  const bytes = new Uint8Array(arena);
-  for (let at = 0, i = 0; at < length; at += ${LEAF_SIZE}, i++) {
-    const leaf = bytes.subarray(offset + at, offset + Math.min(at + ${LEAF_SIZE}, length));
-    bytes.set(createHash('sha256').update(leaf).digest(), digests + i * ${DIGEST_LENGTH});
-  }
-  parentPort.postMessage(id);
+Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createHash }]) => {
+  parentPort.on('message', ({ id, arena, offset, length, digests }) => {
+    const bytes = new Uint8Array(arena);
+    for (let at = 0, i = 0; at < length; at += ${LEAF_SIZE}, i++) {
+      const leaf = bytes.subarray(offset + at, offset + Math.min(at + ${LEAF_SIZE}, length));
+      bytes.set(createHash('sha256').update(leaf).digest(), digests + i * ${DIGEST_LENGTH});
+    }
+    parentPort.postMessage(id);
+  });
 });`;
 
 interface PoolWorker {
@@ -45,6 +47,11 @@ interface PoolWorker {
 }
 
 let pool: PoolWorker[] | undefined;
+
+/** @internal The pool's worker threads (none before first use); for tests. */
+export function poolWorkers(): Worker[] {
+  return pool?.map((entry) => entry.worker) ?? [];
+}
 let nextJobId = 0;
 
 function poolSize(): number {
@@ -89,11 +96,14 @@ function dispatch(arena: SharedArrayBuffer, offset: number, length: number, dige
   let target = pool[0]!;
   for (const entry of pool.slice(0, workers)) if (entry.pending.size < target.pending.size) target = entry;
   const id = nextJobId++;
-  return new Promise<void>((resolve, reject) => {
+  const done = new Promise<void>((resolve, reject) => {
     target.pending.set(id, { resolve, reject });
     target.worker.ref(); // a job in flight keeps the process alive until it is done
     target.worker.postMessage({ id, arena, offset, length, digests });
   });
+  // Jobs are awaited in order, later: a failure must not count as unhandled meanwhile.
+  done.catch(() => undefined);
+  return done;
 }
 
 // One idle arena is kept for the next call: no allocation per read, nor per call in a loop.
