@@ -16,10 +16,16 @@ import { TreeHashError, describeValue } from './errors.js';
  */
 export type Engine = 'auto' | 'wasm' | 'wasm-scalar' | 'native';
 
-/** Every engine name, for validation and for running a suite on each. */
+/**
+ * Every engine name, for validation and for running a suite on each.
+ * @example for (const engine of ENGINES) console.log(engine, toHex(treeHash(bytes, { engine })));
+ */
 export const ENGINES: readonly Engine[] = Object.freeze(['auto', 'wasm', 'wasm-scalar', 'native']);
 
-/** Options every hashing API accepts. */
+/**
+ * Options every hashing API accepts.
+ * @example treeHash(bytes, { engine: 'wasm-scalar' })
+ */
 export interface EngineOptions {
   /** Which code computes the SHA-256s; never changes the result. Default `'auto'`. */
   engine?: Engine;

@@ -80,7 +80,8 @@ export function simdSupported(): boolean {
   return simdValid;
 }
 
-function kernelModule(simd: boolean): WebAssembly.Module {
+/** @internal The compiled module of one build (worker threads instantiate it too). */
+export function kernelModule(simd: boolean): WebAssembly.Module {
   const key = simd ? 'simd' : 'scalar';
   let module = compiled[key];
   if (module === undefined) {

@@ -1,7 +1,7 @@
-// Hashing files and streams in Node. With engines 'auto' and 'native', files and streams go
-// through ParallelTreeHash (parallel.ts): read once into reused shared slots, linear SHA-256 on
-// this thread, leaves on worker threads. With the Wasm engines, files are read with positional
-// reads straight into the kernel's input window (the only copy of each byte), 4 MiB at a time.
+// Hashing files and streams in Node, through ParallelTreeHash (parallel.ts): read once into
+// reused shared slots, linear SHA-256 on this thread, leaves on worker threads (node:crypto for
+// 'auto' / 'native', the Wasm kernel for 'wasm' / 'wasm-scalar'). Files under 8 MiB on the Wasm
+// engines are read with positional reads straight into the kernel's input window instead.
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -9,8 +9,8 @@ import { toBytes } from '../bytes.js';
 import { checkEngine, registerNativeHash } from '../engine.js';
 import { TreeHashError, describeValue } from '../errors.js';
 import type { Checksums } from '../hasher.js';
-import { type HashStreamOptions, type TreeChecksum, hashChunks, hasherFor, streamResult, throwIfAborted } from '../streaming.js';
-import { ParallelTreeHash } from './parallel.js';
+import { type HashStreamOptions, type TreeChecksum, hasherFor, streamResult, throwIfAborted } from '../streaming.js';
+import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
 
 // node:crypto for engine 'native' in the core too, on Node versions without process.getBuiltinModule.
 registerNativeHash(() => createHash('sha256'));
@@ -23,14 +23,22 @@ interface Sink {
   abandon(): Promise<void>;
 }
 
-function usesWorkers(options: HashStreamOptions): boolean {
+/** The worker pool's engine for these options: 'auto' is node:crypto here (src/node always has it). */
+function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scalar' {
   const engine = checkEngine(options.engine);
-  return engine === 'auto' || engine === 'native';
+  return engine === 'auto' ? 'native' : engine;
+}
+
+function parallelFor(options: HashStreamOptions, expectedSize: number): ParallelTreeHash {
+  const engine = poolEngine(options);
+  return new ParallelTreeHash({ linear: options.linear !== false, engine, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) }, expectedSize);
 }
 
 function sinkFor(options: HashStreamOptions, expectedSize: number): Sink {
-  if (usesWorkers(options)) {
-    const parallel = new ParallelTreeHash({ linear: options.linear !== false, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) }, expectedSize);
+  // node:crypto hashes small inputs fastest through ParallelTreeHash (no copy into Wasm memory);
+  // the Wasm engines go through the pool only when there is enough for the workers.
+  if (poolEngine(options) === 'native' || expectedSize >= PARALLEL_THRESHOLD) {
+    const parallel = parallelFor(options, expectedSize);
     return { writable: () => parallel.writable(), commit: (n) => parallel.commit(n), finish: () => parallel.finish(), abandon: () => parallel.abandon() };
   }
   const hasher = hasherFor(options);
@@ -136,7 +144,7 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
-  if (!usesWorkers(options)) return hashChunks(source, options);
+  checkEngine(options.engine);
   const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashStream expects a Readable or an (async) iterable of bytes, got ${describeValue(source)}`);
@@ -145,7 +153,7 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
   throwIfAborted(signal);
   // Chunks are copied into the shared slots (they are the stream's, not ours); the first few MiB
   // are hashed on this thread, so short streams never start the worker pool.
-  const parallel = new ParallelTreeHash({ linear: options.linear !== false, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
+  const parallel = parallelFor(options, 0);
   try {
     for await (const chunk of source as AsyncIterable<unknown>) {
       throwIfAborted(signal);
