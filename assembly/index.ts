@@ -1,7 +1,7 @@
 // The kernel's ABI and nothing else. All buffers are static; memory never grows (asconfig.json
 // fixes initial = maximum pages). JS writes input at inputPtr(), calls absorb(), and reads
 // digests at outputPtr() / leafDigestsPtr().
-import { STATE, STATE_SIZE, LEAF_DIGESTS, absorb as treeAbsorb, leafFill as treeLeafFill, linearBytes as treeLinearBytes, pushNode as treePushNode, treeBytes as treeTreeBytes, treeFinish, treeInit } from './tree';
+import { STATE, STATE_SIZE, LEAF_DIGESTS, absorb as treeAbsorb, absorbLinear as treeAbsorbLinear, absorbTree as treeAbsorbTree, leafFill as treeLeafFill, linearBytes as treeLinearBytes, pushNode as treePushNode, treeBytes as treeTreeBytes, treeFinish, treeInit } from './tree';
 
 /** Input window: 4 MiB, 64 KiB aligned above the static data. */
 const INPUT_CAPACITY: usize = 4 << 20;
@@ -22,6 +22,10 @@ export function layoutError(): u32 { return INPUT + INPUT_CAPACITY <= (<usize>me
 export function init(flags: u32): void { treeInit(flags); }
 /** Absorbs input[offset, offset + length); returns the leaves completed (digests at leafDigestsPtr()). */
 export function absorb(offset: usize, length: usize): u32 { return treeAbsorb(INPUT + offset, length); }
+/** absorb() for the linear SHA-256 only (the leaves are hashed by another engine). */
+export function absorbLinear(offset: usize, length: usize): void { treeAbsorbLinear(INPUT + offset, length); }
+/** absorb() for the tree only (the linear SHA-256 is computed by another engine, or not at all). */
+export function absorbTree(offset: usize, length: usize): u32 { return treeAbsorbTree(INPUT + offset, length); }
 /** Pushes the digest at nodeInputPtr() as a node of 2^level leaves; 0 or an error number (tree.ts). */
 export function pushNode(level: u32): u32 { return treePushNode(level, NODE_INPUT); }
 /** Finishes; returns the leaves it completed (the last, partial one), digest at leafDigestsPtr(). */

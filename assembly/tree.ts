@@ -3,6 +3,7 @@
 // stream needs only a stack of subtree digests: push each node with its level, merge the top two
 // while their levels are equal (a binary counter), and fold right to left at the end.
 import { CTX_SIZE, sha256Digest, sha256Final, sha256Init, sha256Total, sha256Update } from './sha256';
+import { sha256x4 } from './sha256x4';
 
 export const LEAF_SIZE: usize = 1 << 20;
 export const FLAG_LINEAR: u32 = 1; // also keep the linear SHA-256 of every byte
@@ -95,6 +96,16 @@ export function absorb(src: usize, length: usize): u32 {
   const f = flags();
   if (f & FLAG_LINEAR) sha256Update(LINEAR_CTX, src, length);
   if (f & FLAG_NO_TREE) return 0;
+  return absorbTree(src, length);
+}
+
+/** Absorbs `length` bytes at `src` into the linear SHA-256 only (when leaves are hashed elsewhere). */
+export function absorbLinear(src: usize, length: usize): void {
+  if (flags() & FLAG_LINEAR) sha256Update(LINEAR_CTX, src, length);
+}
+
+/** absorb() for the tree only: the linear SHA-256 is left alone. */
+export function absorbTree(src: usize, length: usize): u32 {
   let completed: u32 = 0;
   const fill = <usize>sha256Total(LEAF_CTX);
   if (fill > 0) {
@@ -109,7 +120,21 @@ export function absorb(src: usize, length: usize): u32 {
     pushNodeAtNode(0);
     completed++;
   }
-  // Whole leaves straight from the input, without the streaming context's bookkeeping.
+  // Whole leaves straight from the input, without the streaming context's bookkeeping; four at a
+  // time in the SIMD build (ASC_FEATURE_SIMD is a compile-time constant: the scalar build has no
+  // trace of this branch).
+  if (ASC_FEATURE_SIMD) {
+    while (length >= 4 * LEAF_SIZE) {
+      sha256x4(src, LEAF_SIZE, LEAF_SIZE, LEAF_DIGESTS + (<usize>completed << 5));
+      for (let i: u32 = 0; i < 4; i++) {
+        memory.copy(NODE, LEAF_DIGESTS + (<usize>completed << 5), 32);
+        pushNodeAtNode(0);
+        completed++;
+      }
+      src += 4 * LEAF_SIZE;
+      length -= 4 * LEAF_SIZE;
+    }
+  }
   while (length >= LEAF_SIZE) {
     sha256Digest(SCRATCH_CTX, src, LEAF_SIZE, NODE);
     memory.copy(LEAF_DIGESTS + (<usize>completed << 5), NODE, 32);

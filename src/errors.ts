@@ -22,6 +22,8 @@ export type TreeHashErrorCode =
   | 'ERR_ABORTED'
   | 'ERR_READ_FAILED'
   | 'ERR_WASM_UNAVAILABLE'
+  | 'ERR_ENGINE_UNAVAILABLE'
+  | 'ERR_WORKER_FAILED'
   // Multipart upload (src/multipart.ts, src/parts.ts); ERR_INVALID_SIZE above too
   | 'ERR_INVALID_PART_SIZE'
   | 'ERR_TOO_MANY_PARTS'

@@ -1,10 +1,15 @@
 // The incremental tree hasher over the Wasm kernel. Input is copied once, straight into the
 // kernel's 4 MiB input window; the kernel is called when the window is full (or on digest/copy),
 // so small pieces cost one memcpy each and whole leaves are hashed straight from the window.
+// Windows end on leaf boundaries (after a flush mid-leaf the next window is shorter), so the
+// SIMD build always finds four whole leaves in a full window. With a native engine, whole leaves
+// in the window go to node:crypto and their digests to the kernel's stack; the partial leaf and
+// (except for engine 'native') the linear SHA-256 stay in the kernel, so save() still works.
 import { type BytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
 import { toHex } from './hex.js';
+import { type EngineOptions, type NativeHash, type NativeHashFactory, checkEngine, resolveEngine } from './engine.js';
 import { FLAG_LINEAR, FLAG_NO_TREE, KERNEL_BUILD_SHA256, type Kernel, acquireKernel, releaseKernel } from './kernel/wasm.js';
 
 /** The two checksums Glacier asks for, and the byte count they cover. */
@@ -17,7 +22,7 @@ export interface Checksums {
   sha256: Uint8Array;
 }
 
-export interface TreeHasherOptions {
+export interface TreeHasherOptions extends EngineOptions {
   /** Also compute the linear SHA-256 in the same pass (see {@link TreeHasher.digestChecksums}). Default false. */
   linear?: boolean;
   /**
@@ -48,13 +53,18 @@ export class TreeHasher {
   #kernel: Kernel | undefined;
   readonly #linear: boolean;
   readonly #onLeaf: TreeHasherOptions['onLeaf'];
+  readonly #engine: TreeHasherOptions['engine'];
+  readonly #scalar: boolean; // which Wasm build
+  readonly #native: NativeHashFactory | undefined; // whole leaves via node:crypto
+  #nativeLinear: NativeHash | undefined; // engine 'native' with linear: the linear SHA-256 too
   #pending = 0; // bytes in the input window not yet absorbed by the kernel
+  #limit = 0; // the window ends here: on a leaf boundary
   #size = 0;
   #leavesReported = 0;
   #closed = false; // a partial subtree was appended: nothing may follow
 
   /** Use {@link createTreeHasher} or {@link createChecksums}. */
-  constructor(options: TreeHasherOptions = {}, kernel?: Kernel) {
+  constructor(options: TreeHasherOptions = {}, kernel?: Kernel, wasmLinear = false) {
     if (options === null || typeof options !== 'object') {
       throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object, got ${describeValue(options)}`);
     }
@@ -63,8 +73,16 @@ export class TreeHasher {
     }
     this.#linear = options.linear === true;
     this.#onLeaf = options.onLeaf;
-    this.#kernel = kernel ?? acquireKernel();
-    if (kernel === undefined) this.#kernel.exports.init(this.#linear ? FLAG_LINEAR : 0);
+    this.#engine = checkEngine(options.engine);
+    const resolved = resolveEngine(this.#engine);
+    this.#scalar = resolved.scalar;
+    this.#native = resolved.native;
+    // Only engine 'native' puts the linear SHA-256 in node:crypto, whose state cannot be saved.
+    const nativeLinear = this.#linear && this.#engine === 'native' && !wasmLinear;
+    this.#nativeLinear = nativeLinear ? this.#native!() : undefined;
+    this.#kernel = kernel ?? acquireKernel(this.#scalar);
+    if (kernel === undefined) this.#kernel.exports.init(this.#linear && !nativeLinear ? FLAG_LINEAR : 0);
+    this.#limit = this.#kernel.inputCapacity - this.#kernel.exports.leafFill();
   }
 
   /** Bytes hashed so far (including bytes represented by appended tree hashes). */
@@ -92,14 +110,14 @@ export class TreeHasher {
     const kernel = this.#live('update');
     if (this.#closed) this.#throwClosed('update');
     const bytes = toBytes(data);
-    const { memory, inputPtr, inputCapacity } = kernel;
+    const { memory, inputPtr } = kernel;
     let offset = 0;
     while (offset < bytes.length) {
-      const n = Math.min(inputCapacity - this.#pending, bytes.length - offset);
+      const n = Math.min(this.#limit - this.#pending, bytes.length - offset);
       memory.set(n === bytes.length ? bytes : bytes.subarray(offset, offset + n), inputPtr + this.#pending);
       this.#pending += n;
       offset += n;
-      if (this.#pending === inputCapacity) this.#flush(kernel);
+      if (this.#pending === this.#limit) this.#flush(kernel);
     }
     this.#size += bytes.length;
     return this;
@@ -112,26 +130,55 @@ export class TreeHasher {
   writableWindow(): Uint8Array {
     const kernel = this.#live('update');
     if (this.#closed) this.#throwClosed('update');
-    if (this.#pending === kernel.inputCapacity) this.#flush(kernel);
-    return kernel.memory.subarray(kernel.inputPtr + this.#pending, kernel.inputPtr + kernel.inputCapacity);
+    if (this.#pending === this.#limit) this.#flush(kernel);
+    return kernel.memory.subarray(kernel.inputPtr + this.#pending, kernel.inputPtr + this.#limit);
   }
 
   /** @internal Accounts for `length` bytes written into {@link writableWindow}. */
   commitWritten(length: number): void {
     const kernel = this.#live('update');
-    if (!Number.isInteger(length) || length < 0 || this.#pending + length > kernel.inputCapacity) {
+    if (!Number.isInteger(length) || length < 0 || this.#pending + length > this.#limit) {
       throw new TreeHashError('ERR_INVALID_INPUT', `commitWritten: ${length} bytes do not fit the input window`);
     }
     this.#pending += length;
     this.#size += length;
-    if (this.#pending === kernel.inputCapacity) this.#flush(kernel);
+    if (this.#pending === this.#limit) this.#flush(kernel);
   }
 
-  #flush(kernel: Kernel): void {
-    if (this.#pending === 0) return;
-    const completed = kernel.exports.absorb(0, this.#pending);
+  /** Hashes the window. `final`: no more bytes follow, so a partial last leaf may go native too. */
+  #flush(kernel: Kernel, final = false): void {
+    const n = this.#pending;
+    if (n === 0) return;
     this.#pending = 0;
-    this.#reportLeaves(kernel, completed);
+    if (this.#native === undefined) {
+      this.#reportLeaves(kernel, kernel.exports.absorb(0, n));
+    } else {
+      if (this.#nativeLinear !== undefined) this.#nativeLinear.update(kernel.memory.subarray(kernel.inputPtr, kernel.inputPtr + n));
+      else if (this.#linear) kernel.exports.absorbLinear(0, n);
+      let offset = 0;
+      const fill = kernel.exports.leafFill();
+      if (fill > 0) {
+        // A leaf begun in the kernel (after save(), copy() or restore) is finished there.
+        offset = Math.min(n, LEAF_SIZE - fill);
+        this.#reportLeaves(kernel, kernel.exports.absorbTree(0, offset));
+      }
+      for (; n - offset >= LEAF_SIZE; offset += LEAF_SIZE) this.#nativeLeaf(kernel, offset, LEAF_SIZE);
+      if (offset < n) {
+        if (final) this.#nativeLeaf(kernel, offset, n - offset);
+        else this.#reportLeaves(kernel, kernel.exports.absorbTree(offset, n - offset));
+      }
+    }
+    this.#limit = kernel.inputCapacity - kernel.exports.leafFill();
+  }
+
+  /** One leaf at window[offset, offset + length) through node:crypto, its digest onto the kernel's stack. */
+  #nativeLeaf(kernel: Kernel, offset: number, length: number): void {
+    const start = kernel.inputPtr + offset;
+    const digest = this.#native!().update(kernel.memory.subarray(start, start + length)).digest();
+    kernel.memory.set(digest, kernel.nodeInputPtr);
+    kernel.exports.pushNode(0);
+    if (this.#onLeaf === undefined) this.#leavesReported++;
+    else this.#onLeaf(new Uint8Array(digest), this.#leavesReported++);
   }
 
   #reportLeaves(kernel: Kernel, completed: number): void {
@@ -193,7 +240,7 @@ export class TreeHasher {
 
   #finish(method: string): Kernel {
     const kernel = this.#live(method);
-    this.#flush(kernel);
+    this.#flush(kernel, true);
     // The last, partial leaf (or the one empty leaf of empty input) completes here.
     this.#reportLeaves(kernel, kernel.exports.finish());
     this.#kernel = undefined;
@@ -225,8 +272,9 @@ export class TreeHasher {
     const result = {
       size,
       treeHash: kernel.memory.slice(out, out + DIGEST_LENGTH),
-      sha256: kernel.memory.slice(out + DIGEST_LENGTH, out + 2 * DIGEST_LENGTH),
+      sha256: this.#nativeLinear ? new Uint8Array(this.#nativeLinear.digest()) : kernel.memory.slice(out + DIGEST_LENGTH, out + 2 * DIGEST_LENGTH),
     };
+    this.#nativeLinear = undefined;
     releaseKernel(kernel);
     return result;
   }
@@ -235,9 +283,12 @@ export class TreeHasher {
   copy(): TreeHasher {
     const kernel = this.#live('copy');
     this.#flush(kernel);
-    const twin = acquireKernel();
+    const twin = acquireKernel(this.#scalar);
     twin.memory.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), twin.statePtr);
-    const copy = new TreeHasher({ linear: this.#linear, ...(this.#onLeaf ? { onLeaf: this.#onLeaf } : {}) }, twin);
+    const options = { linear: this.#linear, engine: this.#engine, ...(this.#onLeaf ? { onLeaf: this.#onLeaf } : {}) };
+    const copy = new TreeHasher(options, twin, this.#nativeLinear === undefined);
+    copy.#nativeLinear = this.#nativeLinear?.copy();
+    copy.#limit = this.#limit;
     copy.#size = this.#size;
     copy.#leavesReported = this.#leavesReported;
     copy.#closed = this.#closed;
@@ -246,8 +297,11 @@ export class TreeHasher {
 
   /** Starts over with no bytes hashed, keeping the options. Works after digest() too. */
   reset(): this {
-    if (this.#kernel === undefined) this.#kernel = acquireKernel();
-    this.#kernel.exports.init(this.#linear ? FLAG_LINEAR : 0);
+    if (this.#kernel === undefined) this.#kernel = acquireKernel(this.#scalar);
+    const nativeLinear = this.#linear && this.#engine === 'native';
+    this.#nativeLinear = nativeLinear ? this.#native!() : undefined;
+    this.#kernel.exports.init(this.#linear && !nativeLinear ? FLAG_LINEAR : 0);
+    this.#limit = this.#kernel.inputCapacity;
     this.#pending = 0;
     this.#size = 0;
     this.#leavesReported = 0;
@@ -257,10 +311,19 @@ export class TreeHasher {
 
   /**
    * The hasher's state as bytes, to continue later with {@link restoreTreeHasher} (after a crash,
-   * in another process). The bytes name the kernel build; another build refuses them.
+   * in another process), on any engine. The bytes name the kernel's state layout (the release's
+   * scalar build; the SIMD build shares it); another release's kernel refuses them.
+   * @throws {TreeHashError} `ERR_INVALID_STATE` for engine `'native'` with `linear: true`:
+   * node:crypto cannot export a SHA-256 midway (use `'auto'` or `'wasm'` to save).
    */
   save(): Uint8Array {
     const kernel = this.#live('save');
+    if (this.#nativeLinear !== undefined) {
+      throw new TreeHashError(
+        'ERR_INVALID_STATE',
+        "save() cannot capture a linear SHA-256 computed by engine 'native' (node:crypto does not export its state); create the hasher with engine 'auto' or 'wasm' to save it",
+      );
+    }
     this.#flush(kernel);
     const out = new Uint8Array(STATE_HEADER + kernel.stateSize);
     out.set(STATE_MAGIC, 0);
@@ -275,7 +338,7 @@ export class TreeHasher {
   /** @internal Restores a saved state into this fresh hasher. */
   static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): TreeHasher {
     const bytes = toBytes(state, 'state');
-    const kernel = acquireKernel();
+    const kernel = acquireKernel(resolveEngine(checkEngine(options.engine)).scalar);
     const invalid = (why: string): never => {
       releaseKernel(kernel);
       throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the tree hasher: ${why}`);
@@ -292,7 +355,8 @@ export class TreeHasher {
     if ((flags & ~FLAG_LINEAR) !== 0) invalid(`unknown flags ${flags}`);
     const size = new DataView(bytes.buffer, bytes.byteOffset, STATE_HEADER).getFloat64(8, true);
     if (!Number.isSafeInteger(size) || size < 0) invalid(`the saved size ${size} is not a byte count`);
-    const hasher = new TreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel);
+    // The linear SHA-256 so far is in the state, so it stays in the kernel whatever the engine.
+    const hasher = new TreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel, true);
     hasher.#size = size;
     hasher.#leavesReported = Math.floor(hasher.#size / LEAF_SIZE);
     hasher.#closed = bytes[5] === SAVED_CLOSED;
@@ -339,30 +403,93 @@ export function restoreTreeHasher(state: Uint8Array, options?: Omit<TreeHasherOp
   return TreeHasher.restore(state, options);
 }
 
+/** @internal An incremental plain SHA-256 on the Wasm kernel (for engines that hash leaves elsewhere). */
+export interface LinearSha256 {
+  update(bytes: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
+/** @internal See {@link LinearSha256}; `digest()` releases the kernel instance. */
+export function createLinearSha256(): LinearSha256 {
+  const kernel = acquireKernel();
+  kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
+  return {
+    update(bytes) {
+      for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
+        const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));
+        kernel.memory.set(piece, kernel.inputPtr);
+        kernel.exports.absorb(0, piece.length);
+      }
+    },
+    digest() {
+      kernel.exports.finish();
+      const out = kernel.memory.slice(kernel.outputPtr + DIGEST_LENGTH, kernel.outputPtr + 2 * DIGEST_LENGTH);
+      releaseKernel(kernel);
+      return out;
+    },
+  };
+}
+
+/**
+ * One-shot hashing with node:crypto, straight from `bytes` (no copy into Wasm memory): each leaf's
+ * digest goes onto the kernel's stack, which builds the tree; the linear SHA-256 is a second pass.
+ */
+function nativeOneShot(bytes: Uint8Array, native: NativeHashFactory, linear: boolean): Checksums {
+  const kernel = acquireKernel();
+  try {
+    kernel.exports.init(0);
+    for (let offset = 0; offset < bytes.length; offset += LEAF_SIZE) {
+      kernel.memory.set(native().update(bytes.subarray(offset, offset + LEAF_SIZE)).digest(), kernel.nodeInputPtr);
+      kernel.exports.pushNode(0);
+    }
+    kernel.exports.finish(); // empty input: the one empty leaf
+    return {
+      size: bytes.length,
+      treeHash: kernel.memory.slice(kernel.outputPtr, kernel.outputPtr + DIGEST_LENGTH),
+      sha256: linear ? new Uint8Array(native().update(bytes).digest()) : new Uint8Array(0),
+    };
+  } finally {
+    releaseKernel(kernel);
+  }
+}
+
 /**
  * The Glacier tree hash of `data` (32 bytes). Empty input gives SHA-256 of the empty string, as
  * botocore and the AWS Java reference do.
+ * @throws {TreeHashError} `ERR_INVALID_INPUT` for data that is not bytes; `ERR_INVALID_OPTION` /
+ * `ERR_ENGINE_UNAVAILABLE` for an unknown or absent engine.
  * @example toHex(treeHash(new TextEncoder().encode('Welcome to Amazon Glacier.')))
  */
-export function treeHash(data: BytesLike): Uint8Array {
-  return new TreeHasher().update(data).digest();
+export function treeHash(data: BytesLike, options?: EngineOptions): Uint8Array {
+  const bytes = toBytes(data);
+  const { native } = resolveEngine(options?.engine);
+  if (native !== undefined) return nativeOneShot(bytes, native, false).treeHash;
+  return new TreeHasher(options).update(bytes).digest();
 }
 
 /**
- * The tree hash and the linear SHA-256 of `data`, in one pass.
+ * The tree hash and the linear SHA-256 of `data`, in one pass (two with engine native, each
+ * at node:crypto speed).
+ * @throws {TreeHashError} as {@link treeHash}.
  * @example const { treeHash, sha256, size } = computeChecksums(body);
  */
-export function computeChecksums(data: BytesLike): Checksums {
-  return createChecksums().update(data).digestChecksums();
+export function computeChecksums(data: BytesLike, options?: EngineOptions): Checksums {
+  const bytes = toBytes(data);
+  const { native } = resolveEngine(options?.engine);
+  if (native !== undefined) return nativeOneShot(bytes, native, true);
+  return createChecksums(options).update(bytes).digestChecksums();
 }
 
 /**
- * Plain SHA-256 (the linear hash, `x-amz-content-sha256`) on the same kernel.
+ * Plain SHA-256 (the linear hash, `x-amz-content-sha256`).
+ * @throws {TreeHashError} as {@link treeHash}.
  * @example toHex(sha256('abc'))
  */
-export function sha256(data: BytesLike): Uint8Array {
+export function sha256(data: BytesLike, options?: EngineOptions): Uint8Array {
   const bytes = toBytes(data);
-  const kernel = acquireKernel();
+  const resolved = resolveEngine(options?.engine);
+  if (resolved.native !== undefined) return new Uint8Array(resolved.native().update(bytes).digest());
+  const kernel = acquireKernel(resolved.scalar);
   kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
   for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
     const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));

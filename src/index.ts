@@ -16,6 +16,7 @@ export {
   sha256,
 } from './hasher.js';
 export { combineTreeHashes } from './tree.js';
+export { ENGINES, type Engine, type EngineOptions } from './engine.js';
 export {
   MAX_PARTS,
   MIN_PART_SIZE,

@@ -2,7 +2,9 @@
 // loop, cancellation and the shape of the result. No I/O of its own, no node: imports.
 import { toBytes } from './bytes.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { type Checksums, TreeHasher, type TreeHasherOptions } from './hasher.js';
+import { LEAF_SIZE } from './constants.js';
+import { type EngineOptions, checkEngine, nativeHashFactory } from './engine.js';
+import { type Checksums, type LinearSha256, TreeHasher, type TreeHasherOptions, createLinearSha256 } from './hasher.js';
 
 /** The tree hash alone, with the byte count it covers (what `linear: false` returns). */
 export interface TreeChecksum {
@@ -11,7 +13,7 @@ export interface TreeChecksum {
 }
 
 /** Options shared by the streaming functions. */
-export interface HashStreamOptions {
+export interface HashStreamOptions extends EngineOptions {
   /** Stops hashing; the promise rejects with `ERR_ABORTED` (the signal's reason as `cause`). */
   signal?: AbortSignal;
   /** Also compute the linear SHA-256 (default true). `false` skips it: the verification path. */
@@ -82,9 +84,14 @@ export async function* abortableIterate<T>(
   }
 }
 
-/** @internal A hasher configured from streaming options. */
+/**
+ * @internal A hasher configured from streaming options. Nothing saves a streaming function's
+ * hasher, so 'auto' may put the linear SHA-256 in node:crypto too (engine 'native').
+ */
 export function hasherFor(options: HashStreamOptions): TreeHasher {
-  return new TreeHasher({ linear: options.linear !== false, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
+  const requested = checkEngine(options.engine);
+  const engine = requested === 'auto' && nativeHashFactory() !== undefined ? 'native' : requested;
+  return new TreeHasher({ linear: options.linear !== false, engine, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
 }
 
 /** @internal Finishes `hasher` into the result the streaming functions return. */
@@ -92,6 +99,93 @@ export function streamResult(hasher: TreeHasher): Checksums | TreeChecksum {
   if (hasher.linear) return hasher.digestChecksums();
   const size = hasher.size;
   return { size, treeHash: hasher.digest() };
+}
+
+/** WebCrypto's SubtleCrypto, where the runtime has it. */
+function subtleCrypto(): SubtleCrypto | undefined {
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  return typeof subtle?.digest === 'function' ? subtle : undefined;
+}
+
+/**
+ * Whether an async streaming call hashes its leaves with WebCrypto: engine 'native' or 'auto'
+ * where there is no node:crypto (browsers, Deno, workers) but `crypto.subtle` exists.
+ */
+function usesWebCrypto(options: HashStreamOptions): boolean {
+  const engine = checkEngine(options.engine);
+  return (engine === 'native' || engine === 'auto') && nativeHashFactory() === undefined && subtleCrypto() !== undefined;
+}
+
+// Leaves whose digests are in flight at once; each has its own buffer, so none is reused before
+// its digest has resolved.
+const WEB_LEAVES_IN_FLIGHT = 4;
+
+/**
+ * Whole leaves through WebCrypto's digest (asynchronous, so only for async APIs); the tree on a
+ * Wasm hasher's stack, the linear SHA-256 on the Wasm kernel.
+ */
+class WebCryptoTree {
+  readonly #subtle: SubtleCrypto;
+  readonly #tree: TreeHasher;
+  readonly #linear: LinearSha256 | undefined;
+  readonly #onLeaf: TreeHasherOptions['onLeaf'];
+  readonly #buffers: Uint8Array[] = [];
+  readonly #inFlight: { digest: Promise<ArrayBuffer>; length: number }[] = [];
+  #leaf: Uint8Array;
+  #fill = 0;
+  #size = 0;
+  #leaves = 0;
+
+  constructor(subtle: SubtleCrypto, options: HashStreamOptions) {
+    this.#subtle = subtle;
+    // The tree hasher reports only the one empty leaf of empty input; leaves are reported here.
+    this.#tree = new TreeHasher({ engine: 'wasm', ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
+    this.#linear = options.linear !== false ? createLinearSha256() : undefined;
+    this.#onLeaf = options.onLeaf;
+    for (let i = 0; i <= WEB_LEAVES_IN_FLIGHT; i++) this.#buffers.push(new Uint8Array(LEAF_SIZE));
+    this.#leaf = this.#buffers[0]!;
+  }
+
+  async update(bytes: Uint8Array): Promise<void> {
+    this.#linear?.update(bytes);
+    this.#size += bytes.length;
+    for (let offset = 0; offset < bytes.length; ) {
+      const n = Math.min(LEAF_SIZE - this.#fill, bytes.length - offset);
+      this.#leaf.set(bytes.subarray(offset, offset + n), this.#fill);
+      this.#fill += n;
+      offset += n;
+      if (this.#fill === LEAF_SIZE) await this.#send();
+    }
+  }
+
+  async #send(): Promise<void> {
+    const leaf = this.#leaf.subarray(0, this.#fill);
+    this.#inFlight.push({ digest: this.#subtle.digest('SHA-256', leaf as Uint8Array<ArrayBuffer>), length: this.#fill });
+    this.#fill = 0;
+    this.#leaf = this.#buffers[(this.#leaves + this.#inFlight.length) % this.#buffers.length]!;
+    if (this.#inFlight.length === WEB_LEAVES_IN_FLIGHT) await this.#receive();
+  }
+
+  async #receive(): Promise<void> {
+    const { digest, length } = this.#inFlight.shift()!;
+    const bytes = new Uint8Array(await digest);
+    this.#tree.appendTreeHash(bytes, length);
+    this.#onLeaf?.(bytes.slice(), this.#leaves);
+    this.#leaves++;
+  }
+
+  async finish(): Promise<Checksums | TreeChecksum> {
+    if (this.#fill > 0) await this.#send();
+    while (this.#inFlight.length > 0) await this.#receive();
+    const treeHash = this.#tree.digest();
+    const size = this.#size;
+    return this.#linear ? { size, treeHash, sha256: this.#linear.digest() } : { size, treeHash };
+  }
+
+  /** Lets the digests in flight settle (nothing is kept). */
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.#inFlight.map((entry) => entry.digest));
+  }
 }
 
 /**
@@ -109,16 +203,20 @@ export async function hashChunks(
   }
   const { signal } = options;
   throwIfAborted(signal);
-  const hasher = hasherFor(options);
+  const web = usesWebCrypto(options) ? new WebCryptoTree(subtleCrypto()!, options) : undefined;
+  const hasher = web === undefined ? hasherFor(options) : undefined;
   try {
     for await (const chunk of abortableIterate(source, signal)) {
-      hasher.update(toBytes(chunk as Uint8Array, 'each chunk'));
+      const bytes = toBytes(chunk as Uint8Array, 'each chunk');
+      if (web !== undefined) await web.update(bytes);
+      else hasher!.update(bytes);
     }
   } catch (cause) {
+    await web?.abandon();
     if (cause instanceof TreeHashError) throw cause;
     throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
-  return streamResult(hasher);
+  return web !== undefined ? web.finish() : streamResult(hasher!);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   toHex,
   treeHash,
 } from '../src/index.js';
+import { testEngine } from './setup-engine.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 import { MOD251_VECTORS, PUBLIC_VECTORS, boundarySizes } from './vectors.js';
 
@@ -250,9 +251,11 @@ describe('save() and restoreTreeHasher()', () => {
     const data = DISTINCT.subarray(0, 7 * MIB + 77);
     const expectedTree = referenceTreeHashHex(data);
     const expectedLinear = referenceSha256Hex(data);
+    // Engine 'native' cannot save a linear SHA-256 (tested below); its tree-only state is tested there too.
+    const saveable = testEngine === 'native' ? { engine: 'wasm' as const } : {};
     fc.assert(
       fc.property(fc.integer({ min: 0, max: data.length }), (offset) => {
-        const state = createChecksums().update(data.subarray(0, offset)).save();
+        const state = createChecksums(saveable).update(data.subarray(0, offset)).save();
         const resumed = restoreTreeHasher(state).update(data.subarray(offset)).digestChecksums();
         expect(toHex(resumed.treeHash)).toBe(expectedTree);
         expect(toHex(resumed.sha256)).toBe(expectedLinear);
@@ -260,6 +263,18 @@ describe('save() and restoreTreeHasher()', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it('engine native saves the tree (not a linear SHA-256); the state restores on any engine', () => {
+    const data = DISTINCT.subarray(0, 5 * MIB + 99);
+    expectCode(() => createChecksums({ engine: 'native' }).update('abc').save(), 'ERR_INVALID_STATE');
+    for (const offset of [0, 1, MIB, 2 * MIB + 5, data.length]) {
+      const state = createTreeHasher({ engine: 'native' }).update(data.subarray(0, offset)).save();
+      for (const engine of ['native', 'wasm', 'wasm-scalar', 'auto'] as const) {
+        const resumed = restoreTreeHasher(state, { engine }).update(data.subarray(offset));
+        expect(resumed.digest('hex')).toBe(referenceTreeHashHex(data));
+      }
+    }
   });
 
   it('refuses bytes that are not a saved state', () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,8 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TreeHashError, toHex } from '../src/index.js';
 import { hashFile, hashStream } from '../src/node/index.js';
+import { testEngine } from './setup-engine.js';
+import { ParallelTreeHash, poolWorkers } from '../src/node/parallel.js';
 import { MIB, mod251, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-node-'));
@@ -72,7 +75,10 @@ describe('hashFile', () => {
     await expectCode(promise, 'ERR_ABORTED');
   });
 
-  it('hashes a sparse file past 4 GiB (u32 overflow guard) against the reference', async () => {
+  // 4 GiB through the Wasm engines takes half a minute each: the SIMD build (whose linear SHA-256
+  // is the scalar build's code) and 'auto' run it always, the others with TREEHASH_SLOW_TESTS=1.
+  const slowHere = ['auto', 'wasm'].includes(testEngine) || process.env.TREEHASH_SLOW_TESTS === '1';
+  it.skipIf(!slowHere)('hashes a sparse file past 4 GiB (u32 overflow guard) against the reference', async () => {
     // 4 GiB + 1 MiB + 3 bytes, zero except marked bytes straddling 2^32 and at the end.
     const size = 4 * 1024 * MIB + MIB + 3;
     const marks = new Map<number, Uint8Array>([
@@ -152,5 +158,81 @@ describe('hashStream', () => {
     expect((error.cause as Error).message).toBe('disk on fire');
     await expectCode(hashStream([data.subarray(0, 3), 42] as never), 'ERR_INVALID_INPUT');
     await expectCode(hashStream(42 as never), 'ERR_INVALID_INPUT');
+  });
+});
+
+describe('past the worker threshold', () => {
+  const data = mod251(21 * MIB + 333);
+
+  it('hashStream of odd-sized chunks over 8 MiB matches the reference, onLeaf in order', async () => {
+    const seen: number[] = [];
+    const chunks = function* () {
+      for (let offset = 0; offset < data.length; offset += 777_777) yield data.subarray(offset, offset + 777_777);
+    };
+    const result = await hashStream(chunks(), { onLeaf: (_digest, index) => seen.push(index) });
+    expect(result.size).toBe(data.length);
+    expect(toHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+    expect(toHex(result.sha256)).toBe(referenceSha256Hex(data));
+    expect(seen).toEqual(Array.from({ length: 22 }, (_, i) => i));
+  });
+
+  it('hashFile of a file over 8 MiB, whole, ranged and tree only, twice (the pool is reused)', async () => {
+    const path = join(dir, 'large.bin');
+    writeFileSync(path, data);
+    for (let round = 0; round < 2; round++) {
+      const whole = await hashFile(path);
+      expect(toHex(whole.treeHash)).toBe(referenceTreeHashHex(data));
+      expect(toHex(whole.sha256)).toBe(referenceSha256Hex(data));
+      const ranged = await hashFile(path, { start: 3, end: 19 * MIB, linear: false });
+      expect(toHex(ranged.treeHash)).toBe(referenceTreeHashHex(data.subarray(3, 19 * MIB + 1)));
+    }
+  });
+
+  it('an abort midway rejects with ERR_ABORTED, and the next call still works', async () => {
+    const path = join(dir, 'large-abort.bin');
+    writeFileSync(path, data);
+    const controller = new AbortController();
+    let leaves = 0;
+    const promise = hashFile(path, { signal: controller.signal, onLeaf: () => ++leaves === 3 && controller.abort() });
+    await expectCode(promise, 'ERR_ABORTED');
+    expect(toHex((await hashFile(path, { linear: false })).treeHash)).toBe(referenceTreeHashHex(data));
+  });
+
+  it('the worker pool never keeps a process alive: a script hashing a large file exits by itself', () => {
+    const path = join(dir, 'large-exit.bin');
+    writeFileSync(path, data);
+    const api = new URL('../dist/node/index.js', import.meta.url).href;
+    const script = `import { hashFile, hashStream } from ${JSON.stringify(api)}; import { createReadStream } from 'node:fs';
+      const a = await hashFile(${JSON.stringify(path)}); const b = await hashStream(createReadStream(${JSON.stringify(path)}));
+      console.log(a.size, b.size);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(`${data.length} ${data.length}`);
+  });
+
+  it.skipIf(!['auto', 'native'].includes(testEngine))('a worker that dies fails the call with ERR_WORKER_FAILED; the next call starts a fresh pool', async () => {
+    const path = join(dir, 'large-die.bin');
+    writeFileSync(path, data);
+    await hashFile(path, { linear: false }); // the pool exists
+    const workers = poolWorkers();
+    expect(workers.length).toBeGreaterThan(0);
+    // Terminate, then post jobs before the workers' exit events can run: they are in flight when
+    // the workers die (update() only yields microtasks until every slot is taken).
+    const parallel = new ParallelTreeHash({ linear: true }, data.length);
+    for (const worker of workers) void worker.terminate();
+    let thrown: unknown;
+    try {
+      await parallel.update(data);
+      await parallel.finish();
+    } catch (error) {
+      thrown = error;
+    }
+    await parallel.abandon();
+    expect(thrown).toBeInstanceOf(TreeHashError);
+    expect((thrown as TreeHashError).code).toBe('ERR_WORKER_FAILED');
+    const again = await hashFile(path);
+    expect(toHex(again.treeHash)).toBe(referenceTreeHashHex(data));
+    expect(poolWorkers()).not.toContain(workers[0]);
   });
 });

@@ -1,10 +1,54 @@
-// Hashing files and streams in Node. Files are read with positional reads straight into the
-// kernel's input window (the only copy of each byte), 4 MiB at a time.
+// Hashing files and streams in Node, through ParallelTreeHash (parallel.ts): read once into
+// reused shared slots, linear SHA-256 on this thread, leaves on worker threads (node:crypto for
+// 'auto' / 'native', the Wasm kernel for 'wasm' / 'wasm-scalar'). Files under 8 MiB on the Wasm
+// engines are read with positional reads straight into the kernel's input window instead.
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { toBytes } from '../bytes.js';
+import { checkEngine, registerNativeHash } from '../engine.js';
 import { TreeHashError, describeValue } from '../errors.js';
 import type { Checksums } from '../hasher.js';
-import { type HashStreamOptions, type TreeChecksum, hashChunks, hasherFor, streamResult, throwIfAborted } from '../streaming.js';
+import { type HashStreamOptions, type TreeChecksum, hasherFor, streamResult, throwIfAborted } from '../streaming.js';
+import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
+
+// node:crypto for engine 'native' in the core too, on Node versions without process.getBuiltinModule.
+registerNativeHash(() => createHash('sha256'));
+
+/** Where read bytes go: the Wasm hasher's window, or the parallel path's shared slots. */
+interface Sink {
+  writable(): Uint8Array | Promise<Uint8Array>;
+  commit(length: number): void;
+  finish(): Checksums | TreeChecksum | Promise<Checksums | TreeChecksum>;
+  abandon(): Promise<void>;
+}
+
+/** The worker pool's engine for these options: 'auto' is node:crypto here (src/node always has it). */
+function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scalar' {
+  const engine = checkEngine(options.engine);
+  return engine === 'auto' ? 'native' : engine;
+}
+
+function parallelFor(options: HashStreamOptions, expectedSize: number): ParallelTreeHash {
+  const engine = poolEngine(options);
+  return new ParallelTreeHash({ linear: options.linear !== false, engine, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) }, expectedSize);
+}
+
+function sinkFor(options: HashStreamOptions, expectedSize: number): Sink {
+  // node:crypto hashes small inputs fastest through ParallelTreeHash (no copy into Wasm memory);
+  // the Wasm engines go through the pool only when there is enough for the workers.
+  if (poolEngine(options) === 'native' || expectedSize >= PARALLEL_THRESHOLD) {
+    const parallel = parallelFor(options, expectedSize);
+    return { writable: () => parallel.writable(), commit: (n) => parallel.commit(n), finish: () => parallel.finish(), abandon: () => parallel.abandon() };
+  }
+  const hasher = hasherFor(options);
+  return {
+    writable: () => hasher.writableWindow(),
+    commit: (n) => hasher.commitWritten(n),
+    finish: () => streamResult(hasher),
+    abandon: async () => {},
+  };
+}
 
 export interface HashFileOptions extends HashStreamOptions {
   /** First byte to hash (default 0). */
@@ -34,6 +78,7 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
   const start = checkOffset(options.start, 'start') ?? 0;
   const requestedEnd = checkOffset(options.end, 'end');
   const { signal } = options;
+  checkEngine(options.engine);
   throwIfAborted(signal);
   let handle;
   try {
@@ -41,7 +86,7 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
   } catch (cause) {
     throw new TreeHashError('ERR_READ_FAILED', `cannot open ${String(path)}: ${(cause as Error).message}`, { cause });
   }
-  const hasher = hasherFor(options);
+  let sink: Sink | undefined;
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) {
@@ -62,9 +107,10 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
     }
     let position = start;
     const stop = end + 1;
+    sink = sinkFor(options, sized ? stop - start : 0);
     while (position < stop) {
       throwIfAborted(signal);
-      const window = hasher.writableWindow();
+      const window = await sink.writable();
       const want = Math.min(window.length, stop - position);
       let bytesRead: number;
       try {
@@ -76,12 +122,15 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
         if (!sized) break;
         throw new TreeHashError('ERR_READ_FAILED', `${String(path)} ended at byte ${position}, before byte ${stop}: was it truncated while being hashed?`);
       }
-      hasher.commitWritten(bytesRead);
+      sink.commit(bytesRead);
       position += bytesRead;
     }
     throwIfAborted(signal);
-    return streamResult(hasher);
+    const result = await sink.finish();
+    sink = undefined;
+    return result;
   } finally {
+    await sink?.abandon();
     await handle.close();
   }
 }
@@ -95,5 +144,26 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
-  return hashChunks(source, options);
+  checkEngine(options.engine);
+  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `hashStream expects a Readable or an (async) iterable of bytes, got ${describeValue(source)}`);
+  }
+  const { signal } = options;
+  throwIfAborted(signal);
+  // Chunks are copied into the shared slots (they are the stream's, not ours); the first few MiB
+  // are hashed on this thread, so short streams never start the worker pool.
+  const parallel = parallelFor(options, 0);
+  try {
+    for await (const chunk of source as AsyncIterable<unknown>) {
+      throwIfAborted(signal);
+      await parallel.update(toBytes(chunk as Uint8Array, 'each chunk'));
+    }
+  } catch (cause) {
+    await parallel.abandon();
+    // Leaving the loop early destroys a Node Readable, so nothing keeps reading.
+    if (cause instanceof TreeHashError) throw cause;
+    throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+  return parallel.finish();
 }

@@ -1,0 +1,326 @@
+// `npm run bench`: throughput of glacier-treehash's public API (the built dist/) against its peers,
+// measured side by side in one run. Every case is timed with benchmark.js; rounds are interleaved
+// (case A, B, C, then A, B, C again) so that a burst of load from other processes hits all cases
+// alike, and the table shows each case's median over the rounds, plus ratios taken within the run.
+//
+//   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about a minute)
+//   BENCH_ROUNDS=N                rounds (default 5; 3 quick)
+//   BENCH_ONLY=kernel,linear,incremental,file,rss   run some groups only
+import Benchmark from 'benchmark';
+import { createHash, randomFillSync } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createSHA256 } from 'hash-wasm';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { TreeHash as AwsTreeHash } from '@aws-sdk/sha256-tree-hash';
+import { bodyChecksumGenerator } from '@aws-sdk/body-checksum-node';
+import { Hash as SmithyHash } from '@smithy/hash-node';
+import { fromUtf8 } from '@smithy/util-utf8';
+import * as core from '../dist/index.js';
+import * as nodeApi from '../dist/node/index.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 3 : 5));
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+const MiB = 1024 * 1024;
+const MEMORY_BYTES = (QUICK ? 16 : 64) * MiB;
+const FILE_BYTES = (QUICK ? 256 : 1024) * MiB;
+const RSS_SIZES = QUICK ? [64 * MiB, 1024 * MiB] : [256 * MiB, 4096 * MiB];
+
+// What the AWS SDK's Glacier client passes in Node: @smithy/hash-node's Hash (node:crypto inside).
+const AwsSha256 = SmithyHash.bind(null, 'sha256');
+const awsChecksumOptions = { sha256: AwsSha256, utf8Decoder: fromUtf8 };
+
+const engines = typeof core.ENGINES === 'object' ? core.ENGINES : undefined;
+
+function machine() {
+  const cpus = os.cpus();
+  return [
+    `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}`,
+    `node ${process.version} (V8 ${process.versions.v8}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `rounds: ${ROUNDS} interleaved${QUICK ? ' (quick mode)' : ''}; MB = 10^6 bytes`,
+  ].join('\n');
+}
+
+/** Times one case once with benchmark.js; returns MB/s. */
+function time(fn, bytes, async) {
+  return new Promise((resolve, reject) => {
+    const bench = new Benchmark(
+      async
+        ? {
+            defer: true,
+            fn: (deferred) => fn().then(() => deferred.resolve(), reject),
+            // One 1 GiB file pass takes seconds: a couple of samples per round is plenty.
+            minSamples: 2,
+            maxTime: 0,
+            initCount: 1,
+          }
+        : { fn, minSamples: 3, maxTime: QUICK ? 0.3 : 0.6 },
+    );
+    bench.on('complete', () => {
+      if (bench.error) reject(bench.error);
+      else resolve(bytes / bench.stats.mean / 1e6);
+    });
+    bench.on('error', () => reject(bench.error));
+    bench.run({ async: true });
+  });
+}
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Runs the cases of a group in interleaved rounds; returns name → median MB/s. */
+async function group(title, cases) {
+  console.log(`\n## ${title}`);
+  const samples = new Map(cases.map((c) => [c.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of cases) samples.get(c.name).push(await time(c.fn, c.bytes, c.async === true));
+    process.stderr.write(`  round ${round + 1}/${ROUNDS} done\n`);
+  }
+  const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
+  const width = Math.max(...cases.map((c) => c.name.length));
+  for (const c of cases) {
+    const values = samples.get(c.name);
+    console.log(
+      `  ${c.name.padEnd(width)}  ${medians.get(c.name).toFixed(0).padStart(6)} MB/s  (rounds: ${values.map((v) => v.toFixed(0)).join(' ')})`,
+    );
+  }
+  return medians;
+}
+
+const results = []; // rows of the final table: what, MB/s, ratio, target
+
+function row(what, value, peerName, peerValue, target) {
+  const ratio = peerValue === undefined ? undefined : value / peerValue;
+  results.push({ what, value, peerName, ratio, target, met: target === undefined || ratio === undefined ? undefined : ratio >= target });
+}
+
+function data(bytes) {
+  const out = new Uint8Array(bytes);
+  for (let offset = 0; offset < bytes; offset += 65536) randomFillSync(out.subarray(offset, offset + 65536));
+  return out;
+}
+
+const leaves = (bytes) => Array.from({ length: bytes.length / MiB }, (_, i) => bytes.subarray(i * MiB, (i + 1) * MiB));
+const engineOptions = (engine) => (engine === undefined ? undefined : { engine });
+// Engines the build offers (after the engines work); otherwise the default path only.
+const ENGINE_CASES = engines ? ['wasm', 'wasm-scalar', 'native', 'auto'] : [undefined];
+const label = (engine) => (engine === undefined ? 'glacier-treehash' : `glacier-treehash engine=${engine}`);
+
+async function kernelGroup() {
+  const bytes = data(MEMORY_BYTES);
+  const parts = leaves(bytes);
+  const hw = await createSHA256();
+  const expected = createHash('sha256').update(parts[0]).digest('hex');
+  if (Buffer.from(hw.init().update(parts[0]).digest('binary')).toString('hex') !== expected) throw new Error('hash-wasm disagrees');
+  const cases = [
+    ...ENGINE_CASES.filter((e) => e !== 'native' && e !== 'auto').map((engine) => ({
+      name: `${label(engine)} treeHash (1 MiB leaves)`,
+      bytes: bytes.length,
+      fn: () => core.treeHash(bytes, engineOptions(engine)),
+    })),
+    { name: 'hash-wasm SHA-256 per 1 MiB leaf', bytes: bytes.length, fn: () => parts.forEach((p) => hw.init().update(p).digest('binary')) },
+    { name: '@noble/hashes SHA-256 per 1 MiB leaf', bytes: bytes.length, fn: () => parts.forEach((p) => nobleSha256(p)) },
+    { name: 'node:crypto SHA-256 per 1 MiB leaf', bytes: bytes.length, fn: () => parts.forEach((p) => createHash('sha256').update(p).digest()) },
+  ];
+  const m = await group(`Kernel: SHA-256 over 1 MiB leaves (tree hash of ${bytes.length / MiB} MiB in memory, one thread)`, cases);
+  const peer = m.get('hash-wasm SHA-256 per 1 MiB leaf');
+  for (const c of cases.slice(0, -3)) row(c.name, m.get(c.name), 'hash-wasm', peer, c.name.includes('scalar') ? 1.0 : 2.0);
+  row('@noble/hashes per leaf', m.get(cases.at(-2).name), 'hash-wasm', peer);
+  row('node:crypto per leaf, one core', m.get(cases.at(-1).name), 'hash-wasm', peer);
+}
+
+async function linearGroup() {
+  const bytes = data(MEMORY_BYTES);
+  const hw = await createSHA256();
+  const cases = [
+    { name: 'glacier-treehash sha256 (Wasm kernel)', bytes: bytes.length, fn: () => core.sha256(bytes, { engine: 'wasm' }) },
+    ...(engines ? [{ name: 'glacier-treehash sha256 engine=auto', bytes: bytes.length, fn: () => core.sha256(bytes) }] : []),
+    { name: 'hash-wasm SHA-256', bytes: bytes.length, fn: () => hw.init().update(bytes).digest('binary') },
+    { name: '@noble/hashes SHA-256', bytes: bytes.length, fn: () => nobleSha256(bytes) },
+    { name: 'node:crypto SHA-256', bytes: bytes.length, fn: () => createHash('sha256').update(bytes).digest() },
+  ];
+  const m = await group(`Linear SHA-256 of ${bytes.length / MiB} MiB in memory, one thread`, cases);
+  const peer = m.get('hash-wasm SHA-256');
+  row('sha256() linear, Wasm kernel', m.get(cases[0].name), 'hash-wasm', peer, 1.0);
+  return m.get('node:crypto SHA-256');
+}
+
+async function incrementalGroup() {
+  const bytes = data(MEMORY_BYTES);
+  const cases = [];
+  for (const piece of [64 * 1024, 16 * 1024]) {
+    const pieces = Array.from({ length: bytes.length / piece }, (_, i) => bytes.subarray(i * piece, (i + 1) * piece));
+    const kib = `${piece / 1024} KiB`;
+    for (const engine of ENGINE_CASES) {
+      cases.push({
+        name: `${label(engine)} createTreeHasher, ${kib} pieces`,
+        bytes: bytes.length,
+        fn: () => {
+          const hasher = core.createTreeHasher(engineOptions(engine));
+          for (const p of pieces) hasher.update(p);
+          hasher.digest();
+        },
+      });
+    }
+    cases.push({
+      name: `@aws-sdk/sha256-tree-hash, ${kib} pieces`,
+      bytes: bytes.length,
+      async: true,
+      fn: async () => {
+        const hasher = new AwsTreeHash(AwsSha256, fromUtf8);
+        for (const p of pieces) hasher.update(p);
+        await hasher.digest();
+      },
+    });
+  }
+  const m = await group(`Incremental tree hash of ${bytes.length / MiB} MiB in memory, fed in pieces`, cases);
+  for (const kib of ['64 KiB', '16 KiB']) {
+    const peer = m.get(`@aws-sdk/sha256-tree-hash, ${kib} pieces`);
+    for (const c of cases.filter((x) => x.name.includes(kib) && x.name.startsWith('glacier'))) {
+      row(c.name, m.get(c.name), '@aws-sdk/sha256-tree-hash', peer, kib === '16 KiB' ? 4.0 : undefined);
+    }
+  }
+}
+
+/** node:crypto over the 1 MiB leaves of `bytes` in two worker threads: the two-core ceiling. */
+async function twoWorkerCrypto(bytes) {
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { createHash } = require('node:crypto');
+    const bytes = new Uint8Array(workerData.shared);
+    parentPort.on('message', () => {
+      for (let leaf = workerData.index; leaf * ${MiB} < bytes.length; leaf += 2) {
+        createHash('sha256').update(bytes.subarray(leaf * ${MiB}, (leaf + 1) * ${MiB})).digest();
+      }
+      parentPort.postMessage(0);
+    });`;
+  const workers = [0, 1].map((index) => new Worker(source, { eval: true, workerData: { shared, index } }));
+  const run = () => Promise.all(workers.map((w) => new Promise((resolve) => { w.once('message', resolve); w.postMessage(0); })));
+  return { run, close: () => Promise.all(workers.map((w) => w.terminate())) };
+}
+
+async function fileGroup(nodeOneCore) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'treehash-bench-'));
+  try {
+    const path = join(dir, 'data.bin');
+    const fd = openSync(path, 'w');
+    const chunk = data(16 * MiB);
+    for (let written = 0; written < FILE_BYTES; written += chunk.length) {
+      chunk[0] = written / chunk.length; // no two chunks alike
+      writeSync(fd, chunk);
+    }
+    closeSync(fd);
+    // Read once so every case below reads from the page cache.
+    const warm = Buffer.allocUnsafe(MiB);
+    const rfd = openSync(path, 'r');
+    while (readSync(rfd, warm, 0, MiB, null) > 0);
+    closeSync(rfd);
+    const inMemory = data(Math.min(FILE_BYTES, 256 * MiB));
+    const pair = await twoWorkerCrypto(inMemory);
+    const GiB = (FILE_BYTES / 2 ** 30).toFixed(2).replace(/\.?0+$/, '');
+    const cases = [];
+    // 'native' runs the same worker path as 'auto', and 'wasm-scalar' the same read loop as 'wasm'.
+    const fileEngines = ENGINE_CASES.filter((e) => e !== 'native' && e !== 'wasm-scalar');
+    for (const engine of fileEngines) {
+      cases.push({ name: `${label(engine)} hashFile (linear + tree)`, bytes: FILE_BYTES, async: true, fn: () => nodeApi.hashFile(path, engineOptions(engine)) });
+    }
+    for (const engine of fileEngines) {
+      cases.push({
+        name: `${label(engine)} hashFile tree only (linear: false)`,
+        bytes: FILE_BYTES,
+        async: true,
+        fn: () => nodeApi.hashFile(path, { ...engineOptions(engine), linear: false }),
+      });
+    }
+    cases.push({
+      name: '@aws-sdk/body-checksum-node (linear + tree)',
+      bytes: FILE_BYTES,
+      async: true,
+      fn: () => bodyChecksumGenerator({ body: { path } }, awsChecksumOptions),
+    });
+    cases.push({
+      name: 'node:crypto, 2 worker threads, 1 MiB leaves in memory',
+      bytes: inMemory.length,
+      async: true,
+      fn: () => pair.run(),
+    });
+    const m = await group(`Files: ${GiB} GiB cached temp file (and the node:crypto ceilings)`, cases);
+    await pair.close();
+    const aws = m.get('@aws-sdk/body-checksum-node (linear + tree)');
+    const workers = m.get('node:crypto, 2 worker threads, 1 MiB leaves in memory');
+    for (const c of cases.filter((x) => x.name.includes('(linear + tree)') && x.name.startsWith('glacier'))) {
+      row(c.name, m.get(c.name), '@aws-sdk/body-checksum-node', aws, 4.5);
+      if (nodeOneCore !== undefined) row(c.name, m.get(c.name), 'node:crypto one core, in memory', nodeOneCore, 0.85);
+    }
+    for (const c of cases.filter((x) => x.name.includes('tree only'))) {
+      row(c.name, m.get(c.name), 'node:crypto in 2 workers', workers, 0.8);
+    }
+    row('node:crypto, 2 worker threads', workers, 'node:crypto one core', nodeOneCore);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function rssGroup() {
+  console.log('\n## Peak RSS of hashFile (default options), each in a fresh child process');
+  const dir = mkdtempSync(join(os.tmpdir(), 'treehash-rss-'));
+  const child = fileURLToPath(new URL('./rss-child.mjs', import.meta.url));
+  try {
+    const peaks = [];
+    for (const size of RSS_SIZES) {
+      // Sparse: reads return zeros at page-cache speed, and no disk space is used.
+      const path = join(dir, `sparse-${size}`);
+      const fd = openSync(path, 'w');
+      ftruncateSync(fd, size);
+      closeSync(fd);
+      const rounds = [];
+      for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
+        rounds.push(JSON.parse(execFileSync(process.execPath, [child, path], { encoding: 'utf8' })));
+      }
+      const peak = median(rounds.map((r) => r.maxRssKiB)) / 1024;
+      const baseline = median(rounds.map((r) => r.baselineRssKiB)) / 1024;
+      peaks.push(peak);
+      console.log(
+        `  ${(size / MiB).toString().padStart(5)} MiB file: peak RSS ${peak.toFixed(1)} MiB (node alone ${baseline.toFixed(1)} MiB; ${median(rounds.map((r) => r.mbPerSecond)).toFixed(0)} MB/s)`,
+      );
+    }
+    const [small, large] = peaks;
+    const names = RSS_SIZES.map((s) => `${s / MiB} MiB`);
+    results.push({ what: `peak RSS ${names[1]} / ${names[0]}`, text: `${large.toFixed(1)} / ${small.toFixed(1)} MiB = ${(large / small).toFixed(2)}×`, met: large / small <= 1.1 && large <= 100, target: '≤ 1.1× and ≤ 100 MiB' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(machine());
+const want = (name) => ONLY === undefined || ONLY.has(name);
+if (want('kernel')) await kernelGroup();
+let nodeOneCore;
+if (want('linear') || want('file')) nodeOneCore = await linearGroup();
+if (want('incremental')) await incrementalGroup();
+if (want('file')) await fileGroup(nodeOneCore);
+if (want('rss')) rssGroup();
+
+console.log('\n## Summary (medians; ratios within this run)');
+console.log('| what | MB/s | vs | ratio | target | met |');
+console.log('|---|---:|---|---:|---:|:-:|');
+for (const r of results) {
+  if (r.text !== undefined) {
+    console.log(`| ${r.what} | | | ${r.text} | ${r.target} | ${r.met ? 'yes' : 'NO'} |`);
+    continue;
+  }
+  const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`;
+  const target = r.target === undefined ? '' : `≥ ${r.target.toFixed(2)}×`;
+  const met = r.met === undefined ? '' : r.met ? 'yes' : 'NO';
+  console.log(`| ${r.what} | ${r.value.toFixed(0)} | ${r.peerName ?? ''} | ${ratio} | ${target} | ${met} |`);
+}

@@ -1,0 +1,287 @@
+// Both cores, one read: bytes are read (or copied from a stream) once into reused slots of a
+// SharedArrayBuffer; the main thread runs the linear SHA-256 over each slot as it fills (it is
+// sequential by nature) while a small pool of worker threads hashes the slot's whole 1 MiB
+// leaves — with node:crypto, or with the Wasm kernel for engines 'wasm' / 'wasm-scalar' (4 MiB
+// slots, so the SIMD build gets four whole leaves at once) — and writes their digests back into
+// the shared buffer. Digests are
+// taken in order and pushed onto a tree-only TreeHasher's stack, so the tree is exactly the one
+// the single-threaded path builds.
+//
+// The pool is started on first need, reused by every later call, and never keeps the process
+// alive (a worker is ref'd only while it has a job). Inputs below PARALLEL_THRESHOLD never start it:
+// their leaves are hashed on the main thread.
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../constants.js';
+import { TreeHashError } from '../errors.js';
+import { type Checksums, type LinearSha256, TreeHasher, type TreeHasherOptions, createLinearSha256, sha256 } from '../hasher.js';
+import { kernelModule, simdSupported } from '../kernel/wasm.js';
+import type { TreeChecksum } from '../streaming.js';
+
+/** Inputs at least this long spread their leaves over worker threads. */
+export const PARALLEL_THRESHOLD = 8 * MiB;
+
+// node:crypto: two-MiB slots keep every job long enough (about 1 ms of hashing) to amortize a
+// message, and eight of them keep both cores busy while the arena stays small (16 MiB, allocated
+// once and reused). Wasm: four 4 MiB slots (four leaves per job for the SIMD build), also 16 MiB.
+interface Layout {
+  readonly slotSize: number;
+  readonly slotCount: number;
+}
+const NATIVE_LAYOUT: Layout = { slotSize: 2 * LEAF_SIZE, slotCount: 8 };
+const WASM_LAYOUT: Layout = { slotSize: 4 * LEAF_SIZE, slotCount: 4 };
+const arenaBytes = ({ slotSize, slotCount }: Layout): number => slotCount * (slotSize + (slotSize / LEAF_SIZE) * DIGEST_LENGTH);
+
+// The worker is eval'd source: no file to locate at run time, whatever bundles this module. It
+// uses dynamic import(), which works whether the eval is CommonJS (the default) or ESM (a parent
+// started with --input-type=module passes that on); messages wait in the port until it listens.
+const NATIVE_WORKER = `
+Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createHash }]) => {
+  parentPort.on('message', ({ id, arena, offset, length, digests }) => {
+    const bytes = new Uint8Array(arena);
+    for (let at = 0, i = 0; at < length; at += ${LEAF_SIZE}, i++) {
+      const leaf = bytes.subarray(offset + at, offset + Math.min(at + ${LEAF_SIZE}, length));
+      bytes.set(createHash('sha256').update(leaf).digest(), digests + i * ${DIGEST_LENGTH});
+    }
+    parentPort.postMessage(id);
+  });
+});`;
+
+// The Wasm kernel in a worker: the module comes compiled in workerData; each job's bytes are
+// copied into the instance's input window and absorbed as a tree (the linear hash is the main
+// thread's); whole leaves' digests are at leafDigestsPtr(), and a partial last leaf is finished.
+const WASM_WORKER = `
+import('node:worker_threads').then(({ parentPort, workerData }) => {
+  const kernel = new WebAssembly.Instance(workerData.module, { env: { abort() { throw new Error('kernel abort'); } } }).exports;
+  const memory = new Uint8Array(kernel.memory.buffer);
+  const input = kernel.inputPtr();
+  const leafDigests = kernel.leafDigestsPtr();
+  parentPort.on('message', ({ id, arena, offset, length, digests }) => {
+    const bytes = new Uint8Array(arena);
+    kernel.init(0);
+    memory.set(bytes.subarray(offset, offset + length), input);
+    const whole = kernel.absorbTree(0, length);
+    bytes.set(memory.subarray(leafDigests, leafDigests + whole * ${DIGEST_LENGTH}), digests);
+    if (length % ${LEAF_SIZE} !== 0) {
+      kernel.finish();
+      bytes.set(memory.subarray(leafDigests, leafDigests + ${DIGEST_LENGTH}), digests + whole * ${DIGEST_LENGTH});
+    }
+    parentPort.postMessage(id);
+  });
+});`;
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly pending: Map<number, { resolve: () => void; reject: (error: unknown) => void }>;
+}
+
+/** Which code the workers run: node:crypto, or one of the Wasm builds. */
+export type PoolKind = 'native' | 'simd' | 'scalar';
+const pools: Partial<Record<PoolKind, PoolWorker[]>> = {};
+
+/** @internal The worker threads of one pool (none before first use); for tests. */
+export function poolWorkers(kind: PoolKind = 'native'): Worker[] {
+  return pools[kind]?.map((entry) => entry.worker) ?? [];
+}
+let nextJobId = 0;
+
+function poolSize(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+function startPool(kind: PoolKind): PoolWorker[] {
+  const workers: PoolWorker[] = [];
+  for (let i = 0; i < poolSize(); i++) {
+    const worker =
+      kind === 'native'
+        ? new Worker(NATIVE_WORKER, { eval: true })
+        : new Worker(WASM_WORKER, { eval: true, workerData: { module: kernelModule(kind === 'simd') } });
+    const entry: PoolWorker = { worker, pending: new Map() };
+    worker.on('message', (id: number) => {
+      const job = entry.pending.get(id);
+      entry.pending.delete(id);
+      if (entry.pending.size === 0) worker.unref();
+      job?.resolve();
+    });
+    const fail = (error: unknown): void => {
+      // A broken pool is dropped; the next call starts a fresh one.
+      if (pools[kind] === workers) delete pools[kind];
+      const cause = error instanceof Error ? error : new Error(`worker exited with code ${String(error)}`);
+      for (const job of entry.pending.values()) {
+        job.reject(new TreeHashError('ERR_WORKER_FAILED', `a leaf-hashing worker thread failed: ${cause.message}`, { cause }));
+      }
+      entry.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(code));
+    // After the listeners: attaching a 'message' listener refs the worker's port again.
+    worker.unref();
+    workers.push(entry);
+  }
+  return workers;
+}
+
+/**
+ * Hashes the leaves of arena[offset, offset + length) into arena[digests…] on the least busy of
+ * the first `workers` workers.
+ */
+function dispatch(kind: PoolKind, arena: SharedArrayBuffer, offset: number, length: number, digests: number, workers: number): Promise<void> {
+  const pool = (pools[kind] ??= startPool(kind));
+  let target = pool[0]!;
+  for (const entry of pool.slice(0, workers)) if (entry.pending.size < target.pending.size) target = entry;
+  const id = nextJobId++;
+  const done = new Promise<void>((resolve, reject) => {
+    target.pending.set(id, { resolve, reject });
+    target.worker.ref(); // a job in flight keeps the process alive until it is done
+    target.worker.postMessage({ id, arena, offset, length, digests });
+  });
+  // Jobs are awaited in order, later: a failure must not count as unhandled meanwhile.
+  done.catch(() => undefined);
+  return done;
+}
+
+// One idle arena is kept for the next call: no allocation per read, nor per call in a loop
+// (both layouts are the same size).
+let idleArena: SharedArrayBuffer | undefined;
+
+interface Job {
+  readonly slot: number;
+  readonly length: number;
+  readonly done: Promise<void> | undefined; // undefined: hashed on the main thread already
+}
+
+/** @internal A tree hash (and linear SHA-256) whose leaves are hashed by the worker pool. */
+export class ParallelTreeHash {
+  readonly #arena: SharedArrayBuffer;
+  readonly #bytes: Uint8Array;
+  readonly #kind: PoolKind;
+  readonly #slotSize: number;
+  readonly #slotCount: number;
+  readonly #linear: LinearSha256 | undefined;
+  readonly #tree: TreeHasher;
+  readonly #onLeaf: TreeHasherOptions['onLeaf'];
+  readonly #parallel: boolean;
+  readonly #free: number[] = [];
+  readonly #jobs: Job[] = [];
+  #slot = -1; // the slot being filled
+  #fill = 0;
+  #size = 0;
+  #leaves = 0;
+
+  /**
+   * `expectedSize`: the input's length when known (0 when not: a stream's first
+   * PARALLEL_THRESHOLD bytes are then hashed on this thread); below the threshold no worker is used.
+   */
+  constructor(options: { linear: boolean; onLeaf?: TreeHasherOptions['onLeaf']; engine?: 'native' | 'wasm' | 'wasm-scalar' }, expectedSize = 0) {
+    const engine = options.engine ?? 'native';
+    this.#kind = engine === 'native' ? 'native' : engine === 'wasm' && simdSupported() ? 'simd' : 'scalar';
+    const layout = this.#kind === 'native' ? NATIVE_LAYOUT : WASM_LAYOUT;
+    this.#slotSize = layout.slotSize;
+    this.#slotCount = layout.slotCount;
+    this.#arena = idleArena ?? new SharedArrayBuffer(arenaBytes(layout));
+    idleArena = undefined;
+    this.#bytes = new Uint8Array(this.#arena);
+    if (!options.linear) this.#linear = undefined;
+    else if (this.#kind !== 'native') this.#linear = createLinearSha256();
+    else {
+      const hash = createHash('sha256');
+      this.#linear = { update: (bytes) => void hash.update(bytes), digest: () => new Uint8Array(hash.digest()) };
+    }
+    // Only its stack is used (appendTreeHash), plus the one empty leaf of empty input, which it reports to onLeaf.
+    this.#tree = new TreeHasher({ engine: 'wasm', ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
+    this.#onLeaf = options.onLeaf;
+    this.#parallel = expectedSize >= PARALLEL_THRESHOLD;
+    for (let slot = this.#slotCount - 1; slot >= 0; slot--) this.#free.push(slot);
+  }
+
+  /** The free part of the slot being filled; write into it, then call commit(). Waits for a slot if all are busy. */
+  async writable(): Promise<Uint8Array> {
+    if (this.#slot < 0) {
+      if (this.#free.length === 0) await this.#collect();
+      this.#slot = this.#free.pop()!;
+      this.#fill = 0;
+    }
+    const start = this.#slot * this.#slotSize;
+    return this.#bytes.subarray(start + this.#fill, start + this.#slotSize);
+  }
+
+  /** Accounts for `length` bytes written into writable(). */
+  commit(length: number): void {
+    this.#fill += length;
+    this.#size += length;
+    if (this.#fill === this.#slotSize) this.#submit();
+  }
+
+  /** Copies `bytes` in (for streams, whose chunks are not ours to keep). */
+  async update(bytes: Uint8Array): Promise<void> {
+    for (let offset = 0; offset < bytes.length; ) {
+      const window = await this.writable();
+      const n = Math.min(window.length, bytes.length - offset);
+      window.set(bytes.subarray(offset, offset + n));
+      offset += n;
+      this.commit(n);
+    }
+  }
+
+  #submit(): void {
+    const slot = this.#slot;
+    const length = this.#fill;
+    this.#slot = -1;
+    if (length === 0) {
+      this.#free.push(slot);
+      return;
+    }
+    const offset = slot * this.#slotSize;
+    // The linear hash runs here, on the main thread, while workers hash earlier slots' leaves.
+    this.#linear?.update(this.#bytes.subarray(offset, offset + length));
+    const digests = this.#digestsOf(slot);
+    // Small inputs (and a stream's first few MiB) stay on this thread.
+    if (!this.#parallel && this.#size < PARALLEL_THRESHOLD) {
+      const engine = this.#kind === 'native' ? 'native' : this.#kind === 'simd' ? 'wasm' : 'wasm-scalar';
+      for (let at = 0, i = 0; at < length; at += LEAF_SIZE, i++) {
+        const leaf = this.#bytes.subarray(offset + at, offset + Math.min(at + LEAF_SIZE, length));
+        this.#bytes.set(engine === 'native' ? createHash('sha256').update(leaf).digest() : sha256(leaf, { engine }), digests + i * DIGEST_LENGTH);
+      }
+      this.#jobs.push({ slot, length, done: undefined });
+      return;
+    }
+    // With the linear hash this thread is one core's worth of work already: leaves get the rest.
+    const workers = this.#linear ? Math.max(1, poolSize() - 1) : poolSize();
+    this.#jobs.push({ slot, length, done: dispatch(this.#kind, this.#arena, offset, length, digests, workers) });
+  }
+
+  /** Where a slot's leaf digests go: after all the slots. */
+  #digestsOf(slot: number): number {
+    return this.#slotCount * this.#slotSize + slot * (this.#slotSize / LEAF_SIZE) * DIGEST_LENGTH;
+  }
+
+  /** Waits for the oldest job and pushes its leaf digests, in order; its slot becomes free. */
+  async #collect(): Promise<void> {
+    const job = this.#jobs.shift()!;
+    await job.done;
+    const digests = this.#digestsOf(job.slot);
+    for (let at = 0, i = 0; at < job.length; at += LEAF_SIZE, i++) {
+      const digest = this.#bytes.subarray(digests + i * DIGEST_LENGTH, digests + (i + 1) * DIGEST_LENGTH);
+      this.#tree.appendTreeHash(digest, Math.min(LEAF_SIZE, job.length - at));
+      this.#onLeaf?.(digest.slice(), this.#leaves);
+      this.#leaves++;
+    }
+    this.#free.push(job.slot);
+  }
+
+  /** Finishes; the arena is kept for the next call. */
+  async finish(): Promise<Checksums | TreeChecksum> {
+    if (this.#slot >= 0) this.#submit();
+    while (this.#jobs.length > 0) await this.#collect();
+    idleArena = this.#arena;
+    const size = this.#size;
+    const treeHash = this.#tree.digest();
+    return this.#linear ? { size, treeHash, sha256: this.#linear.digest() } : { size, treeHash };
+  }
+
+  /** Gives up: waits for jobs in flight (workers may still write to the arena), keeps nothing. */
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.#jobs.map((job) => job.done));
+  }
+}
