@@ -56,6 +56,8 @@ describe('hashFile', () => {
 
   it('rejects ranges outside the file, missing files and directories with codes', async () => {
     await expectCode(hashFile(file, { start: 5, end: 4 }), 'ERR_INVALID_RANGE');
+    // A start at the end of a non-empty file names no byte.
+    await expectCode(hashFile(file, { start: data.length }), 'ERR_INVALID_RANGE');
     await expectCode(hashFile(file, { end: data.length }), 'ERR_INVALID_RANGE');
     await expectCode(hashFile(file, { start: -1 }), 'ERR_INVALID_RANGE');
     const missing = await expectCode(hashFile(join(dir, 'missing')), 'ERR_READ_FAILED');

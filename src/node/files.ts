@@ -9,7 +9,7 @@ import { toBytes } from '../bytes.js';
 import { checkEngine, registerNativeHash } from '../engine.js';
 import { TreeHashError, describeValue } from '../errors.js';
 import type { Checksums } from '../hasher.js';
-import { type HashStreamOptions, type TreeChecksum, hasherFor, streamResult, throwIfAborted } from '../streaming.js';
+import { type HashStreamOptions, type TreeChecksum, abortableIterate, hasherFor, streamResult, throwIfAborted } from '../streaming.js';
 import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
 
 // node:crypto for engine 'native' in the core too, on Node versions without process.getBuiltinModule.
@@ -99,7 +99,9 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
       throw new TreeHashError('ERR_INVALID_RANGE', `${String(path)} is not a regular file, so start/end cannot be used`);
     }
     const end = requestedEnd ?? (sized ? stat.size - 1 : Infinity);
-    if (sized && (requestedEnd !== undefined ? end < start || end >= stat.size : start > stat.size)) {
+    // A start at the end of a non-empty file names no byte (only an empty file hashes from 0 to nothing).
+    const startOutside = start > stat.size || (start === stat.size && stat.size > 0);
+    if (sized && (requestedEnd !== undefined ? end < start || end >= stat.size : startOutside)) {
       throw new TreeHashError(
         'ERR_INVALID_RANGE',
         `the range ${start}-${requestedEnd ?? 'end'} is not inside ${String(path)} (${stat.size} bytes); allowed: 0 <= start <= end < size`,
@@ -155,8 +157,7 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
   // are hashed on this thread, so short streams never start the worker pool.
   const parallel = parallelFor(options, 0);
   try {
-    for await (const chunk of source as AsyncIterable<unknown>) {
-      throwIfAborted(signal);
+    for await (const chunk of abortableIterate(source, signal)) {
       await parallel.update(toBytes(chunk as Uint8Array, 'each chunk'));
     }
   } catch (cause) {
