@@ -11,6 +11,7 @@ import { type BytesLike, isBytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH } from './constants.js';
 import { toTreeHashBytes } from './digest.js';
 import { TreeHashError, describeValue } from './errors.js';
+import { type Engine, type EngineOptions, checkEngine } from './engine.js';
 import { TreeHasher, createTreeHasher } from './hasher.js';
 import {
   MAX_PARTS,
@@ -62,7 +63,7 @@ export interface LinearHash {
 }
 
 /** Options of {@link createPartHasher} and {@link hashParts}. */
-export interface PartHasherOptions {
+export interface PartHasherOptions extends EngineOptions {
   /** The upload's part size: 1 MiB × 2^k, from 1 MiB to 4 GiB. */
   partSize: number;
   /**
@@ -161,6 +162,7 @@ export class PartHasher {
   #partFill = 0; // its bytes so far
   #size: number; // archive bytes so far, resumed parts included
   #finished = false;
+  readonly #engine: Engine;
 
   /** Use {@link createPartHasher}. */
   constructor(options: PartHasherOptions) {
@@ -179,6 +181,7 @@ export class PartHasher {
     if (typeof linear !== 'boolean' && typeof linear !== 'function') {
       throw new TreeHashError('ERR_INVALID_OPTION', `linear must be a boolean or a function, got ${describeValue(linear)}`);
     }
+    this.#engine = checkEngine(options.engine);
     this.#partSize = options.partSize;
     this.#resumed = resumeFrom.map((hash, i) => toTreeHashBytes(hash, `resumeFrom[${i}]`));
     this.#partTreeHashes = [...this.#resumed];
@@ -239,7 +242,7 @@ export class PartHasher {
       }
       const n = Math.min(this.#partSize - this.#partFill, bytes.length - offset);
       const piece = n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
-      this.#part ??= createTreeHasher({ linear: true });
+      this.#part ??= createTreeHasher({ linear: true, engine: this.#engine });
       this.#part.update(piece);
       this.#whole?.update(piece);
       this.#partFill += n;

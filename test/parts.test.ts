@@ -673,3 +673,23 @@ describe('save() and restorePartHasher()', () => {
     expect(await codeOf(() => hasher.save())).toBe('ERR_HASH_FINALIZED');
   });
 });
+
+describe('engines', () => {
+  it('every engine gives the reference part hashes and archive hash', async () => {
+    const data = mod251(7 * MIB + 321);
+    const partSize = 2 * MIB;
+    for (const engine of ['auto', 'wasm', 'wasm-scalar', 'native'] as const) {
+      const hashing = hashParts([data.subarray(0, 3 * MIB + 1), data.subarray(3 * MIB + 1)], { partSize, engine });
+      const parts = [];
+      for await (const part of hashing) parts.push(part);
+      const result = await hashing.done();
+      expect(parts.map((p) => bytesToHex(p.treeHash))).toEqual(
+        parts.map((p) => referenceTreeHashHex(data.subarray(p.start, p.end + 1))),
+      );
+      expect(parts.map((p) => bytesToHex(p.sha256))).toEqual(parts.map((p) => referenceSha256Hex(data.subarray(p.start, p.end + 1))));
+      expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+      expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+    }
+    expect(await codeOf(() => createPartHasher({ partSize, engine: 'gpu' as never }))).toBe('ERR_INVALID_OPTION');
+  });
+});

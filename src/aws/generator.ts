@@ -2,7 +2,7 @@
 // universal entry (src/aws/index.ts) and the Node one (src/node/aws.ts), which adds file streams.
 import { isBytesLike, toBytes } from '../bytes.js';
 import { TreeHashError, describeValue } from '../errors.js';
-import { type Checksums, createChecksums } from '../hasher.js';
+import { type Checksums, computeChecksums } from '../hasher.js';
 import { toHex } from '../hex.js';
 import { isBlob } from '../web/parts.js';
 import { hashBlob } from '../web/streams.js';
@@ -30,8 +30,8 @@ export function makeBodyChecksumGenerator(hashFileBody?: FileBodyHasher): BodyCh
     const body = request?.body;
     let checksums: Checksums | undefined;
     if (isBytesLike(body)) {
-      const hasher = createChecksums();
-      checksums = hasher.update(toBytes(body)).digestChecksums();
+      // One-shot: node:crypto in Node (engine 'auto'), the Wasm kernel elsewhere.
+      checksums = computeChecksums(toBytes(body));
     } else if (isBlob(body)) {
       checksums = await hashBlob(body);
     } else if (body !== null && typeof body === 'object' && 'path' in body && hashFileBody) {
