@@ -3,24 +3,14 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ENGINES, TreeHashError, computeChecksums, createChecksums, createTreeHasher, restoreTreeHasher, sha256, toHex, treeHash } from '../src/index.js';
+import { ENGINES, computeChecksums, createChecksums, createTreeHasher, restoreTreeHasher, sha256, toHex, treeHash } from '../src/index.js';
 import { registerNativeHash } from '../src/engine.js';
 import { hashBlob, hashWebStream } from '../src/web/index.js';
 import { acquireKernel, releaseKernel, simdSupported } from '../src/kernel/wasm.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
+import { expectCode } from './helpers.js';
 
 const DATA = mod251(13 * MIB + 5);
-
-function expectCode(fn: () => unknown, code: string): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(TreeHashError);
-  expect((thrown as TreeHashError).code).toBe(code);
-}
 
 describe('builds', () => {
   it('Node validates the SIMD build and loads it by default; the scalar build on request', () => {

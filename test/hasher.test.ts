@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  TreeHashError,
   combineTreeHashes,
   computeChecksums,
   createChecksums,
@@ -13,23 +12,13 @@ import {
 } from '../src/index.js';
 import { testEngine } from './setup-engine.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
+import { expectCode } from './helpers.js';
 import { MOD251_VECTORS, PUBLIC_VECTORS, boundarySizes } from './vectors.js';
 
 const SIZES = boundarySizes();
 const MAX = SIZES[SIZES.length - 1]!;
 const DISTINCT = mod251(MAX); // every 1 MiB leaf differs
 const ZEROS = new Uint8Array(MAX);
-
-function expectCode(fn: () => unknown, code: string): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(TreeHashError);
-  expect((thrown as TreeHashError).code).toBe(code);
-}
 
 describe('published vectors', () => {
   for (const v of PUBLIC_VECTORS) {

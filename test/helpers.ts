@@ -33,3 +33,8 @@ export async function codeOf(fn: () => unknown): Promise<string> {
 export function codeOfSync(fn: () => unknown): string {
   return caught(fn).code;
 }
+
+/** Asserts that `fn` throws a TreeHashError with `code` synchronously. */
+export function expectCode(fn: () => unknown, code: string): void {
+  expect(caught(fn).code).toBe(code);
+}
