@@ -62,6 +62,17 @@ describe('treehash hash', () => {
     expect(run.stdout).toBe(`\\88d4266fd4e6338d13b845fcf289579d209c897823b9217da3e161936f031589  ${path.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n`);
   });
 
+  it('runs as `npx treehash` from the package (the bin is executable, with a shebang)', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const path = join(dir, 'npx.txt');
+    writeFileSync(path, 'Welcome to Amazon Glacier.');
+    // --no-install: never fetch an unrelated package of that name from the registry.
+    const run = spawnSync('npx', ['--no-install', 'treehash', 'hash', path], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(`726e392cb4d09924dbad1cc0ba3b00c3643d03d14cb4b823e2f041cff612a628  ${path}\n`);
+    expect(run.status).toBe(0);
+  });
+
   it('exits 2 on a usage error and 0 for --help', () => {
     expect(treehash(['hash']).status).toBe(2);
     expect(treehash(['frobnicate']).status).toBe(2);
