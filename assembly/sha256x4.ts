@@ -62,20 +62,126 @@ const H: usize = memory.data(8 * 16, 16); // the four states, word-major (H[j] h
   v128.store(w, i64x2.shuffle(t1, t3, 1, 3), 48);
 }
 
-/** Expands W[0..16) to the whole schedule and writes W + K for every round. */
+/**
+ * Expands W[0..16) to the whole schedule and writes W + K for every round. Written out in full
+ * (word i at byte offset 16 * i; for i >= 16, W[i] = σ1(W[i-2]) + W[i-7] + σ0(W[i-15]) + W[i-16]):
+ * the kernel is bound by vector ALU throughput, and a loop's index arithmetic and interrupt checks
+ * compete for the same ports (measured: about 2% faster than the loop).
+ */
 function expandSchedule(): void {
-  for (let i: usize = 0; i < 16; i++) {
-    v128.store(WK + (i << 4), i32x4.add(v128.load(W + (i << 4)), v128.load(K4 + (i << 4))));
-  }
-  for (let i: usize = 16; i < 64; i++) {
-    const w = W + ((i - 16) << 4); // W[i - 16]; W[i] is at +256
-    const x = i32x4.add(
-      i32x4.add(smallSigma1(v128.load(w, 14 * 16)), v128.load(w, 9 * 16)),
-      i32x4.add(smallSigma0(v128.load(w, 1 * 16)), v128.load(w, 0)),
-    );
-    v128.store(w, x, 16 * 16);
-    v128.store(WK + (i << 4), i32x4.add(x, v128.load(K4 + (i << 4))));
-  }
+  let x: v128;
+  v128.store(WK, i32x4.add(v128.load(W, 0), v128.load(K4, 0)), 0);
+  v128.store(WK, i32x4.add(v128.load(W, 16), v128.load(K4, 16)), 16);
+  v128.store(WK, i32x4.add(v128.load(W, 32), v128.load(K4, 32)), 32);
+  v128.store(WK, i32x4.add(v128.load(W, 48), v128.load(K4, 48)), 48);
+  v128.store(WK, i32x4.add(v128.load(W, 64), v128.load(K4, 64)), 64);
+  v128.store(WK, i32x4.add(v128.load(W, 80), v128.load(K4, 80)), 80);
+  v128.store(WK, i32x4.add(v128.load(W, 96), v128.load(K4, 96)), 96);
+  v128.store(WK, i32x4.add(v128.load(W, 112), v128.load(K4, 112)), 112);
+  v128.store(WK, i32x4.add(v128.load(W, 128), v128.load(K4, 128)), 128);
+  v128.store(WK, i32x4.add(v128.load(W, 144), v128.load(K4, 144)), 144);
+  v128.store(WK, i32x4.add(v128.load(W, 160), v128.load(K4, 160)), 160);
+  v128.store(WK, i32x4.add(v128.load(W, 176), v128.load(K4, 176)), 176);
+  v128.store(WK, i32x4.add(v128.load(W, 192), v128.load(K4, 192)), 192);
+  v128.store(WK, i32x4.add(v128.load(W, 208), v128.load(K4, 208)), 208);
+  v128.store(WK, i32x4.add(v128.load(W, 224), v128.load(K4, 224)), 224);
+  v128.store(WK, i32x4.add(v128.load(W, 240), v128.load(K4, 240)), 240);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 224)), v128.load(W, 144)), i32x4.add(smallSigma0(v128.load(W, 16)), v128.load(W, 0)));
+  v128.store(W, x, 256); v128.store(WK, i32x4.add(x, v128.load(K4, 256)), 256);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 240)), v128.load(W, 160)), i32x4.add(smallSigma0(v128.load(W, 32)), v128.load(W, 16)));
+  v128.store(W, x, 272); v128.store(WK, i32x4.add(x, v128.load(K4, 272)), 272);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 256)), v128.load(W, 176)), i32x4.add(smallSigma0(v128.load(W, 48)), v128.load(W, 32)));
+  v128.store(W, x, 288); v128.store(WK, i32x4.add(x, v128.load(K4, 288)), 288);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 272)), v128.load(W, 192)), i32x4.add(smallSigma0(v128.load(W, 64)), v128.load(W, 48)));
+  v128.store(W, x, 304); v128.store(WK, i32x4.add(x, v128.load(K4, 304)), 304);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 288)), v128.load(W, 208)), i32x4.add(smallSigma0(v128.load(W, 80)), v128.load(W, 64)));
+  v128.store(W, x, 320); v128.store(WK, i32x4.add(x, v128.load(K4, 320)), 320);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 304)), v128.load(W, 224)), i32x4.add(smallSigma0(v128.load(W, 96)), v128.load(W, 80)));
+  v128.store(W, x, 336); v128.store(WK, i32x4.add(x, v128.load(K4, 336)), 336);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 320)), v128.load(W, 240)), i32x4.add(smallSigma0(v128.load(W, 112)), v128.load(W, 96)));
+  v128.store(W, x, 352); v128.store(WK, i32x4.add(x, v128.load(K4, 352)), 352);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 336)), v128.load(W, 256)), i32x4.add(smallSigma0(v128.load(W, 128)), v128.load(W, 112)));
+  v128.store(W, x, 368); v128.store(WK, i32x4.add(x, v128.load(K4, 368)), 368);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 352)), v128.load(W, 272)), i32x4.add(smallSigma0(v128.load(W, 144)), v128.load(W, 128)));
+  v128.store(W, x, 384); v128.store(WK, i32x4.add(x, v128.load(K4, 384)), 384);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 368)), v128.load(W, 288)), i32x4.add(smallSigma0(v128.load(W, 160)), v128.load(W, 144)));
+  v128.store(W, x, 400); v128.store(WK, i32x4.add(x, v128.load(K4, 400)), 400);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 384)), v128.load(W, 304)), i32x4.add(smallSigma0(v128.load(W, 176)), v128.load(W, 160)));
+  v128.store(W, x, 416); v128.store(WK, i32x4.add(x, v128.load(K4, 416)), 416);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 400)), v128.load(W, 320)), i32x4.add(smallSigma0(v128.load(W, 192)), v128.load(W, 176)));
+  v128.store(W, x, 432); v128.store(WK, i32x4.add(x, v128.load(K4, 432)), 432);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 416)), v128.load(W, 336)), i32x4.add(smallSigma0(v128.load(W, 208)), v128.load(W, 192)));
+  v128.store(W, x, 448); v128.store(WK, i32x4.add(x, v128.load(K4, 448)), 448);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 432)), v128.load(W, 352)), i32x4.add(smallSigma0(v128.load(W, 224)), v128.load(W, 208)));
+  v128.store(W, x, 464); v128.store(WK, i32x4.add(x, v128.load(K4, 464)), 464);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 448)), v128.load(W, 368)), i32x4.add(smallSigma0(v128.load(W, 240)), v128.load(W, 224)));
+  v128.store(W, x, 480); v128.store(WK, i32x4.add(x, v128.load(K4, 480)), 480);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 464)), v128.load(W, 384)), i32x4.add(smallSigma0(v128.load(W, 256)), v128.load(W, 240)));
+  v128.store(W, x, 496); v128.store(WK, i32x4.add(x, v128.load(K4, 496)), 496);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 480)), v128.load(W, 400)), i32x4.add(smallSigma0(v128.load(W, 272)), v128.load(W, 256)));
+  v128.store(W, x, 512); v128.store(WK, i32x4.add(x, v128.load(K4, 512)), 512);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 496)), v128.load(W, 416)), i32x4.add(smallSigma0(v128.load(W, 288)), v128.load(W, 272)));
+  v128.store(W, x, 528); v128.store(WK, i32x4.add(x, v128.load(K4, 528)), 528);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 512)), v128.load(W, 432)), i32x4.add(smallSigma0(v128.load(W, 304)), v128.load(W, 288)));
+  v128.store(W, x, 544); v128.store(WK, i32x4.add(x, v128.load(K4, 544)), 544);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 528)), v128.load(W, 448)), i32x4.add(smallSigma0(v128.load(W, 320)), v128.load(W, 304)));
+  v128.store(W, x, 560); v128.store(WK, i32x4.add(x, v128.load(K4, 560)), 560);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 544)), v128.load(W, 464)), i32x4.add(smallSigma0(v128.load(W, 336)), v128.load(W, 320)));
+  v128.store(W, x, 576); v128.store(WK, i32x4.add(x, v128.load(K4, 576)), 576);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 560)), v128.load(W, 480)), i32x4.add(smallSigma0(v128.load(W, 352)), v128.load(W, 336)));
+  v128.store(W, x, 592); v128.store(WK, i32x4.add(x, v128.load(K4, 592)), 592);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 576)), v128.load(W, 496)), i32x4.add(smallSigma0(v128.load(W, 368)), v128.load(W, 352)));
+  v128.store(W, x, 608); v128.store(WK, i32x4.add(x, v128.load(K4, 608)), 608);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 592)), v128.load(W, 512)), i32x4.add(smallSigma0(v128.load(W, 384)), v128.load(W, 368)));
+  v128.store(W, x, 624); v128.store(WK, i32x4.add(x, v128.load(K4, 624)), 624);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 608)), v128.load(W, 528)), i32x4.add(smallSigma0(v128.load(W, 400)), v128.load(W, 384)));
+  v128.store(W, x, 640); v128.store(WK, i32x4.add(x, v128.load(K4, 640)), 640);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 624)), v128.load(W, 544)), i32x4.add(smallSigma0(v128.load(W, 416)), v128.load(W, 400)));
+  v128.store(W, x, 656); v128.store(WK, i32x4.add(x, v128.load(K4, 656)), 656);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 640)), v128.load(W, 560)), i32x4.add(smallSigma0(v128.load(W, 432)), v128.load(W, 416)));
+  v128.store(W, x, 672); v128.store(WK, i32x4.add(x, v128.load(K4, 672)), 672);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 656)), v128.load(W, 576)), i32x4.add(smallSigma0(v128.load(W, 448)), v128.load(W, 432)));
+  v128.store(W, x, 688); v128.store(WK, i32x4.add(x, v128.load(K4, 688)), 688);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 672)), v128.load(W, 592)), i32x4.add(smallSigma0(v128.load(W, 464)), v128.load(W, 448)));
+  v128.store(W, x, 704); v128.store(WK, i32x4.add(x, v128.load(K4, 704)), 704);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 688)), v128.load(W, 608)), i32x4.add(smallSigma0(v128.load(W, 480)), v128.load(W, 464)));
+  v128.store(W, x, 720); v128.store(WK, i32x4.add(x, v128.load(K4, 720)), 720);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 704)), v128.load(W, 624)), i32x4.add(smallSigma0(v128.load(W, 496)), v128.load(W, 480)));
+  v128.store(W, x, 736); v128.store(WK, i32x4.add(x, v128.load(K4, 736)), 736);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 720)), v128.load(W, 640)), i32x4.add(smallSigma0(v128.load(W, 512)), v128.load(W, 496)));
+  v128.store(W, x, 752); v128.store(WK, i32x4.add(x, v128.load(K4, 752)), 752);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 736)), v128.load(W, 656)), i32x4.add(smallSigma0(v128.load(W, 528)), v128.load(W, 512)));
+  v128.store(W, x, 768); v128.store(WK, i32x4.add(x, v128.load(K4, 768)), 768);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 752)), v128.load(W, 672)), i32x4.add(smallSigma0(v128.load(W, 544)), v128.load(W, 528)));
+  v128.store(W, x, 784); v128.store(WK, i32x4.add(x, v128.load(K4, 784)), 784);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 768)), v128.load(W, 688)), i32x4.add(smallSigma0(v128.load(W, 560)), v128.load(W, 544)));
+  v128.store(W, x, 800); v128.store(WK, i32x4.add(x, v128.load(K4, 800)), 800);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 784)), v128.load(W, 704)), i32x4.add(smallSigma0(v128.load(W, 576)), v128.load(W, 560)));
+  v128.store(W, x, 816); v128.store(WK, i32x4.add(x, v128.load(K4, 816)), 816);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 800)), v128.load(W, 720)), i32x4.add(smallSigma0(v128.load(W, 592)), v128.load(W, 576)));
+  v128.store(W, x, 832); v128.store(WK, i32x4.add(x, v128.load(K4, 832)), 832);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 816)), v128.load(W, 736)), i32x4.add(smallSigma0(v128.load(W, 608)), v128.load(W, 592)));
+  v128.store(W, x, 848); v128.store(WK, i32x4.add(x, v128.load(K4, 848)), 848);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 832)), v128.load(W, 752)), i32x4.add(smallSigma0(v128.load(W, 624)), v128.load(W, 608)));
+  v128.store(W, x, 864); v128.store(WK, i32x4.add(x, v128.load(K4, 864)), 864);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 848)), v128.load(W, 768)), i32x4.add(smallSigma0(v128.load(W, 640)), v128.load(W, 624)));
+  v128.store(W, x, 880); v128.store(WK, i32x4.add(x, v128.load(K4, 880)), 880);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 864)), v128.load(W, 784)), i32x4.add(smallSigma0(v128.load(W, 656)), v128.load(W, 640)));
+  v128.store(W, x, 896); v128.store(WK, i32x4.add(x, v128.load(K4, 896)), 896);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 880)), v128.load(W, 800)), i32x4.add(smallSigma0(v128.load(W, 672)), v128.load(W, 656)));
+  v128.store(W, x, 912); v128.store(WK, i32x4.add(x, v128.load(K4, 912)), 912);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 896)), v128.load(W, 816)), i32x4.add(smallSigma0(v128.load(W, 688)), v128.load(W, 672)));
+  v128.store(W, x, 928); v128.store(WK, i32x4.add(x, v128.load(K4, 928)), 928);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 912)), v128.load(W, 832)), i32x4.add(smallSigma0(v128.load(W, 704)), v128.load(W, 688)));
+  v128.store(W, x, 944); v128.store(WK, i32x4.add(x, v128.load(K4, 944)), 944);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 928)), v128.load(W, 848)), i32x4.add(smallSigma0(v128.load(W, 720)), v128.load(W, 704)));
+  v128.store(W, x, 960); v128.store(WK, i32x4.add(x, v128.load(K4, 960)), 960);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 944)), v128.load(W, 864)), i32x4.add(smallSigma0(v128.load(W, 736)), v128.load(W, 720)));
+  v128.store(W, x, 976); v128.store(WK, i32x4.add(x, v128.load(K4, 976)), 976);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 960)), v128.load(W, 880)), i32x4.add(smallSigma0(v128.load(W, 752)), v128.load(W, 736)));
+  v128.store(W, x, 992); v128.store(WK, i32x4.add(x, v128.load(K4, 992)), 992);
+  x = i32x4.add(i32x4.add(smallSigma1(v128.load(W, 976)), v128.load(W, 896)), i32x4.add(smallSigma0(v128.load(W, 768)), v128.load(W, 752)));
+  v128.store(W, x, 1008); v128.store(WK, i32x4.add(x, v128.load(K4, 1008)), 1008);
 }
 
 /** The 64 rounds over the schedule in WK, added into the states at H. */
