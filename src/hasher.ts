@@ -8,7 +8,7 @@
 import { type BytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { toHex } from './hex.js';
+import { fromHex, toHex } from './hex.js';
 import { type EngineOptions, type NativeHash, type NativeHashFactory, checkEngine, resolveEngine } from './engine.js';
 import { FLAG_LINEAR, FLAG_NO_TREE, KERNEL_BUILD_SHA256, type Kernel, acquireKernel, releaseKernel } from './kernel/wasm.js';
 
@@ -330,7 +330,7 @@ export class TreeHasher {
     out[4] = STATE_FORMAT;
     out[5] = this.#closed ? SAVED_CLOSED : 0;
     new DataView(out.buffer).setFloat64(8, this.#size, true);
-    out.set(hexToBytes32(KERNEL_BUILD_SHA256), 16);
+    out.set(fromHex(KERNEL_BUILD_SHA256, 32), 16);
     out.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), STATE_HEADER);
     return out;
   }
@@ -362,12 +362,6 @@ export class TreeHasher {
     hasher.#closed = bytes[5] === SAVED_CLOSED;
     return hasher;
   }
-}
-
-function hexToBytes32(hex: string): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 /** Throws unless `digest` is a 32-byte Uint8Array. */
