@@ -7,7 +7,7 @@ import { printFailure } from './errors.js';
 import { formatSumLine } from './sums.js';
 
 /** Hashes one CLI operand: `-` is standard input, anything else a file. */
-export function hashOperand(file: string): Promise<Checksums> {
+function hashOperand(file: string): Promise<Checksums> {
   return file === '-' ? hashStream(process.stdin) : hashFile(file);
 }
 

@@ -2,11 +2,12 @@
 // chunk is hashed; the whole file's SHA-256 on node:crypto (native, beside the kernel's per-part work).
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { MiB } from '../constants.js';
 import { TreeHashError } from '../errors.js';
 import { type HashPartsOptions, type LinearHash, type PartHashing, hashPartsOf } from '../parts.js';
 
 /** Bytes per read: the kernel's input window. */
-const READ_SIZE = 4 * 1024 * 1024;
+const READ_SIZE = 4 * MiB;
 
 /** node:crypto's SHA-256 as a {@link LinearHash}. */
 export function nodeSha256(): LinearHash {
