@@ -1,18 +1,24 @@
-// `treehash check SUMS`: like `sha256sum -c`, reads lines "<tree hash hex>  <file>" (as written by
-// `treehash hash`) and checks each file. Exit 0 when all match, 1 when any fails or is unreadable,
-// 2 when SUMS itself cannot be read.
+// `treehash check SUMS`: `sha256sum -c` for tree hashes. Reads the lines `treehash hash` writes
+// (GNU's format, escaped names included) and checks each file, with sha256sum's options, output
+// and warnings. Exit 0 when every listed file was read and matched (at least one); 1 when any
+// did not match, no line was properly formatted, --strict met a bad line or --ignore-missing left
+// nothing verified; 2 when a listed file or SUMS itself could not be read (GNU exits 1 there too;
+// here, as in every treehash command, 2 means "could not check" and wins over 1).
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
 import { hashFile, hashStream } from '../node/files.js';
-import { parseSumLine } from './sums.js';
-import { printJsonLine } from './retrieval-io.js';
-import { EXIT_MISMATCH, printFailure } from './errors.js';
+import { formatCheckLine, parseSumLine, type SumsLayout } from './sums.js';
+import { LineWriter } from './output.js';
+import { EXIT_ERROR, EXIT_MISMATCH, printFailure } from './errors.js';
 
 interface CheckOptions {
+  ignoreMissing?: boolean;
   quiet?: boolean;
+  status?: boolean;
   strict?: boolean;
+  warn?: boolean;
   json?: boolean;
 }
 
@@ -21,9 +27,26 @@ export function register(program: Command): void {
     .command('check')
     .description('read "<tree hash>  <file>" lines (the output of treehash hash) and check each file, like sha256sum -c')
     .argument('<sums>', 'the file of tree hashes, or - for standard input')
+    .option('--ignore-missing', "don't fail or report status for missing files")
     .option('--quiet', "don't print OK for each file that matches")
-    .option('--strict', 'fail (exit 1) on improperly formatted lines too')
+    .addOption(new Option('--status', "don't output anything, the exit status shows success (overrides --quiet and --warn)").conflicts('json'))
+    .option('--strict', 'exit 1 for improperly formatted lines too')
+    .option('-w, --warn', 'warn about each improperly formatted line')
     .option('--json', 'one JSON object per file: {"file","ok","expected","actual"} (actual null when unreadable)')
+    .addHelpText(
+      'after',
+      `
+Lines are sha256sum's: "<64 hex digits>  <file>"; "<hex> *<file>" and BSD's
+"<hex> <file>" are read too. A line starting with "\\" has an escaped name:
+\\\\ is a backslash, \\n a newline, \\r a carriage return; such names are printed
+escaped the same way ("\\a\\nb: OK"). Lines starting with "#" and empty lines
+are skipped. A file named "-" is standard input, unless SUMS is.
+
+Exit status: 0 every listed file matched; 1 a file did not match, no line was
+properly formatted, --strict and an improperly formatted line, or
+--ignore-missing and no file verified; 2 a listed file or SUMS could not be
+read.`,
+    )
     .action(async (sumsPath: string, options: CheckOptions) => {
       let text: string;
       try {
@@ -31,54 +54,78 @@ export function register(program: Command): void {
       } catch (cause) {
         throw new TreeHashError('ERR_READ_FAILED', `cannot read ${sumsPath}: ${(cause as Error).message}`, { cause });
       }
-      let ok = 0;
+      const sumsName = sumsPath === '-' ? 'standard input' : sumsPath;
+      const status = options.status === true;
+      const quiet = options.quiet === true && !status;
+      const warn = options.warn === true && !status;
+      const layout: SumsLayout = {};
+      let properlyFormatted = false;
+      let matched = 0;
       let mismatched = 0;
       let unreadable = 0;
       let malformed = 0;
       const lines = text.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
-      for (const [i, rawLine] of lines.entries()) {
-        const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-        if (line.trim() === '' || line.startsWith('#')) continue;
-        const entry = parseSumLine(line);
-        if (entry === undefined) {
-          malformed++;
-          process.stderr.write(`treehash check: ${sumsPath}: line ${i + 1} is not "<64 hex digits>  <file>"\n`);
-          continue;
+      const out = new LineWriter();
+      try {
+        for (const [i, rawLine] of lines.entries()) {
+          if (rawLine.startsWith('#')) continue;
+          const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+          if (line === '') continue;
+          const entry = parseSumLine(line, layout);
+          // As in GNU, "-" cannot name standard input when the sums come from it.
+          if (entry === undefined || (entry.file === '-' && sumsPath === '-')) {
+            malformed++;
+            if (warn) process.stderr.write(`treehash: ${sumsName}: ${i + 1}: improperly formatted tree hash line\n`);
+            continue;
+          }
+          properlyFormatted = true;
+          let actual: string | null = null;
+          try {
+            const read = entry.file === '-' ? hashStream(process.stdin, { linear: false }) : hashFile(entry.file, { linear: false });
+            actual = toHex((await read).treeHash);
+          } catch (error) {
+            if (options.ignoreMissing && isMissing(error)) continue;
+            printFailure(entry.file, error);
+          }
+          const ok = actual === entry.hex;
+          if (actual === null) unreadable++;
+          else if (ok) matched++;
+          else mismatched++;
+          // A reader that went away only drops the output: the remaining files are still
+          // checked, so that the exit status speaks for the whole list.
+          if (options.json) {
+            await out.write(`${JSON.stringify({ file: entry.file, ok, expected: entry.hex, actual })}\n`);
+          } else if (!status && (!ok || !quiet)) {
+            await out.write(`${formatCheckLine(entry.file, ok ? 'OK' : actual === null ? 'FAILED open or read' : 'FAILED')}\n`);
+          }
         }
-        let actual: string | null = null;
-        try {
-          // As in sha256sum -c, "-" names standard input (unless the sums themselves came from it).
-          const read = entry.file === '-' && sumsPath !== '-' ? hashStream(process.stdin, { linear: false }) : hashFile(entry.file, { linear: false });
-          actual = toHex((await read).treeHash);
-        } catch (error) {
-          printFailure(entry.file, error);
-        }
-        const matched = actual === entry.hex;
-        if (actual === null) unreadable++;
-        else if (matched) ok++;
-        else mismatched++;
-        if (options.json) {
-          printJsonLine({ file: entry.file, ok: matched, expected: entry.hex, actual });
-        } else if (!matched || !options.quiet) {
-          process.stdout.write(`${entry.file}: ${matched ? 'OK' : actual === null ? 'FAILED open or read' : 'FAILED'}\n`);
+      } finally {
+        await out.close();
+      }
+
+      if (!properlyFormatted) {
+        process.stderr.write(`treehash: ${sumsName}: no properly formatted tree hash lines found\n`);
+      } else if (!status) {
+        const warning = (count: number, one: string, many: string) => {
+          if (count > 0) process.stderr.write(`treehash: WARNING: ${count} ${count === 1 ? one : many}\n`);
+        };
+        warning(malformed, 'line is improperly formatted', 'lines are improperly formatted');
+        warning(unreadable, 'listed file could not be read', 'listed files could not be read');
+        warning(mismatched, 'computed checksum did NOT match', 'computed checksums did NOT match');
+        if (options.ignoreMissing && matched === 0) {
+          process.stderr.write(`treehash: ${sumsName}: no file was verified\n`);
         }
       }
-      const checked = ok + mismatched + unreadable;
-      const failed = mismatched > 0 || unreadable > 0 || checked === 0 || (options.strict === true && malformed > 0);
-      if (failed) process.exitCode = EXIT_MISMATCH;
-      if (failed || !options.quiet) {
-        const parts = [`${ok} OK`];
-        if (mismatched > 0) parts.push(`${mismatched} FAILED`);
-        if (unreadable > 0) parts.push(`${unreadable} unreadable`);
-        if (malformed > 0) parts.push(`${malformed} improperly formatted line${malformed === 1 ? '' : 's'}`);
-        const summary =
-          checked === 0
-            ? `no properly formatted tree hash lines found in ${sumsPath}`
-            : `${checked} file${checked === 1 ? '' : 's'} checked: ${parts.join(', ')}`;
-        process.stderr.write(`treehash check: ${summary}\n`);
-      }
+      if (unreadable > 0) process.exitCode = EXIT_ERROR;
+      else if (matched === 0 || mismatched > 0 || (options.strict === true && malformed > 0)) process.exitCode = EXIT_MISMATCH;
     });
+}
+
+/** Whether reading a listed file failed because it does not exist (what --ignore-missing skips). */
+function isMissing(error: unknown): boolean {
+  const cause = error instanceof TreeHashError ? error.cause : error;
+  return (cause as { code?: unknown } | undefined)?.code === 'ENOENT';
 }
 
 async function readStdin(): Promise<string> {
