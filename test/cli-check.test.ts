@@ -167,8 +167,8 @@ describe('treehash check on odd names, and GNU sha256sum side by side', () => {
     expect(ourCheck.status).toBe(0);
     expect(gnuCheck.status).toBe(0);
     expect(gnuCheck.stderr).toBe(ourCheck.stderr);
-    // GNU's rule since coreutils 9.2 (src/digest.c problematic_chars) escapes a verdict's name as on a
-    // sums line; 9.1 escaped it only for a newline and printed a lone backslash or CR raw.
+    // Current coreutils (src/digest.c, problematic_chars; newer than 9.1) escape a verdict's name as
+    // on a sums line; 9.1 escaped it only for a newline and printed a lone backslash or CR raw.
     const gnuLines = gnuCheck.stdout.trimEnd().split('\n');
     expect(gnuLines).toHaveLength(small.length);
     for (const [i, name] of small.entries()) {
