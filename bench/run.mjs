@@ -5,7 +5,7 @@
 //
 //   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about a minute)
 //   BENCH_ROUNDS=N                rounds (default 5; 3 quick)
-//   BENCH_ONLY=kernel,linear,incremental,file,rss   run some groups only
+//   BENCH_ONLY=kernel,linear,incremental,file,rss,browser   run some groups only
 import Benchmark from 'benchmark';
 import { createHash, randomFillSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -22,6 +22,7 @@ import { Hash as SmithyHash } from '@smithy/hash-node';
 import { fromUtf8 } from '@smithy/util-utf8';
 import * as core from '../dist/index.js';
 import * as nodeApi from '../dist/node/index.js';
+import { measureInChromium } from './browser.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 3 : 5));
@@ -302,6 +303,24 @@ function rssGroup() {
   }
 }
 
+async function browserGroup() {
+  const megabytes = MEMORY_BYTES / MiB;
+  console.log(`\n## Kernel in Chromium: tree hash of ${megabytes} MiB in memory and linear SHA-256, one thread`);
+  const measured = await measureInChromium({ megabytes, rounds: ROUNDS, minMillis: QUICK ? 300 : 600 });
+  if (measured === undefined) return;
+  const { version, results: samples } = measured;
+  console.log(`  Chromium ${version}`);
+  const m = new Map(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+  const width = Math.max(...[...m.keys()].map((name) => name.length));
+  for (const [name, values] of Object.entries(samples)) {
+    console.log(`  ${name.padEnd(width)}  ${m.get(name).toFixed(0).padStart(6)} MB/s  (rounds: ${values.map((v) => v.toFixed(0)).join(' ')})`);
+  }
+  const leafPeer = m.get('hash-wasm SHA-256 per 1 MiB leaf');
+  row('Chromium: engine=wasm treeHash (SIMD)', m.get('glacier-treehash engine=wasm treeHash (1 MiB leaves)'), 'hash-wasm', leafPeer, 2.0);
+  row('Chromium: engine=wasm-scalar treeHash', m.get('glacier-treehash engine=wasm-scalar treeHash (1 MiB leaves)'), 'hash-wasm', leafPeer, 1.0);
+  row('Chromium: sha256() linear, Wasm kernel', m.get('glacier-treehash sha256 (Wasm kernel)'), 'hash-wasm', m.get('hash-wasm SHA-256 linear'), 1.0);
+}
+
 console.log(machine());
 const want = (name) => ONLY === undefined || ONLY.has(name);
 if (want('kernel')) await kernelGroup();
@@ -310,6 +329,7 @@ if (want('linear') || want('file')) nodeOneCore = await linearGroup();
 if (want('incremental')) await incrementalGroup();
 if (want('file')) await fileGroup(nodeOneCore);
 if (want('rss')) rssGroup();
+if (want('browser')) await browserGroup();
 
 console.log('\n## Summary (medians; ratios within this run)');
 console.log('| what | MB/s | vs | ratio | target | met |');
