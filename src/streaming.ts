@@ -99,6 +99,11 @@ export class ProgressReporter {
     this.#total = total;
   }
 
+  /** Whether there is a callback to report to. */
+  get active(): boolean {
+    return this.#callback !== undefined;
+  }
+
   /** Counts `length` more bytes hashed; calls back when a step is complete (not at a known total: {@link finish} reports that). */
   advance(length: number): void {
     if (this.#callback === undefined) return;
@@ -318,9 +323,12 @@ export async function hashChunks(
   try {
     for await (const chunk of abortableIterate(source, signal)) {
       const bytes = toBytes(chunk as Uint8Array, 'each chunk');
-      if (web !== undefined) await web.update(bytes);
-      else hasher!.update(bytes);
-      progress.advance(bytes.length);
+      // With a callback, a huge chunk (Node gives a Blob's part whole) goes in by steps, each counted.
+      for (const piece of progress.active ? progressSteps(bytes) : [bytes]) {
+        if (web !== undefined) await web.update(piece);
+        else hasher!.update(piece);
+        progress.advance(piece.length);
+      }
     }
   } catch (cause) {
     await web?.abandon();
@@ -331,6 +339,11 @@ export async function hashChunks(
   const result = web !== undefined ? await web.finish() : streamResult(hasher!);
   progress.finish(result.size);
   return result;
+}
+
+/** `bytes` in pieces of at most {@link PROGRESS_STEP}. */
+function* progressSteps(bytes: Uint8Array): Generator<Uint8Array> {
+  for (let offset = 0; offset < bytes.length; offset += PROGRESS_STEP) yield bytes.subarray(offset, offset + PROGRESS_STEP);
 }
 
 /**
