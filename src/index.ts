@@ -83,6 +83,7 @@ export {
 export {
   type TreeHashLike,
   type VerifyOptions,
+  type VerifyTreeHashOptions,
   type VerifySource,
   type VerifiedChunk,
   type DownloadChunks,

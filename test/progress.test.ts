@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES, type HashProgress, PROGRESS_STEP, TreeHashError, toHex } from '../src/index.js';
+import { ENGINES, type HashProgress, PROGRESS_STEP, TreeHashError, toHex, verifyTreeHash } from '../src/index.js';
 import { registerNativeHash } from '../src/engine.js';
 import { hashFile, hashStream, manifestOfFile } from '../src/node/index.js';
 import { hashBlob, hashWebStream } from '../src/web/index.js';
@@ -200,6 +200,44 @@ describe('onProgress', () => {
     } finally {
       registerNativeHash(() => createHash('sha256'));
     }
+  });
+});
+
+describe('verifyTreeHash with onProgress', () => {
+  const data = mod251(5 * MIB + 3);
+  const hex = referenceTreeHashHex(data);
+
+  it('reports for a stream, a Web stream and bytes given at once, then resolves to the tree hash', async () => {
+    const sources: [string, () => Parameters<typeof verifyTreeHash>[0], number | undefined][] = [
+      ['Readable', () => readableOf(data), undefined],
+      ['ReadableStream', () => webStreamOf(data), undefined],
+      ['bytes', () => data, data.length],
+    ];
+    for (const [name, source, total] of sources) {
+      const { calls, onProgress } = recorder();
+      const treeHash = await verifyTreeHash(source(), hex, { onProgress, range: { start: 0, end: data.length - 1 } });
+      expect([name, toHex(treeHash)]).toEqual([name, hex]);
+      expectContract(calls, data.length, total);
+    }
+  });
+
+  it('a mismatch still rejects, after the final call; a throwing callback rejects with its error', async () => {
+    const { calls, onProgress } = recorder();
+    const wrong = hex.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    expect(await codeOf(() => verifyTreeHash(readableOf(data), wrong, { onProgress }))).toBe('ERR_TREE_HASH_MISMATCH');
+    expectContract(calls, data.length, undefined);
+    const thrown = new Error('stop');
+    const outcome = await verifyTreeHash(data, hex, {
+      onProgress: () => {
+        throw thrown;
+      },
+    }).catch((error: unknown) => error);
+    expect(outcome).toBe(thrown);
+  });
+
+  it('an onProgress that is not a function is ERR_INVALID_OPTION, for bytes too', async () => {
+    expect(await codeOf(() => verifyTreeHash(data, hex, { onProgress: 'x' } as never))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(() => verifyTreeHash(readableOf(data), hex, { onProgress: 1 } as never))).toBe('ERR_INVALID_OPTION');
   });
 });
 
