@@ -48,12 +48,13 @@ export interface HashStreamOptions extends EngineOptions {
    * chunk, never per small chunk), then once more when the hash is complete, just before the
    * promise resolves, with `bytes` and `total` both the result's `size`. `bytes` never decreases;
    * only that final call may repeat the `bytes` of the call before it (a stream's total becomes
-   * known only at its end). Not called after an error or an abort. A byte counts once the hasher
-   * has taken it in: in Node's `hashFile`/`hashStream` once its leaf digest is in the tree (and it
-   * is in the linear SHA-256) — reading runs up to 16 MiB ahead of that; in `hashBlob` /
-   * `hashWebStream` once it is handed to the hasher, which has hashed all but its last partial
-   * leaf (with WebCrypto, up to 4 leaves still in flight). Whatever the callback throws rejects
-   * the call with that error.
+   * known only at its end). Not called after an error or an abort. A byte counts once it is
+   * hashed or handed to the hasher: in Node's `hashFile`/`hashStream` once its leaf digest is in
+   * the tree and it is in the linear SHA-256 (reading runs up to 16 MiB ahead; files under 8 MiB
+   * on the Wasm engines count a byte once it is read into the kernel's 4 MiB input window); in
+   * `hashBlob` / `hashWebStream` once it is handed to the hasher, which hashes whole 4 MiB windows
+   * (with WebCrypto, up to 4 leaves are still in flight). Whatever the callback throws rejects the
+   * call with that error.
    */
   onProgress?: ProgressCallback;
 

@@ -82,8 +82,9 @@ function checkOffset(value: unknown, name: string): number | undefined {
 /**
  * Tree hash and linear SHA-256 of a file, or of the inclusive byte range `start`..`end` of it.
  * `onProgress` (see {@link HashStreamOptions.onProgress}) counts bytes once they are hashed (their
- * leaf digests in the tree), which trails reading by at most 16 MiB; `total` is the size of the
- * file or range, `undefined` for a pipe or device until the final call.
+ * leaf digests in the tree), which trails reading by at most 16 MiB (files under 8 MiB on the Wasm
+ * engines: once read); `total` is the size of the file or range, `undefined` for a pipe or device
+ * until the final call.
  * @throws {TreeHashError} `ERR_READ_FAILED` (the fs error as `cause`) when the file cannot be
  * opened or read, `ERR_INVALID_RANGE` for a range outside the file, `ERR_ABORTED` when the signal
  * fires, `ERR_INVALID_OPTION` for a bad `engine` or `onProgress`; the `onProgress` callback's own error.
