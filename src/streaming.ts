@@ -30,7 +30,10 @@ export interface HashProgress {
  * Receives progress reports of a long hashing call (`onProgress`). It runs synchronously, in the
  * middle of the call: keep it cheap. Whatever it throws ends the call, whose promise then rejects
  * with that very error (the input is closed, nothing is hashed on).
- * @example await hashFile(path, { onProgress: ({ bytes, total }) => bar.update(bytes, { total }) });
+ * @example
+ * const onProgress: ProgressCallback = ({ bytes, total }) =>
+ *   process.stderr.write(`\r${bytes} / ${total ?? '?'} bytes`);
+ * await hashFile(path, { onProgress });
  */
 export type ProgressCallback = (progress: HashProgress) => void;
 
