@@ -17,6 +17,8 @@ export {
 } from './hasher.js';
 export { combineTreeHashes } from './tree.js';
 export { ENGINES, type Engine, type EngineOptions } from './engine.js';
+// Progress reports of the long-running calls (hashFile, hashBlob, …), one shape everywhere.
+export { type HashProgress, type ProgressCallback, PROGRESS_STEP } from './streaming.js';
 export {
   MAX_PARTS,
   MIN_PART_SIZE,
@@ -81,6 +83,7 @@ export {
 export {
   type TreeHashLike,
   type VerifyOptions,
+  type VerifyTreeHashOptions,
   type VerifySource,
   type VerifiedChunk,
   type DownloadChunks,

@@ -2,7 +2,7 @@
 // loop, cancellation and the shape of the result. No I/O of its own, no node: imports.
 import { toBytes } from './bytes.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { LEAF_SIZE } from './constants.js';
+import { LEAF_SIZE, MiB } from './constants.js';
 import { type EngineOptions, checkEngine, nativeHashFactory } from './engine.js';
 import { type Checksums, type LinearSha256, TreeHasher, type TreeHasherOptions, createLinearSha256 } from './hasher.js';
 
@@ -12,14 +12,130 @@ export interface TreeChecksum {
   treeHash: Uint8Array;
 }
 
+/**
+ * How far a long hashing call has got: the argument of a {@link ProgressCallback}.
+ * @example const onProgress = ({ bytes, total }: HashProgress) => console.error(bytes, '/', total ?? '?');
+ */
+export interface HashProgress {
+  /** Input bytes hashed so far (see {@link HashStreamOptions.onProgress} for when a byte counts). */
+  readonly bytes: number;
+  /**
+   * The bytes the call hashes in all, when known up front (a file's size or range, a Blob's size);
+   * `undefined` for a stream until the final call, which gives its size.
+   */
+  readonly total: number | undefined;
+}
+
+/**
+ * Receives progress reports of a long hashing call (`onProgress`). It runs synchronously, in the
+ * middle of the call: keep it cheap. Whatever it throws ends the call, whose promise then rejects
+ * with that very error (the input is closed, nothing is hashed on).
+ * @example
+ * const onProgress: ProgressCallback = ({ bytes, total }) =>
+ *   process.stderr.write(`\r${bytes} / ${total ?? '?'} bytes`);
+ * await hashFile(path, { onProgress });
+ */
+export type ProgressCallback = (progress: HashProgress) => void;
+
+/**
+ * The fewest bytes between two progress reports (the final report excepted): one leaf. Reports go
+ * by bytes, not time, so they are deterministic and cost nothing measurable: a 64 MiB input gets
+ * at most 65 calls.
+ */
+export const PROGRESS_STEP = MiB;
+
 /** Options shared by the streaming functions. */
 export interface HashStreamOptions extends EngineOptions {
+  /**
+   * Called as the input is hashed, at least {@link PROGRESS_STEP} bytes apart (after a read or a
+   * chunk, never per small chunk), then once more when the hash is complete, just before the
+   * promise resolves, with `bytes` and `total` both the result's `size`. `bytes` never decreases;
+   * only that final call may repeat the `bytes` of the call before it (a stream's total becomes
+   * known only at its end). Not called after an error or an abort. A byte counts once it is
+   * hashed or handed to the hasher: in Node's `hashFile`/`hashStream` once its leaf digest is in
+   * the tree and it is in the linear SHA-256 (reading runs up to 16 MiB ahead; files under 8 MiB
+   * on the Wasm engines count a byte once it is read into the kernel's 4 MiB input window); in
+   * `hashBlob` / `hashWebStream` once it is handed to the hasher, which hashes whole 4 MiB windows
+   * (with WebCrypto, up to 4 leaves are still in flight). Whatever the callback throws rejects the
+   * call with that error.
+   */
+  onProgress?: ProgressCallback;
+
   /** Stops hashing; the promise rejects with `ERR_ABORTED` (the signal's reason as `cause`). */
   signal?: AbortSignal;
   /** Also compute the linear SHA-256 (default true). `false` skips it: the verification path. */
   linear?: boolean;
   /** Called with each leaf digest as it completes (see TreeHasherOptions.onLeaf). */
   onLeaf?: TreeHasherOptions['onLeaf'];
+}
+
+/**
+ * @internal Validates an `onProgress` option; undefined means none.
+ * @throws {TreeHashError} `ERR_INVALID_OPTION` for anything but a function.
+ */
+export function checkProgressCallback(value: unknown): ProgressCallback | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TreeHashError('ERR_INVALID_OPTION', `onProgress must be a function (or undefined), got ${describeValue(value)}`);
+  }
+  return value as ProgressCallback | undefined;
+}
+
+/**
+ * @internal Turns bytes hashed into throttled {@link ProgressCallback} calls: one at least
+ * {@link PROGRESS_STEP} bytes after the previous, and the final one from {@link finish}. Without a
+ * callback every method is a no-op. It remembers what the callback threw, so that a caller which
+ * wraps stream errors (`ERR_READ_FAILED`) can let the callback's own error through unchanged.
+ * @throws {TreeHashError} `ERR_INVALID_OPTION` at construction when `callback` is not a function.
+ * @example
+ * const progress = new ProgressReporter(options.onProgress, file.size);
+ * progress.advance(bytesRead); // per read
+ * progress.finish(result.size); // once, when the hash is complete
+ */
+export class ProgressReporter {
+  readonly #callback: ProgressCallback | undefined;
+  readonly #total: number | undefined;
+  #bytes = 0;
+  #reported = 0;
+  #thrown: { error: unknown } | undefined;
+
+  constructor(callback: unknown, total: number | undefined) {
+    this.#callback = checkProgressCallback(callback);
+    this.#total = total;
+  }
+
+  /** Whether there is a callback to report to. */
+  get active(): boolean {
+    return this.#callback !== undefined;
+  }
+
+  /** Counts `length` more bytes hashed; calls back when a step is complete (not at a known total: {@link finish} reports that). */
+  advance(length: number): void {
+    if (this.#callback === undefined) return;
+    this.#bytes += length;
+    if (this.#bytes - this.#reported >= PROGRESS_STEP && this.#bytes !== this.#total) {
+      this.#reported = this.#bytes;
+      this.#call(this.#bytes, this.#total);
+    }
+  }
+
+  /** The final call: all `size` bytes are hashed. */
+  finish(size: number): void {
+    if (this.#callback !== undefined) this.#call(size, size);
+  }
+
+  /** Whether `error` is what the callback threw. */
+  threw(error: unknown): boolean {
+    return this.#thrown !== undefined && this.#thrown.error === error;
+  }
+
+  #call(bytes: number, total: number | undefined): void {
+    try {
+      this.#callback!({ bytes, total });
+    } catch (error) {
+      this.#thrown = { error };
+      throw error;
+    }
+  }
 }
 
 function abortError(signal: AbortSignal): TreeHashError {
@@ -191,32 +307,47 @@ class WebCryptoTree {
 /**
  * @internal Hashes every chunk of `source`. A failing source rejects with `ERR_READ_FAILED` (its
  * error as `cause`); leaving the loop early calls the iterator's return(), which destroys a Node
- * Readable or cancels a Web stream reader, so nothing goes on reading.
+ * Readable or cancels a Web stream reader, so nothing goes on reading. `total`: the bytes the
+ * source holds, when known (for `onProgress`).
  */
 export async function hashChunks(
   source: AsyncIterable<unknown> | Iterable<unknown>,
   options: HashStreamOptions,
+  total?: number,
 ): Promise<Checksums | TreeChecksum> {
   const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
     throw new TreeHashError('ERR_INVALID_INPUT', `expected a stream or an (async) iterable of bytes, got ${describeValue(source)}`);
   }
   const { signal } = options;
+  const progress = new ProgressReporter(options.onProgress, total);
   throwIfAborted(signal);
   const web = usesWebCrypto(options) ? new WebCryptoTree(subtleCrypto()!, options) : undefined;
   const hasher = web === undefined ? hasherFor(options) : undefined;
   try {
     for await (const chunk of abortableIterate(source, signal)) {
       const bytes = toBytes(chunk as Uint8Array, 'each chunk');
-      if (web !== undefined) await web.update(bytes);
-      else hasher!.update(bytes);
+      // With a callback, a huge chunk (Node gives a Blob's part whole) goes in by steps, each counted.
+      for (const piece of progress.active ? progressSteps(bytes) : [bytes]) {
+        if (web !== undefined) await web.update(piece);
+        else hasher!.update(piece);
+        progress.advance(piece.length);
+      }
     }
   } catch (cause) {
     await web?.abandon();
-    if (cause instanceof TreeHashError) throw cause;
+    // The callback's own error is the caller's, not a failure of the stream.
+    if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
     throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
-  return web !== undefined ? web.finish() : streamResult(hasher!);
+  const result = web !== undefined ? await web.finish() : streamResult(hasher!);
+  progress.finish(result.size);
+  return result;
+}
+
+/** `bytes` in pieces of at most {@link PROGRESS_STEP}. */
+function* progressSteps(bytes: Uint8Array): Generator<Uint8Array> {
+  for (let offset = 0; offset < bytes.length; offset += PROGRESS_STEP) yield bytes.subarray(offset, offset + PROGRESS_STEP);
 }
 
 /**

@@ -11,7 +11,7 @@ import { type TreeHashLike, toTreeHashBytes } from './digest.js';
 import { TreeHasher, treeHash as treeHashOf } from './hasher.js';
 import { toHex } from './hex.js';
 import { type ByteRange, assertOrderedRange, assertPayloadSize, explainTreeHashAlignment, formatRetrievalRange } from './ranges.js';
-import { type TreeChecksum, hashChunks, readerChunks } from './streaming.js';
+import { type ProgressCallback, type TreeChecksum, checkProgressCallback, hashChunks, readerChunks } from './streaming.js';
 import { combineTreeHashes } from './tree.js';
 import { largestPowerOfTwoAtMost, leafCount } from './tree-spans.js';
 
@@ -163,27 +163,47 @@ export function verifyTreeHashSync(data: BytesLike, expected: TreeHashLike, opti
 /** What {@link verifyTreeHash} reads: bytes, an (async) iterable of byte chunks, or a Web `ReadableStream`. */
 export type VerifySource = BytesLike | Iterable<BytesLike> | AsyncIterable<BytesLike> | ReadableStream<Uint8Array>;
 
+/** Options of {@link verifyTreeHash}: the verifiers' own, plus progress. */
+export interface VerifyTreeHashOptions extends VerifyOptions {
+  /**
+   * Progress as the source is hashed, by the contract of `HashStreamOptions.onProgress`: reports
+   * at least 1 MiB apart, then a final one when every byte is hashed — before the comparison, so
+   * a mismatch still rejects after it. `total` is the length of bytes given at once; for a stream,
+   * `undefined` until the final call.
+   */
+  readonly onProgress?: ProgressCallback | undefined;
+}
+
 /**
  * Checks bytes or a stream of them against an expected tree hash (e.g. GetJobOutput's
  * `x-amz-sha256-tree-hash`). Resolves to the tree hash; rejects on mismatch.
  * @throws {TreeHashError} `ERR_TREE_HASH_MISMATCH` (a {@link TreeHashMismatchError}),
- *   `ERR_SIZE_MISMATCH`, `ERR_INVALID_HEX`/`ERR_INVALID_DIGEST`, `ERR_INVALID_INPUT`, `ERR_READ_FAILED`.
+ *   `ERR_SIZE_MISMATCH`, `ERR_INVALID_HEX`/`ERR_INVALID_DIGEST`, `ERR_INVALID_INPUT`, `ERR_READ_FAILED`,
+ *   `ERR_INVALID_OPTION` for an `onProgress` that is not a function; the `onProgress` callback's own error.
  * @example await verifyTreeHash(response.body, response.checksum, { range: { start: 0, end: 4194303 } })
  */
-export async function verifyTreeHash(source: VerifySource, expected: TreeHashLike, options: VerifyOptions = {}): Promise<Uint8Array> {
-  if (isBytesLike(source)) {
+export async function verifyTreeHash(source: VerifySource, expected: TreeHashLike, options: VerifyTreeHashOptions = {}): Promise<Uint8Array> {
+  const onProgress = checkProgressCallback(options.onProgress);
+  if (isBytesLike(source) && onProgress === undefined) {
     return verifyTreeHashSync(source, expected, options);
   }
   const want = toTreeHashBytes(expected, 'expected tree hash'); // before reading anything
   const range = checkedRange(options.range);
-  const { size, treeHash } = await hashSource(source);
+  let hashed: Promise<TreeChecksum>;
+  if (isBytesLike(source)) {
+    const bytes = toBytes(source);
+    hashed = hashChunks([bytes], { linear: false, onProgress }, bytes.length) as Promise<TreeChecksum>;
+  } else {
+    hashed = hashSource(source, onProgress);
+  }
+  const { size, treeHash } = await hashed;
   assertLengthMatches(size, range);
   assertTreeHashEquals(treeHash, want, range ?? (size === 0 ? undefined : { start: 0, end: size - 1 }));
   return treeHash;
 }
 
 /** The tree hash of a source that is not bytes: an (async) iterable of chunks or a Web ReadableStream. */
-function hashSource(source: Exclude<VerifySource, BytesLike>): Promise<TreeChecksum> {
+function hashSource(source: Exclude<VerifySource, BytesLike>, onProgress?: ProgressCallback): Promise<TreeChecksum> {
   const candidate = source as Partial<AsyncIterable<unknown> & Iterable<unknown> & ReadableStream<Uint8Array>> | null;
   const iterable =
     candidate != null &&
@@ -192,7 +212,7 @@ function hashSource(source: Exclude<VerifySource, BytesLike>): Promise<TreeCheck
     typeof candidate.getReader === 'function'
       ? readerChunks(candidate as ReadableStream<Uint8Array>) // Safari's streams are not async iterable
       : (source as AsyncIterable<unknown>);
-  return hashChunks(iterable, { linear: false }) as Promise<TreeChecksum>;
+  return hashChunks(iterable, { linear: false, onProgress }) as Promise<TreeChecksum>;
 }
 
 // ---------------------------------------------------------------------------------------------

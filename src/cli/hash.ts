@@ -5,10 +5,12 @@ import { hashFile, hashStream } from '../node/files.js';
 import type { Checksums } from '../hasher.js';
 import { printFailure } from './errors.js';
 import { formatSumLine } from './sums.js';
+import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';
+import type { ProgressCallback } from '../streaming.js';
 
 /** Hashes one CLI operand: `-` is standard input, anything else a file. */
-function hashOperand(file: string): Promise<Checksums> {
-  return file === '-' ? hashStream(process.stdin) : hashFile(file);
+function hashOperand(file: string, onProgress: ProgressCallback | undefined): Promise<Checksums> {
+  return file === '-' ? hashStream(process.stdin, { onProgress }) : hashFile(file, { onProgress });
 }
 
 export function register(program: Command): void {
@@ -17,10 +19,12 @@ export function register(program: Command): void {
     .description('print the Glacier tree hash of each FILE (- for standard input), one line each like sha256sum')
     .argument('<file...>', 'files to hash; - reads standard input')
     .option('--json', 'one JSON object per line: {"file","size","treeHash","sha256"}')
-    .action(async (files: string[], options: { json?: boolean }) => {
+    .option('--progress', PROGRESS_HELP)
+    .option('--force-progress', FORCE_PROGRESS_HELP)
+    .action(async (files: string[], options: { json?: boolean } & ProgressFlags) => {
       for (const file of files) {
         try {
-          const { size, treeHash, sha256 } = await hashOperand(file);
+          const { size, treeHash, sha256 } = await withProgressBar(file, options, (onProgress) => hashOperand(file, onProgress));
           const line = options.json
             ? JSON.stringify({ file, size, treeHash: toHex(treeHash), sha256: toHex(sha256) })
             : formatSumLine(toHex(treeHash), file);

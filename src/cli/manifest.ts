@@ -7,11 +7,12 @@ import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../node/man
 import { formatRetrievalRange } from '../ranges.js';
 import { printJsonLine } from './retrieval-io.js';
 import { LineWriter } from './output.js';
+import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';
 
 /** What `-o` defaults to: the file's name with this appended. */
 export const MANIFEST_SUFFIX = '.treehash-manifest';
 
-interface ManifestOptions {
+interface ManifestOptions extends ProgressFlags {
   output?: string;
   show?: string;
   json?: boolean;
@@ -28,6 +29,8 @@ export function register(program: Command): void {
     .option('-o, --output <path>', `where to write the manifest (default: FILE${MANIFEST_SUFFIX})`)
     .option('--show <manifest>', 'print an existing manifest as text: header, then "leaf  START-END  DIGEST" lines')
     .option('--json', 'print {"file","manifest","size","leaves","treeHash"} (with --show: one object per leaf)')
+    .option('--progress', PROGRESS_HELP)
+    .option('--force-progress', FORCE_PROGRESS_HELP)
     .action(async (file: string | undefined, options: ManifestOptions) => {
       if (options.show !== undefined) {
         if (file !== undefined || options.output !== undefined) {
@@ -38,7 +41,7 @@ export function register(program: Command): void {
       }
       if (file === undefined) throw new TreeHashError('ERR_INVALID_OPTION', 'give the FILE to make a manifest of (or --show MANIFEST)');
       const output = options.output ?? `${file}${MANIFEST_SUFFIX}`;
-      const manifest = await manifestOfFile(file);
+      const manifest = await withProgressBar(file, options, (onProgress) => manifestOfFile(file, { onProgress }));
       await writeLeafManifest(output, manifest);
       const treeHash = toHex(manifest.treeHash);
       if (options.json) {

@@ -12,8 +12,9 @@ import { type ByteRange, formatRetrievalRange, parseRange } from '../ranges.js';
 import { toTreeHashBytes } from '../verify.js';
 import { printJsonLine } from './retrieval-io.js';
 import { EXIT_MISMATCH } from './errors.js';
+import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';
 
-interface VerifyOptions {
+interface VerifyOptions extends ProgressFlags {
   treeHash?: string;
   manifest?: string;
   range?: string;
@@ -29,6 +30,8 @@ export function register(program: Command): void {
     .option('--manifest <file>', 'a leaf manifest of the archive: names the damaged leaves and what to fetch again')
     .option('--range <start-end>', 'with --manifest: FILE holds only these bytes of the archive (megabyte aligned, END inclusive)')
     .option('--json', 'print the verdict as one JSON object')
+    .option('--progress', PROGRESS_HELP)
+    .option('--force-progress', FORCE_PROGRESS_HELP)
     .action(async (file: string, options: VerifyOptions) => {
       if ((options.treeHash === undefined) === (options.manifest === undefined)) {
         throw new TreeHashError('ERR_INVALID_OPTION', 'give exactly one of --tree-hash HEX or --manifest FILE');
@@ -36,14 +39,14 @@ export function register(program: Command): void {
       if (options.range !== undefined && options.manifest === undefined) {
         throw new TreeHashError('ERR_INVALID_OPTION', '--range goes with --manifest (a tree hash already says which bytes it covers)');
       }
-      if (options.treeHash !== undefined) await verifyTreeHashOption(file, options.treeHash, options.json === true);
-      else await verifyManifestOption(file, options.manifest!, options.range, options.json === true);
+      if (options.treeHash !== undefined) await verifyTreeHashOption(file, options.treeHash, options.json === true, options);
+      else await verifyManifestOption(file, options.manifest!, options.range, options.json === true, options);
     });
 }
 
-async function verifyTreeHashOption(file: string, hex: string, json: boolean): Promise<void> {
+async function verifyTreeHashOption(file: string, hex: string, json: boolean, progress: ProgressFlags): Promise<void> {
   const expected = toHex(toTreeHashBytes(hex, '--tree-hash')); // validated before reading the file
-  const { size, treeHash } = await hashFile(file, { linear: false });
+  const { size, treeHash } = await withProgressBar(file, progress, (onProgress) => hashFile(file, { linear: false, onProgress }));
   const actual = toHex(treeHash);
   const ok = actual === expected;
   if (!ok) process.exitCode = EXIT_MISMATCH;
@@ -54,11 +57,17 @@ async function verifyTreeHashOption(file: string, hex: string, json: boolean): P
   }
 }
 
-async function verifyManifestOption(file: string, manifestPath: string, rangeText: string | undefined, json: boolean): Promise<void> {
+async function verifyManifestOption(
+  file: string,
+  manifestPath: string,
+  rangeText: string | undefined,
+  json: boolean,
+  progress: ProgressFlags,
+): Promise<void> {
   const range = rangeText === undefined ? undefined : parseRange(rangeText);
   const manifest = await readLeafManifest(manifestPath);
   if (range !== undefined) manifest.rangeTreeHash(range); // refuse a bad range before reading the file
-  const copy = await manifestOfFile(file);
+  const copy = await withProgressBar(file, progress, (onProgress) => manifestOfFile(file, { onProgress }));
   const result = compareWithManifest(manifest, copy, range);
   if (!result.ok) process.exitCode = EXIT_MISMATCH;
   if (json) {

@@ -9,7 +9,16 @@ import { toBytes } from '../bytes.js';
 import { checkEngine, registerNativeHash } from '../engine.js';
 import { TreeHashError, describeValue } from '../errors.js';
 import type { Checksums } from '../hasher.js';
-import { type HashStreamOptions, type TreeChecksum, abortableIterate, hasherFor, streamResult, throwIfAborted } from '../streaming.js';
+import {
+  type HashStreamOptions,
+  ProgressReporter,
+  type TreeChecksum,
+  checkProgressCallback,
+  abortableIterate,
+  hasherFor,
+  streamResult,
+  throwIfAborted,
+} from '../streaming.js';
 import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
 
 // node:crypto for engine 'native' in the core too, on Node versions without process.getBuiltinModule.
@@ -29,22 +38,27 @@ function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scala
   return engine === 'auto' ? 'native' : engine;
 }
 
-function parallelFor(options: HashStreamOptions, expectedSize: number): ParallelTreeHash {
+/** A ParallelTreeHash for these options; bytes count for `progress` once their leaves are in the tree. */
+function parallelFor(options: HashStreamOptions, expectedSize: number, progress: ProgressReporter): ParallelTreeHash {
   const engine = poolEngine(options);
-  return new ParallelTreeHash({ linear: options.linear !== false, engine, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) }, expectedSize);
+  const onHashed = (length: number): void => progress.advance(length);
+  return new ParallelTreeHash({ linear: options.linear !== false, engine, onHashed, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) }, expectedSize);
 }
 
-function sinkFor(options: HashStreamOptions, expectedSize: number): Sink {
+function sinkFor(options: HashStreamOptions, expectedSize: number, progress: ProgressReporter): Sink {
   // node:crypto hashes small inputs fastest through ParallelTreeHash (no copy into Wasm memory);
   // the Wasm engines go through the pool only when there is enough for the workers.
   if (poolEngine(options) === 'native' || expectedSize >= PARALLEL_THRESHOLD) {
-    const parallel = parallelFor(options, expectedSize);
+    const parallel = parallelFor(options, expectedSize, progress);
     return { writable: () => parallel.writable(), commit: (n) => parallel.commit(n), finish: () => parallel.finish(), abandon: () => parallel.abandon() };
   }
   const hasher = hasherFor(options);
   return {
     writable: () => hasher.writableWindow(),
-    commit: (n) => hasher.commitWritten(n),
+    commit: (n) => {
+      hasher.commitWritten(n);
+      progress.advance(n);
+    },
     finish: () => streamResult(hasher),
     abandon: async () => {},
   };
@@ -67,9 +81,17 @@ function checkOffset(value: unknown, name: string): number | undefined {
 
 /**
  * Tree hash and linear SHA-256 of a file, or of the inclusive byte range `start`..`end` of it.
+ * `onProgress` (see {@link HashStreamOptions.onProgress}) counts bytes once they are hashed (their
+ * leaf digests in the tree), which trails reading by at most 16 MiB (files under 8 MiB on the Wasm
+ * engines: once read); `total` is the size of the file or range, `undefined` for a pipe or device
+ * until the final call.
  * @throws {TreeHashError} `ERR_READ_FAILED` (the fs error as `cause`) when the file cannot be
- * opened or read, `ERR_INVALID_RANGE` for a range outside the file, `ERR_ABORTED` when the signal fires.
- * @example const { treeHash, sha256, size } = await hashFile('archive.tar');
+ * opened or read, `ERR_INVALID_RANGE` for a range outside the file, `ERR_ABORTED` when the signal
+ * fires, `ERR_INVALID_OPTION` for a bad `engine` or `onProgress`; the `onProgress` callback's own error.
+ * @example
+ * const { treeHash, sha256, size } = await hashFile('archive.tar', {
+ *   onProgress: ({ bytes, total }) => console.error(`${bytes} of ${total} bytes`),
+ * });
  */
 export async function hashFile(path: string | URL, options?: HashFileOptions & { linear?: true }): Promise<Checksums>;
 export async function hashFile(path: string | URL, options: HashFileOptions & { linear: false }): Promise<TreeChecksum>;
@@ -79,6 +101,7 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
   const requestedEnd = checkOffset(options.end, 'end');
   const { signal } = options;
   checkEngine(options.engine);
+  checkProgressCallback(options.onProgress);
   throwIfAborted(signal);
   let handle;
   try {
@@ -109,7 +132,8 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
     }
     let position = start;
     const stop = end + 1;
-    sink = sinkFor(options, sized ? stop - start : 0);
+    const progress = new ProgressReporter(options.onProgress, sized ? stop - start : undefined);
+    sink = sinkFor(options, sized ? stop - start : 0, progress);
     while (position < stop) {
       throwIfAborted(signal);
       const window = await sink.writable();
@@ -130,6 +154,7 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
     throwIfAborted(signal);
     const result = await sink.finish();
     sink = undefined;
+    progress.finish(result.size);
     return result;
   } finally {
     await sink?.abandon();
@@ -139,7 +164,12 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
 
 /**
  * Tree hash and linear SHA-256 of a Node Readable or any (async) iterable of byte chunks. A
- * stream error rejects the promise (never a hang, never a partial hash).
+ * stream error rejects the promise (never a hang, never a partial hash). `onProgress` (see
+ * {@link HashStreamOptions.onProgress}) counts bytes once they are hashed; `total` is
+ * `undefined` until the final call.
+ * @throws {TreeHashError} `ERR_READ_FAILED` (the stream's error as `cause`), `ERR_ABORTED`,
+ * `ERR_INVALID_INPUT` for a source or chunk that is not bytes, `ERR_INVALID_OPTION`; the
+ * `onProgress` callback's own error.
  * @example const { treeHash } = await hashStream(process.stdin);
  */
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions & { linear?: true }): Promise<Checksums>;
@@ -152,19 +182,24 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
     throw new TreeHashError('ERR_INVALID_INPUT', `hashStream expects a Readable or an (async) iterable of bytes, got ${describeValue(source)}`);
   }
   const { signal } = options;
+  const progress = new ProgressReporter(options.onProgress, undefined);
   throwIfAborted(signal);
   // Chunks are copied into the shared slots (they are the stream's, not ours); the first few MiB
   // are hashed on this thread, so short streams never start the worker pool.
-  const parallel = parallelFor(options, 0);
+  const parallel = parallelFor(options, 0, progress);
+  let result: Checksums | TreeChecksum;
   try {
     for await (const chunk of abortableIterate(source, signal)) {
       await parallel.update(toBytes(chunk as Uint8Array, 'each chunk'));
     }
+    result = await parallel.finish();
   } catch (cause) {
     await parallel.abandon();
-    // Leaving the loop early destroys a Node Readable, so nothing keeps reading.
-    if (cause instanceof TreeHashError) throw cause;
+    // Leaving the loop early destroys a Node Readable, so nothing keeps reading. The progress
+    // callback's own error is the caller's, not a failure of the stream.
+    if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
     throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
-  return parallel.finish();
+  progress.finish(result.size);
+  return result;
 }

@@ -2,17 +2,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { TreeHashError } from '../errors.js';
 import { type LeafManifest, createLeafManifestBuilder, decodeLeafManifest } from '../manifest.js';
+import type { ProgressCallback } from '../streaming.js';
 import { hashFile } from './files.js';
 
 /** Options of {@link manifestOfFile}. */
 export interface ManifestOfFileOptions {
   signal?: AbortSignal;
+  /** Progress as the file is hashed, as {@link hashFile}'s `onProgress` (`total` is the file's size). */
+  onProgress?: ProgressCallback;
 }
 
 /**
  * The leaf manifest of a file (one read, tree hash and every leaf digest together).
- * @throws {TreeHashError} `ERR_READ_FAILED` when the file cannot be read; `ERR_ABORTED`.
- * @example const manifest = await manifestOfFile('archive.tar')
+ * @throws {TreeHashError} `ERR_READ_FAILED` when the file cannot be read; `ERR_ABORTED`;
+ *   `ERR_INVALID_OPTION` for an `onProgress` that is not a function; the `onProgress` callback's own error.
+ * @example const manifest = await manifestOfFile('archive.tar', { onProgress: ({ bytes }) => console.error(bytes) })
  */
 export async function manifestOfFile(path: string | URL, options: ManifestOfFileOptions = {}): Promise<LeafManifest> {
   const builder = createLeafManifestBuilder();
@@ -20,6 +24,7 @@ export async function manifestOfFile(path: string | URL, options: ManifestOfFile
     linear: false,
     onLeaf: builder.onLeaf,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   });
   return builder.fromHashed(size, treeHash);
 }

@@ -161,6 +161,7 @@ export class ParallelTreeHash {
   readonly #linear: LinearSha256 | undefined;
   readonly #tree: TreeHasher;
   readonly #onLeaf: TreeHasherOptions['onLeaf'];
+  readonly #onHashed: ((length: number) => void) | undefined;
   readonly #parallel: boolean;
   readonly #free: number[] = [];
   readonly #jobs: Job[] = [];
@@ -172,8 +173,19 @@ export class ParallelTreeHash {
   /**
    * `expectedSize`: the input's length when known (0 when not: a stream's first
    * PARALLEL_THRESHOLD bytes are then hashed on this thread); below the threshold no worker is used.
+   * `onHashed(length)`: called as each slot's bytes are fully hashed (their leaf digests in the
+   * tree, after onLeaf, and in the linear SHA-256), in input order; what it throws is thrown from
+   * the writable() / update() / finish() that got there.
    */
-  constructor(options: { linear: boolean; onLeaf?: TreeHasherOptions['onLeaf']; engine?: 'native' | 'wasm' | 'wasm-scalar' }, expectedSize = 0) {
+  constructor(
+    options: {
+      linear: boolean;
+      onLeaf?: TreeHasherOptions['onLeaf'];
+      onHashed?: ((length: number) => void) | undefined;
+      engine?: 'native' | 'wasm' | 'wasm-scalar';
+    },
+    expectedSize = 0,
+  ) {
     const engine = options.engine ?? 'native';
     this.#kind = engine === 'native' ? 'native' : engine === 'wasm' && simdSupported() ? 'simd' : 'scalar';
     const layout = this.#kind === 'native' ? NATIVE_LAYOUT : WASM_LAYOUT;
@@ -191,6 +203,7 @@ export class ParallelTreeHash {
     // Only its stack is used (appendTreeHash), plus the one empty leaf of empty input, which it reports to onLeaf.
     this.#tree = new TreeHasher({ engine: 'wasm', ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
     this.#onLeaf = options.onLeaf;
+    this.#onHashed = options.onHashed;
     this.#parallel = expectedSize >= PARALLEL_THRESHOLD;
     for (let slot = this.#slotCount - 1; slot >= 0; slot--) this.#free.push(slot);
   }
@@ -268,6 +281,7 @@ export class ParallelTreeHash {
       this.#leaves++;
     }
     this.#free.push(job.slot);
+    this.#onHashed?.(job.length);
   }
 
   /** Finishes; the arena is kept for the next call. */

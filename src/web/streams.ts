@@ -1,12 +1,27 @@
 // Web Streams and Blobs: the same in browsers, Deno, Bun, Cloudflare Workers and Node.
 import { TreeHashError, describeValue } from '../errors.js';
 import type { Checksums } from '../hasher.js';
-import { type HashStreamOptions, type TreeChecksum, hashChunks, readerChunks } from '../streaming.js';
+import { checkEngine } from '../engine.js';
+import { type HashStreamOptions, type TreeChecksum, checkProgressCallback, hashChunks, readerChunks } from '../streaming.js';
+
+/** Whole-stream functions check their options before they take a stream's reader (which locks it). */
+function checkOptions(options: HashStreamOptions): void {
+  checkEngine(options.engine);
+  checkProgressCallback(options.onProgress);
+}
+
+/** hashWebStream with a known length (a Blob's), for `onProgress`'s total. */
+function hashWebStreamOf(stream: ReadableStream<unknown>, options: HashStreamOptions, total: number | undefined): Promise<Checksums | TreeChecksum> {
+  return hashChunks(readerChunks(stream), options, total);
+}
 
 /**
- * Tree hash and linear SHA-256 of a Web `ReadableStream` of bytes.
+ * Tree hash and linear SHA-256 of a Web `ReadableStream` of bytes. `onProgress` (see
+ * {@link HashStreamOptions.onProgress}) counts bytes as the hasher takes them in; `total` is
+ * `undefined` until the final call.
  * @throws {TreeHashError} `ERR_READ_FAILED` when the stream errors (its error as `cause`),
- * `ERR_ABORTED` when the signal fires, `ERR_INVALID_INPUT` for chunks that are not bytes.
+ * `ERR_ABORTED` when the signal fires, `ERR_INVALID_INPUT` for chunks that are not bytes,
+ * `ERR_INVALID_OPTION` for a bad `engine` or `onProgress`; the `onProgress` callback's own error.
  * @example const { treeHash, sha256 } = await hashWebStream((await fetch(url)).body!);
  */
 export async function hashWebStream(stream: ReadableStream<unknown>, options?: HashStreamOptions & { linear?: true }): Promise<Checksums>;
@@ -16,12 +31,18 @@ export async function hashWebStream(stream: ReadableStream<unknown>, options: Ha
   if (stream === null || typeof (stream as { getReader?: unknown })?.getReader !== 'function') {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashWebStream expects a ReadableStream, got ${describeValue(stream)}`);
   }
-  return hashChunks(readerChunks(stream), options);
+  checkOptions(options);
+  return hashWebStreamOf(stream, options, undefined);
 }
 
 /**
- * Tree hash and linear SHA-256 of a `Blob` or `File` (e.g. from an `<input type=file>`), read as a stream.
- * @example const { treeHash } = await hashBlob(input.files[0]);
+ * Tree hash and linear SHA-256 of a `Blob` or `File` (e.g. from an `<input type=file>`), read as a
+ * stream. `onProgress`'s `total` is the Blob's size throughout.
+ * @throws {TreeHashError} as {@link hashWebStream}.
+ * @example
+ * const { treeHash } = await hashBlob(input.files[0], {
+ *   onProgress: ({ bytes, total }) => (meter.value = bytes / total!),
+ * });
  */
 export async function hashBlob(blob: Blob, options?: HashStreamOptions & { linear?: true }): Promise<Checksums>;
 export async function hashBlob(blob: Blob, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
@@ -30,5 +51,6 @@ export async function hashBlob(blob: Blob, options: HashStreamOptions = {}): Pro
   if (blob === null || typeof (blob as { stream?: unknown })?.stream !== 'function') {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashBlob expects a Blob or File, got ${describeValue(blob)}`);
   }
-  return hashWebStream(blob.stream(), options);
+  checkOptions(options);
+  return hashWebStreamOf(blob.stream(), options, blob.size);
 }
