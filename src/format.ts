@@ -19,3 +19,20 @@ export function formatBytes(bytes: number): string {
   }
   return `${bytes} bytes`;
 }
+
+const APPROXIMATE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/**
+ * A byte count at a glance, in binary units with one decimal (progress bars, not messages that
+ * must be exact): `512 B`, `1.5 MiB`, `40.0 GiB`.
+ * @example formatApproximateBytes(1536) // '1.5 KiB'
+ */
+export function formatApproximateBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < APPROXIMATE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${APPROXIMATE_UNITS[unit]}`;
+}

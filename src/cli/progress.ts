@@ -4,6 +4,7 @@
 // The numbers come from the library's onProgress; the rate and ETA are averages over the whole
 // run so far (steadier than the last few reports of a fast hash).
 import cliProgress from 'cli-progress';
+import { formatApproximateBytes } from '../format.js';
 import type { HashProgress, ProgressCallback } from '../streaming.js';
 
 /** The help text of the two options, the same on every command that hashes. */
@@ -14,19 +15,6 @@ export const FORCE_PROGRESS_HELP = 'draw the progress bar on stderr even when it
 export interface ProgressFlags {
   progress?: boolean;
   forceProgress?: boolean;
-}
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** A byte count in binary units with one decimal: `512 B`, `1.5 MiB`, `40.0 GiB`. */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
 /** Seconds as `m:ss` or `h:mm:ss`. */
@@ -48,13 +36,13 @@ const BAR_WIDTH = 24;
 export function formatProgressLine(label: string, bytes: number, total: number | undefined, elapsedMs: number): string {
   const rate = elapsedMs > 0 ? (bytes / elapsedMs) * 1000 : 0;
   const speed = rate > 0 ? `${(rate / (1024 * 1024)).toFixed(1)} MiB/s` : '-- MiB/s';
-  if (total === undefined) return `${formatBytes(bytes)}  ${speed}  ${label}`;
+  if (total === undefined) return `${formatApproximateBytes(bytes)}  ${speed}  ${label}`;
   const fraction = total === 0 ? 1 : Math.min(1, bytes / total);
   const filled = Math.round(fraction * BAR_WIDTH);
   const bar = `[${'='.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
   const eta = bytes >= total ? '0:00' : rate > 0 ? formatDuration((total - bytes) / rate) : '--:--';
-  return `${bar} ${percent}  ${formatBytes(bytes)} / ${formatBytes(total)}  ${speed}  ETA ${eta}  ${label}`;
+  return `${bar} ${percent}  ${formatApproximateBytes(bytes)} / ${formatApproximateBytes(total)}  ${speed}  ETA ${eta}  ${label}`;
 }
 
 /** A name fit for one terminal line: control characters (a newline in a file name) shown as `?`. */
