@@ -212,22 +212,27 @@ async function twoWorkerCrypto(bytes) {
   return { run, close: () => Promise.all(workers.map((w) => w.terminate())) };
 }
 
+/** Writes `bytes` pseudo-random bytes to a temp file and reads it once, so it is in the page cache. */
+function cachedFile(dir, bytes) {
+  const path = join(dir, 'data.bin');
+  const fd = openSync(path, 'w');
+  const chunk = data(16 * MiB);
+  for (let written = 0; written < bytes; written += chunk.length) {
+    chunk[0] = written / chunk.length; // no two chunks alike
+    writeSync(fd, chunk);
+  }
+  closeSync(fd);
+  const warm = Buffer.allocUnsafe(MiB);
+  const rfd = openSync(path, 'r');
+  while (readSync(rfd, warm, 0, MiB, null) > 0);
+  closeSync(rfd);
+  return path;
+}
+
 async function fileGroup(nodeOneCore) {
   const dir = mkdtempSync(join(os.tmpdir(), 'treehash-bench-'));
   try {
-    const path = join(dir, 'data.bin');
-    const fd = openSync(path, 'w');
-    const chunk = data(16 * MiB);
-    for (let written = 0; written < FILE_BYTES; written += chunk.length) {
-      chunk[0] = written / chunk.length; // no two chunks alike
-      writeSync(fd, chunk);
-    }
-    closeSync(fd);
-    // Read once so every case below reads from the page cache.
-    const warm = Buffer.allocUnsafe(MiB);
-    const rfd = openSync(path, 'r');
-    while (readSync(rfd, warm, 0, MiB, null) > 0);
-    closeSync(rfd);
+    const path = cachedFile(dir, FILE_BYTES);
     const inMemory = data(Math.min(FILE_BYTES, 256 * MiB));
     const pair = await twoWorkerCrypto(inMemory);
     const GiB = (FILE_BYTES / 2 ** 30).toFixed(2).replace(/\.?0+$/, '');
@@ -272,23 +277,6 @@ async function fileGroup(nodeOneCore) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Writes `bytes` pseudo-random bytes to a temp file and reads it once, so it is in the page cache. */
-function cachedFile(dir, bytes) {
-  const path = join(dir, 'data.bin');
-  const fd = openSync(path, 'w');
-  const chunk = data(16 * MiB);
-  for (let written = 0; written < bytes; written += chunk.length) {
-    chunk[0] = written / chunk.length; // no two chunks alike
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
-  const warm = Buffer.allocUnsafe(MiB);
-  const rfd = openSync(path, 'r');
-  while (readSync(rfd, warm, 0, MiB, null) > 0);
-  closeSync(rfd);
-  return path;
 }
 
 /** node:crypto's SHA-256 of a whole file through a read stream (what a peer adds for the archive's linear hash). */
