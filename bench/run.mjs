@@ -5,11 +5,11 @@
 //
 //   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about a minute)
 //   BENCH_ROUNDS=N                rounds (default 5; 3 quick)
-//   BENCH_ONLY=kernel,linear,incremental,file,rss,browser   run some groups only
+//   BENCH_ONLY=kernel,linear,incremental,file,parts,rss,browser   run some groups only
 import Benchmark from 'benchmark';
 import { createHash, randomFillSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,9 @@ const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(','))
 const MiB = 1024 * 1024;
 const MEMORY_BYTES = (QUICK ? 16 : 64) * MiB;
 const FILE_BYTES = (QUICK ? 256 : 1024) * MiB;
+const PARTS_FILE_BYTES = (QUICK ? 256 : 1024) * MiB;
+const PARTS_MEMORY_BYTES = (QUICK ? 64 : 256) * MiB;
+const PART_SIZE = (QUICK ? 16 : 64) * MiB;
 const RSS_SIZES = QUICK ? [64 * MiB, 1024 * MiB] : [256 * MiB, 4096 * MiB];
 
 // What the AWS SDK's Glacier client passes in Node: @smithy/hash-node's Hash (node:crypto inside).
@@ -210,22 +213,27 @@ async function twoWorkerCrypto(bytes) {
   return { run, close: () => Promise.all(workers.map((w) => w.terminate())) };
 }
 
+/** Writes `bytes` pseudo-random bytes to a temp file and reads it once, so it is in the page cache. */
+function cachedFile(dir, bytes) {
+  const path = join(dir, 'data.bin');
+  const fd = openSync(path, 'w');
+  const chunk = data(16 * MiB);
+  for (let written = 0; written < bytes; written += chunk.length) {
+    chunk[0] = written / chunk.length; // no two chunks alike
+    writeSync(fd, chunk);
+  }
+  closeSync(fd);
+  const warm = Buffer.allocUnsafe(MiB);
+  const rfd = openSync(path, 'r');
+  while (readSync(rfd, warm, 0, MiB, null) > 0);
+  closeSync(rfd);
+  return path;
+}
+
 async function fileGroup(nodeOneCore) {
   const dir = mkdtempSync(join(os.tmpdir(), 'treehash-bench-'));
   try {
-    const path = join(dir, 'data.bin');
-    const fd = openSync(path, 'w');
-    const chunk = data(16 * MiB);
-    for (let written = 0; written < FILE_BYTES; written += chunk.length) {
-      chunk[0] = written / chunk.length; // no two chunks alike
-      writeSync(fd, chunk);
-    }
-    closeSync(fd);
-    // Read once so every case below reads from the page cache.
-    const warm = Buffer.allocUnsafe(MiB);
-    const rfd = openSync(path, 'r');
-    while (readSync(rfd, warm, 0, MiB, null) > 0);
-    closeSync(rfd);
+    const path = cachedFile(dir, FILE_BYTES);
     const inMemory = data(Math.min(FILE_BYTES, 256 * MiB));
     const pair = await twoWorkerCrypto(inMemory);
     const GiB = (FILE_BYTES / 2 ** 30).toFixed(2).replace(/\.?0+$/, '');
@@ -267,6 +275,89 @@ async function fileGroup(nodeOneCore) {
       row(c.name, m.get(c.name), 'node:crypto in 2 workers', workers, 0.8);
     }
     row('node:crypto, 2 worker threads', workers, 'node:crypto one core', nodeOneCore);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** node:crypto's SHA-256 of a whole file through a read stream (what a peer adds for the archive's linear hash). */
+async function nodeFileSha256(path) {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 2 * MiB })) hash.update(chunk);
+  return hash.digest();
+}
+
+/** Combined throughput of running two passes one after the other. */
+const serial = (a, b) => 1 / (1 / a + 1 / b);
+
+async function partsGroup() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'treehash-bench-'));
+  try {
+    const path = cachedFile(dir, PARTS_FILE_BYTES);
+    const bytes = data(PARTS_MEMORY_BYTES);
+    const partSize = PART_SIZE;
+    const fileParts = core.planParts(PARTS_FILE_BYTES, partSize).parts;
+    const memoryParts = core.planParts(bytes.length, partSize).parts;
+    // The archive tree hash both ways, checked once before timing.
+    const ours = await nodeApi.hashFileParts(path, { partSize }).done();
+    const awsHashes = [];
+    for (const p of fileParts) awsHashes.push((await bodyChecksumGenerator({ body: { path, start: p.start, end: p.end } }, awsChecksumOptions))[1]);
+    if (core.toHex(core.archiveTreeHashFromParts(awsHashes, { partSize, archiveSize: PARTS_FILE_BYTES })) !== core.toHex(ours.treeHash)) {
+      throw new Error('the AWS SDK per-part hashes disagree with hashFileParts');
+    }
+    const fileMiB = PARTS_FILE_BYTES / MiB;
+    const cases = [
+      { name: 'glacier-treehash hashFileParts (parts + whole SHA-256)', bytes: PARTS_FILE_BYTES, async: true, fn: () => nodeApi.hashFileParts(path, { partSize }).done() },
+      { name: 'glacier-treehash hashFileParts linear: false (parts only)', bytes: PARTS_FILE_BYTES, async: true, fn: () => nodeApi.hashFileParts(path, { partSize, linear: false }).done() },
+      {
+        name: '@aws-sdk/body-checksum-node per part ({ path, start, end })',
+        bytes: PARTS_FILE_BYTES,
+        async: true,
+        fn: async () => {
+          for (const p of fileParts) await bodyChecksumGenerator({ body: { path, start: p.start, end: p.end } }, awsChecksumOptions);
+        },
+      },
+      { name: 'node:crypto whole-file SHA-256 (read stream)', bytes: PARTS_FILE_BYTES, async: true, fn: () => nodeFileSha256(path) },
+      { name: 'glacier-treehash hashParts(bytes) (parts + whole SHA-256)', bytes: bytes.length, async: true, fn: () => core.hashParts(bytes, { partSize }).done() },
+      { name: 'glacier-treehash hashParts(bytes) linear: false', bytes: bytes.length, async: true, fn: () => core.hashParts(bytes, { partSize, linear: false }).done() },
+      // The whole-archive SHA-256 on node:crypto instead of the (savable) Wasm kernel.
+      {
+        name: 'glacier-treehash hashParts(bytes) linear: nodeSha256',
+        bytes: bytes.length,
+        async: true,
+        fn: () => core.hashParts(bytes, { partSize, linear: nodeApi.nodeSha256 }).done(),
+      },
+      {
+        name: '@aws-sdk/body-checksum-node per part (bytes)',
+        bytes: bytes.length,
+        async: true,
+        fn: async () => {
+          for (const p of memoryParts) await bodyChecksumGenerator({ body: bytes.subarray(p.start, p.end + 1) }, awsChecksumOptions);
+        },
+      },
+      { name: 'node:crypto SHA-256 of the bytes', bytes: bytes.length, fn: () => createHash('sha256').update(bytes).digest() },
+    ];
+    const m = await group(
+      `Multipart part hashing: ${fileMiB} MiB cached file and ${bytes.length / MiB} MiB in memory, ${partSize / MiB} MiB parts`,
+      cases,
+    );
+    const get = (i) => m.get(cases[i].name);
+    const awsFile = get(2);
+    const awsFileWhole = serial(get(2), get(3));
+    const awsMemory = get(7);
+    const awsMemoryWhole = serial(get(7), get(8));
+    console.log(`  AWS per part + node:crypto whole SHA-256, one after the other: file ${awsFileWhole.toFixed(0)} MB/s, bytes ${awsMemoryWhole.toFixed(0)} MB/s`);
+    console.log(`  hashFileParts: ${(get(0) / awsFileWhole).toFixed(2)}× AWS per part + whole SHA-256; linear: false ${(get(1) / awsFile).toFixed(2)}× AWS per part`);
+    console.log(
+      `  hashParts(bytes): ${(get(4) / awsMemoryWhole).toFixed(2)}× AWS per part + whole SHA-256 (${(get(6) / awsMemoryWhole).toFixed(2)}× with linear: nodeSha256); ` +
+        `linear: false ${(get(5) / awsMemory).toFixed(2)}× AWS per part`,
+    );
+    row('hashFileParts, parts + whole SHA-256', get(0), 'AWS per part + node:crypto whole', awsFileWhole);
+    row('hashFileParts, parts + whole SHA-256', get(0), 'node:crypto whole file alone', get(3));
+    row('hashFileParts, linear: false', get(1), '@aws-sdk/body-checksum-node per part', awsFile);
+    row('hashParts(bytes), parts + whole SHA-256', get(4), 'AWS per part + node:crypto whole', awsMemoryWhole);
+    row('hashParts(bytes), parts + whole SHA-256 on node:crypto (linear: nodeSha256)', get(6), 'AWS per part + node:crypto whole', awsMemoryWhole);
+    row('hashParts(bytes), linear: false', get(5), '@aws-sdk/body-checksum-node per part', awsMemory);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -328,6 +419,7 @@ let nodeOneCore;
 if (want('linear') || want('file')) nodeOneCore = await linearGroup();
 if (want('incremental')) await incrementalGroup();
 if (want('file')) await fileGroup(nodeOneCore);
+if (want('parts')) await partsGroup();
 if (want('rss')) rssGroup();
 if (want('browser')) await browserGroup();
 

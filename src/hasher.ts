@@ -325,43 +325,63 @@ export class TreeHasher {
       );
     }
     this.#flush(kernel);
-    const out = new Uint8Array(STATE_HEADER + kernel.stateSize);
-    out.set(STATE_MAGIC, 0);
-    out[4] = STATE_FORMAT;
-    out[5] = this.#closed ? SAVED_CLOSED : 0;
-    new DataView(out.buffer).setFloat64(8, this.#size, true);
-    out.set(fromHex(KERNEL_BUILD_SHA256, 32), 16);
-    out.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), STATE_HEADER);
-    return out;
+    return saveKernelState(kernel, this.#size, this.#closed);
   }
 
   /** @internal Restores a saved state into this fresh hasher. */
   static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): TreeHasher {
     const bytes = toBytes(state, 'state');
     const kernel = acquireKernel(resolveEngine(checkEngine(options.engine)).scalar);
-    const invalid = (why: string): never => {
-      releaseKernel(kernel);
-      throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the tree hasher: ${why}`);
-    };
-    if (bytes.length !== STATE_HEADER + kernel.stateSize || STATE_MAGIC.some((b, i) => bytes[i] !== b)) {
-      invalid(`expected ${STATE_HEADER + kernel.stateSize} bytes from TreeHasher.save(), got ${describeValue(state)}`);
-    }
-    if (bytes[4] !== STATE_FORMAT) invalid(`state format ${bytes[4]} is not ${STATE_FORMAT}`);
-    if (toHex(bytes.subarray(16, 48)) !== KERNEL_BUILD_SHA256) {
-      invalid('the state was saved by a different build of the kernel');
-    }
-    kernel.memory.set(bytes.subarray(STATE_HEADER), kernel.statePtr);
-    const flags = new DataView(bytes.buffer, bytes.byteOffset + STATE_HEADER, 4).getUint32(0, true);
-    if ((flags & ~FLAG_LINEAR) !== 0) invalid(`unknown flags ${flags}`);
-    const size = new DataView(bytes.buffer, bytes.byteOffset, STATE_HEADER).getFloat64(8, true);
-    if (!Number.isSafeInteger(size) || size < 0) invalid(`the saved size ${size} is not a byte count`);
+    const { flags, size, closed } = loadKernelState(bytes, kernel, 'tree hasher', (flags) => (flags & ~FLAG_LINEAR) === 0);
     // The linear SHA-256 so far is in the state, so it stays in the kernel whatever the engine.
     const hasher = new TreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel, true);
     hasher.#size = size;
     hasher.#leavesReported = Math.floor(hasher.#size / LEAF_SIZE);
-    hasher.#closed = bytes[5] === SAVED_CLOSED;
+    hasher.#closed = closed;
     return hasher;
   }
+}
+
+/** The saved-state bytes of `kernel` (see STATE_MAGIC): the header, then the kernel's state region. */
+function saveKernelState(kernel: Kernel, size: number, closed: boolean): Uint8Array {
+  const out = new Uint8Array(STATE_HEADER + kernel.stateSize);
+  out.set(STATE_MAGIC, 0);
+  out[4] = STATE_FORMAT;
+  out[5] = closed ? SAVED_CLOSED : 0;
+  new DataView(out.buffer).setFloat64(8, size, true);
+  out.set(fromHex(KERNEL_BUILD_SHA256, 32), 16);
+  out.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), STATE_HEADER);
+  return out;
+}
+
+/**
+ * Checks saved-state bytes and loads them into `kernel`; on failure gives the kernel back and
+ * throws `ERR_INVALID_STATE`. `acceptFlags` says which kernel flags the restoring hasher can continue.
+ */
+function loadKernelState(
+  state: Uint8Array,
+  kernel: Kernel,
+  what: string,
+  acceptFlags: (flags: number) => boolean,
+): { flags: number; size: number; closed: boolean } {
+  const invalid = (why: string): never => {
+    releaseKernel(kernel);
+    throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the ${what}: ${why}`);
+  };
+  const bytes = state instanceof Uint8Array ? state : invalid(`expected bytes from save(), got ${describeValue(state)}`);
+  if (bytes.length !== STATE_HEADER + kernel.stateSize || STATE_MAGIC.some((b, i) => bytes[i] !== b)) {
+    invalid(`expected ${STATE_HEADER + kernel.stateSize} bytes from save(), got ${describeValue(state)}`);
+  }
+  if (bytes[4] !== STATE_FORMAT) invalid(`state format ${bytes[4]} is not ${STATE_FORMAT}`);
+  if (toHex(bytes.subarray(16, 48)) !== KERNEL_BUILD_SHA256) {
+    invalid('the state was saved by a different build of the kernel');
+  }
+  const flags = new DataView(bytes.buffer, bytes.byteOffset + STATE_HEADER, 4).getUint32(0, true);
+  if (!acceptFlags(flags)) invalid(`its flags (${flags}) are not a state this hasher can continue`);
+  const size = new DataView(bytes.buffer, bytes.byteOffset, STATE_HEADER).getFloat64(8, true);
+  if (!Number.isSafeInteger(size) || size < 0) invalid(`the saved size ${size} is not a byte count`);
+  kernel.memory.set(bytes.subarray(STATE_HEADER), kernel.statePtr);
+  return { flags, size, closed: bytes[5] === SAVED_CLOSED };
 }
 
 /** Throws unless `digest` is a 32-byte Uint8Array. */
@@ -397,31 +417,86 @@ export function restoreTreeHasher(state: Uint8Array, options?: Omit<TreeHasherOp
   return TreeHasher.restore(state, options);
 }
 
-/** @internal An incremental plain SHA-256 on the Wasm kernel (for engines that hash leaves elsewhere). */
-export interface LinearSha256 {
-  update(bytes: Uint8Array): void;
-  digest(): Uint8Array;
+/**
+ * @internal An incremental plain SHA-256 on the Wasm kernel, without the tree (FLAG_NO_TREE): for
+ * engines that hash leaves elsewhere, and for a multipart upload's whole-archive hash, which
+ * `save()` carries (same state format as {@link TreeHasher.save}; a TreeHasher refuses it).
+ * `digest()` gives the kernel instance back.
+ */
+export class LinearSha256 {
+  #kernel: Kernel | undefined;
+  #size = 0;
+
+  /** Use {@link createLinearSha256} or {@link restoreLinearSha256}. */
+  constructor(kernel?: Kernel) {
+    this.#kernel = kernel ?? acquireKernel();
+    if (kernel === undefined) this.#kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
+  }
+
+  /** Bytes hashed so far. */
+  get size(): number {
+    return this.#size;
+  }
+
+  #live(method: string): Kernel {
+    if (this.#kernel === undefined) throw new TreeHashError('ERR_HASH_FINALIZED', `${method}() was called after digest()`);
+    return this.#kernel;
+  }
+
+  update(bytes: Uint8Array): void {
+    const kernel = this.#live('update');
+    for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
+      const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));
+      kernel.memory.set(piece, kernel.inputPtr);
+      kernel.exports.absorb(0, piece.length);
+    }
+    this.#size += bytes.length;
+  }
+
+  digest(): Uint8Array {
+    const kernel = this.#live('digest');
+    this.#kernel = undefined;
+    kernel.exports.finish();
+    const out = kernel.memory.slice(kernel.outputPtr + DIGEST_LENGTH, kernel.outputPtr + 2 * DIGEST_LENGTH);
+    releaseKernel(kernel);
+    return out;
+  }
+
+  /** The state as bytes, for {@link restoreLinearSha256}. */
+  save(): Uint8Array {
+    return saveKernelState(this.#live('save'), this.#size, false);
+  }
+
+  /** @internal Use {@link restoreLinearSha256}. */
+  static restore(state: Uint8Array): LinearSha256 {
+    const kernel = acquireKernel();
+    const accept = (flags: number) => flags === (FLAG_LINEAR | FLAG_NO_TREE) || flags === FLAG_LINEAR;
+    const { size, closed } = loadKernelState(state, kernel, 'linear SHA-256', accept);
+    if (closed) {
+      releaseKernel(kernel);
+      throw new TreeHashError('ERR_INVALID_STATE', 'cannot restore the linear SHA-256: the state holds appended tree hashes, not bytes');
+    }
+    // A TreeHasher's state (saved before the tree-less mode) goes on without its tree: the flags
+    // are the state region's first word.
+    new DataView(kernel.memory.buffer, kernel.statePtr, 4).setUint32(0, FLAG_LINEAR | FLAG_NO_TREE, true);
+    const hash = new LinearSha256(kernel);
+    hash.#size = size;
+    return hash;
+  }
 }
 
-/** @internal See {@link LinearSha256}; `digest()` releases the kernel instance. */
+/** @internal See {@link LinearSha256}. */
 export function createLinearSha256(): LinearSha256 {
-  const kernel = acquireKernel();
-  kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
-  return {
-    update(bytes) {
-      for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
-        const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));
-        kernel.memory.set(piece, kernel.inputPtr);
-        kernel.exports.absorb(0, piece.length);
-      }
-    },
-    digest() {
-      kernel.exports.finish();
-      const out = kernel.memory.slice(kernel.outputPtr + DIGEST_LENGTH, kernel.outputPtr + 2 * DIGEST_LENGTH);
-      releaseKernel(kernel);
-      return out;
-    },
-  };
+  return new LinearSha256();
+}
+
+/**
+ * @internal Continues a {@link LinearSha256} from its `save()` bytes, or the linear SHA-256 of a
+ * `linear: true` TreeHasher's state (its tree is dropped: states saved before the tree-less mode).
+ * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not such a state of this kernel build.
+ */
+export function restoreLinearSha256(state: Uint8Array): LinearSha256 {
+  return LinearSha256.restore(state);
 }
 
 /**

@@ -46,6 +46,7 @@ export {
   type MultipartChecksums,
   type LinearHash,
   type PartHasherOptions,
+  type RestorePartHasherOptions,
   type HashPartsOptions,
   type PartHashing,
   type ListedUpload,

@@ -13,6 +13,7 @@ import { VALID_PART_SIZES, planParts } from '../src/multipart.js';
 import {
   type MultipartChecksums,
   type PartChecksums,
+  type PartHashing,
   archiveTreeHashFromParts,
   createPartHasher,
   hashParts,
@@ -21,6 +22,9 @@ import {
 } from '../src/parts.js';
 import { hashFileParts } from '../src/node/parts.js';
 import { hashBlobParts, hashWebStreamParts } from '../src/web/parts.js';
+import { createHash } from 'node:crypto';
+import { type NativeHash, registerNativeHash } from '../src/engine.js';
+import { createTreeHasher, restoreTreeHasher } from '../src/hasher.js';
 import {
   MIB,
   mod251,
@@ -30,7 +34,7 @@ import {
   referenceTreeHash,
   referenceTreeHashHex,
 } from './reference.js';
-import { caughtAsync, codeOf } from './helpers.js';
+import { caughtAsync, codeOf, codeOfSync as caughtCode } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -671,6 +675,150 @@ describe('save() and restorePartHasher()', () => {
     expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: MIB, restore: state, resumeFrom: [] }))).toBe('ERR_INVALID_OPTION');
     hasher.finish();
     expect(await codeOf(() => hasher.save())).toBe('ERR_HASH_FINALIZED');
+  });
+});
+
+// PartHasher state layout (src/parts.ts): a 28-byte header (counts u32 at 16, 20, 24: part hashes,
+// part state bytes, whole-hash state bytes), then those. A hasher state is a 48-byte header, then
+// the kernel's state region, whose first u32 is the kernel's flags.
+const HASHER_STATE_HEADER = 48;
+const KERNEL_FLAG_LINEAR = 1;
+const KERNEL_FLAG_NO_TREE = 2;
+
+/** The whole-archive hash's state inside a saved PartHasher state (empty when none was saved). */
+function wholeStateOf(state: Uint8Array): Uint8Array {
+  const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
+  const wholeLength = view.getUint32(24, true);
+  return state.subarray(state.length - wholeLength);
+}
+
+/** The kernel flags recorded in a hasher state. */
+function kernelFlagsOf(hasherState: Uint8Array): number {
+  return new DataView(hasherState.buffer, hasherState.byteOffset + HASHER_STATE_HEADER, 4).getUint32(0, true);
+}
+
+describe('savePoint', () => {
+  it("'part': save() mid-part is the state at the part's start, and a restored run there gives the reference results", async () => {
+    await fc.assert(
+      fc.asyncProperty(...archiveCase, fc.constantFrom('auto', 'native', 'wasm') as fc.Arbitrary<'auto' | 'native' | 'wasm'>, async (partSize, size, pick, seed, engine) => {
+        const data = randomBytes(size, seed);
+        const cutAt = pick % (size + 1);
+        const before = createPartHasher({ partSize, savePoint: 'part', engine });
+        before.update(data.subarray(0, cutAt));
+        const partStart = Math.floor(cutAt / partSize) * partSize;
+        const after = restorePartHasher(before.save(), { savePoint: 'part', engine });
+        expect(after.size).toBe(partStart);
+        const late = after.update(data.subarray(after.size));
+        const { lastPart, result } = after.finish();
+        const all = expectedParts(data, partSize);
+        expect(hexParts([...late, ...(lastPart ? [lastPart] : [])])).toEqual(all.slice(partStart / partSize));
+        expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+        expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it("engine 'native' saves at the part's start instead of refusing; it cannot save at the byte", async () => {
+    const data = randomBytes(3 * MIB + 100, 5);
+    const hasher = createPartHasher({ partSize: MIB, engine: 'native' });
+    hasher.update(data.subarray(0, 2 * MIB + 7));
+    const restored = restorePartHasher(hasher.save());
+    expect(restored.size).toBe(2 * MIB);
+    restored.update(data.subarray(2 * MIB));
+    const { result } = restored.finish();
+    expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+    expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+    expect(await codeOf(() => createPartHasher({ partSize: MIB, engine: 'native', savePoint: 'byte' }))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(() => createPartHasher({ partSize: MIB, savePoint: 'exact' as never }))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(() => restorePartHasher(hasher.save(), { engine: 'native', savePoint: 'byte' }))).toBe('ERR_INVALID_OPTION');
+  });
+
+  it('hashParts: save() while a part is being read is at its start (default) or at the byte (savePoint: byte)', async () => {
+    const data = randomBytes(5 * MIB + 33, 17);
+    const cutAt = 2 * MIB + 12345; // the source pauses here, inside part 1 of 2 MiB parts
+    for (const savePoint of [undefined, 'byte'] as const) {
+      let state: Uint8Array | undefined;
+      let hashing: PartHashing | undefined;
+      async function* source() {
+        yield data.subarray(0, cutAt);
+        state = hashing!.save(); // runs when the next chunk is asked for: the hasher is mid-part
+        yield data.subarray(cutAt);
+      }
+      hashing = hashParts(source(), { partSize: 2 * MIB, ...(savePoint ? { savePoint } : {}) });
+      await hashing.done();
+      const resumed = hashParts(data, { partSize: 2 * MIB, restore: state!, ...(savePoint ? { savePoint } : {}) });
+      expect(resumed.start).toBe(savePoint === 'byte' ? cutAt : 2 * MIB);
+      const result = await resumed.done();
+      expect(hexParts(result.parts)).toEqual(expectedParts(data, 2 * MIB, 1));
+      expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+      expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+    }
+  });
+
+  it("hashes each part's SHA-256 with node:crypto by default in hashParts, and keeps it in Wasm for createPartHasher", async () => {
+    // Count the bytes node:crypto sees: leaves alone are 1× the data; leaves and each part's SHA-256 2×.
+    let nativeBytes = 0;
+    const counting = (hash: NativeHash): NativeHash => ({
+      update(bytes) {
+        nativeBytes += bytes.length;
+        hash.update(bytes);
+        return this;
+      },
+      digest: () => hash.digest(),
+      copy: () => counting(hash.copy()),
+    });
+    registerNativeHash(() => counting(createHash('sha256') as unknown as NativeHash));
+    try {
+      const data = randomBytes(4 * MIB, 3);
+      const result = await hashParts(data, { partSize: MIB, linear: false }).done();
+      expect(hexParts(result.parts)).toEqual(expectedParts(data, MIB));
+      expect(nativeBytes).toBe(2 * data.length);
+      nativeBytes = 0;
+      const hasher = createPartHasher({ partSize: MIB, linear: false });
+      expect(hexParts(hasher.update(data))).toEqual(expectedParts(data, MIB));
+      expect(nativeBytes).toBe(data.length);
+    } finally {
+      registerNativeHash(() => createHash('sha256') as unknown as NativeHash);
+    }
+  });
+});
+
+describe('the whole-archive SHA-256 state', () => {
+  it('is saved without a tree (the kernel skips the tree for it)', () => {
+    const hasher = createPartHasher({ partSize: MIB });
+    hasher.update(randomBytes(MIB + 5, 8));
+    const whole = wholeStateOf(hasher.save());
+    expect(whole.length).toBeGreaterThan(0);
+    expect(kernelFlagsOf(whole)).toBe(KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE);
+    // It is not a tree hasher's state.
+    expect(caughtCode(() => restoreTreeHasher(whole))).toBe('ERR_INVALID_STATE');
+    hasher.finish();
+  });
+
+  it('continues from a state saved before the tree-less mode (a linear tree hasher as the whole hash)', () => {
+    const data = randomBytes(3 * MIB + 77, 21);
+    const cutAt = MIB + 1000;
+    const hasher = createPartHasher({ partSize: MIB });
+    hasher.update(data.subarray(0, cutAt));
+    const state = hasher.save();
+    // Swap the whole-archive state for what earlier releases saved: a TreeHasher with linear: true.
+    const oldWhole = createTreeHasher({ linear: true }).update(data.subarray(0, cutAt)).save();
+    expect(kernelFlagsOf(oldWhole)).toBe(KERNEL_FLAG_LINEAR);
+    const newWhole = wholeStateOf(state);
+    expect(oldWhole.length).toBe(newWhole.length);
+    const old = state.slice();
+    old.set(oldWhole, state.length - oldWhole.length);
+    const restored = restorePartHasher(old);
+    restored.update(data.subarray(cutAt));
+    const { result } = restored.finish();
+    expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+    expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+    // A tree-only state has no linear hash to continue.
+    const treeOnly = state.slice();
+    treeOnly.set(createTreeHasher().update(data.subarray(0, cutAt)).save(), state.length - oldWhole.length);
+    expect(caughtCode(() => restorePartHasher(treeOnly))).toBe('ERR_INVALID_STATE');
+    hasher.finish();
   });
 });
 

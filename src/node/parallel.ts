@@ -158,7 +158,7 @@ export class ParallelTreeHash {
   readonly #kind: PoolKind;
   readonly #slotSize: number;
   readonly #slotCount: number;
-  readonly #linear: LinearSha256 | undefined;
+  readonly #linear: Pick<LinearSha256, 'update' | 'digest'> | undefined;
   readonly #tree: TreeHasher;
   readonly #onLeaf: TreeHasherOptions['onLeaf'];
   readonly #onHashed: ((length: number) => void) | undefined;
