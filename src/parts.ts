@@ -23,7 +23,7 @@ import {
   validatePart,
 } from './multipart.js';
 import { parseRange } from './ranges.js';
-import { abortableIterate, throwIfAborted } from './streaming.js';
+import { type ProgressCallback, ProgressReporter, abortableIterate, checkProgressCallback, progressSteps, throwIfAborted } from './streaming.js';
 import { combineTreeHashes } from './tree.js';
 
 /** A part's plan (inclusive byte range, `Content-Range`) with the two checksums UploadMultipartPart sends. */
@@ -503,9 +503,10 @@ class PartHashingRun implements PartHashing {
   #failed = false;
   #iterated = false;
 
-  constructor(chunks: (start: number) => IterableSource, options: HashPartsOptions) {
+  constructor(chunks: (start: number) => IterableSource, options: HashPartsOptions, archiveSize?: ArchiveSize) {
     // Validate now so a bad option throws at the call, not at the first iteration.
     this.#hasher = hasherFor(options);
+    const onProgress = checkProgressCallback(options.onProgress);
     this.start = this.#hasher.size;
     if (options.keepBytes === true && this.start % this.#hasher.partSize !== 0) {
       throw new TreeHashError(
@@ -514,7 +515,7 @@ class PartHashingRun implements PartHashing {
       );
     }
     const kept = options.keepBytes === true ? new PartBytes(this.#hasher.partSize) : undefined;
-    this.#generator = this.#run(chunks, this.#hasher, options.signal, kept);
+    this.#generator = this.#run(chunks, this.#hasher, options.signal, kept, onProgress, archiveSize);
   }
 
   save(): Uint8Array {
@@ -526,10 +527,15 @@ class PartHashingRun implements PartHashing {
     hasher: PartHasher,
     signal: AbortSignal | undefined,
     kept: PartBytes | undefined,
+    onProgress: ProgressCallback | undefined,
+    archiveSize: ArchiveSize | undefined,
   ): AsyncGenerator<PartChecksums, void, undefined> {
     try {
       throwIfAborted(signal); // before opening the source
-      yield* this.#read(chunks(this.start), hasher, signal, kept);
+      // The total is what this run hashes: the archive after the resumed or restored bytes.
+      const size = onProgress === undefined ? undefined : await archiveSize?.();
+      const progress = new ProgressReporter(onProgress, size === undefined ? undefined : Math.max(0, size - this.start));
+      yield* this.#read(chunks(this.start), hasher, signal, kept, progress);
     } catch (error) {
       this.#failed = true;
       this.#failure = error;
@@ -543,7 +549,9 @@ class PartHashingRun implements PartHashing {
     hasher: PartHasher,
     signal: AbortSignal | undefined,
     kept: PartBytes | undefined,
+    progress: ProgressReporter,
   ): AsyncGenerator<PartChecksums, void, undefined> {
+    const start = hasher.size;
     try {
       for await (const chunk of abortableIterate(source, signal)) {
         // Hash only up to the next part boundary before yielding, so that while the consumer holds
@@ -553,17 +561,24 @@ class PartHashingRun implements PartHashing {
           const n = Math.min(bytes.length - offset, hasher.partSize - (hasher.size % hasher.partSize));
           const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
           kept?.add(piece);
-          const completed = hasher.update(piece);
+          let completed: PartChecksums[] = [];
+          // With a callback, a big piece (bytes given whole) is hashed by steps, each one counted.
+          for (const step of progress.active ? progressSteps(piece) : [piece]) {
+            completed = completed.concat(hasher.update(step));
+            progress.advance(step.length);
+          }
           offset += n;
           for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
         }
       }
     } catch (cause) {
-      if (cause instanceof TreeHashError) throw cause;
+      // The callback's own error is the caller's, not a failure of the source.
+      if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
       throw new TreeHashError('ERR_READ_FAILED', `reading the source failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     }
     throwIfAborted(signal);
     const { lastPart, result } = hasher.finish();
+    progress.finish(result.size - start);
     if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
     this.#result = result;
   }
@@ -605,7 +620,17 @@ export interface HashPartsOptions extends PartHasherOptions {
    * reading starts at the saved byte. `partSize` must be the saved one; not with `resumeFrom`.
    */
   restore?: Uint8Array;
+  /**
+   * Progress reports while the parts are hashed (see `ProgressCallback`): at least 1 MiB apart,
+   * then once when every byte is hashed, just before the last part is yielded. `bytes` and `total`
+   * count what this run hashes (after resumed or restored parts); `total` is known for bytes, files
+   * and Blobs, `undefined` for streams until the final call.
+   */
+  onProgress?: ProgressCallback;
 }
+
+/** The archive's whole size when an adapter can know it up front (a file's, a Blob's), for progress. */
+type ArchiveSize = () => number | undefined | Promise<number | undefined>;
 
 /** The part hasher for `options`: a new one, or one restored from `options.restore`. */
 function hasherFor(options: HashPartsOptions): PartHasher {
@@ -629,8 +654,8 @@ function hasherFor(options: HashPartsOptions): PartHasher {
  * @internal Builds a {@link PartHashing} over a function that opens the byte source at a given
  * archive byte (0, or after resumed or restored parts): for the adapters.
  */
-export function hashPartsOf(open: (start: number) => IterableSource, options: HashPartsOptions): PartHashing {
-  return new PartHashingRun(open, options);
+export function hashPartsOf(open: (start: number) => IterableSource, options: HashPartsOptions, archiveSize?: ArchiveSize): PartHashing {
+  return new PartHashingRun(open, options, archiveSize);
 }
 
 /**
@@ -662,7 +687,7 @@ export function hashParts(source: IterableSource | BytesLike, options: HashParts
     // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead. The
     // bytes are the whole archive, so after resumed or restored parts read them from there on.
     const bytes = toBytes(source);
-    const hashing = hashPartsOf((start) => [bytes.subarray(start)], options);
+    const hashing = hashPartsOf((start) => [bytes.subarray(start)], options, () => bytes.length);
     if (hashing.start > bytes.length) {
       throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the ${bytes.length} bytes given`);
     }

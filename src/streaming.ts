@@ -345,8 +345,8 @@ export async function hashChunks(
   return result;
 }
 
-/** `bytes` in pieces of at most {@link PROGRESS_STEP}. */
-function* progressSteps(bytes: Uint8Array): Generator<Uint8Array> {
+/** @internal `bytes` in pieces of at most {@link PROGRESS_STEP}, so that each can be counted. */
+export function* progressSteps(bytes: Uint8Array): Generator<Uint8Array> {
   for (let offset = 0; offset < bytes.length; offset += PROGRESS_STEP) yield bytes.subarray(offset, offset + PROGRESS_STEP);
 }
 

@@ -47,6 +47,19 @@ describe('--progress on the commands', () => {
     expect(json.stderr).toMatch(FINAL_LINE);
   });
 
+  it('parts: rows and --json on stdout unchanged by --force-progress; the bar on stderr', () => {
+    for (const args of [['parts', '--part-size', '1MiB', file], ['parts', '--json', '--part-size', '1MiB', file]]) {
+      const plain = treehash(args);
+      expect(plain.status).toBe(0);
+      expect(plain.stderr).toBe('');
+      const forced = treehash([...args.slice(0, -1), '--force-progress', file]);
+      expect(forced.status).toBe(0);
+      expect(forced.stdout).toBe(plain.stdout);
+      expect(forced.stderr).toMatch(FINAL_LINE);
+    }
+    expect(treehash(['parts', '--json', '--part-size', '1MiB', file]).stdout).toContain(`"treeHash":"${hex}"`);
+  });
+
   it('hash -: standard input has no total until its end, when the bar shows it', () => {
     const forced = treehash(['hash', '--force-progress', '-'], data);
     expect(forced.stdout).toBe(`${hex}  -\n`);

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES, type HashProgress, PROGRESS_STEP, TreeHashError, toHex, verifyTreeHash } from '../src/index.js';
+import { ENGINES, type HashProgress, PROGRESS_STEP, TreeHashError, type PartHashing, fromHex, hashParts, toHex, verifyTreeHash } from '../src/index.js';
 import { registerNativeHash } from '../src/engine.js';
-import { hashFile, hashStream, manifestOfFile } from '../src/node/index.js';
-import { hashBlob, hashWebStream } from '../src/web/index.js';
-import { codeOf } from './helpers.js';
+import { hashFile, hashFileParts, hashStream, manifestOfFile } from '../src/node/index.js';
+import { hashBlob, hashBlobParts, hashWebStream } from '../src/web/index.js';
+import { codeOf, codeOfSync } from './helpers.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-progress-'));
@@ -323,5 +323,81 @@ describe('an invalid onProgress', () => {
     expect(error).toBeInstanceOf(TreeHashError);
     expect((error as TreeHashError).message).toContain('onProgress');
     expect((error as TreeHashError).message).toContain('number 42');
+  });
+});
+
+describe('onProgress of part hashing', () => {
+  const partSize = 4 * MIB;
+
+  /** Hashes every part, checking each part and the archive against the reference. */
+  async function expectParts(hashing: PartHashing, data: Uint8Array, from = 0): Promise<void> {
+    for await (const part of hashing) {
+      const start = part.index * partSize;
+      expect(start).toBeGreaterThanOrEqual(from);
+      const bytes = data.subarray(start, start + partSize);
+      expect(toHex(part.treeHash)).toBe(referenceTreeHashHex(bytes));
+      expect(toHex(part.sha256)).toBe(referenceSha256Hex(bytes));
+    }
+    const result = await hashing.done();
+    expect(result.size).toBe(data.length);
+    expect(toHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+  }
+
+  it('bytes, a file, a Blob and a stream: the contract, the total known where the size is', async () => {
+    const data = mod251(17 * MIB + 5);
+    const path = fileOf('parts.bin', data);
+    const cases: [string, (onProgress: (progress: HashProgress) => void) => ReturnType<typeof hashParts>, number | undefined][] = [
+      ['bytes', (onProgress) => hashParts(data, { partSize, onProgress }), data.length],
+      ['file', (onProgress) => hashFileParts(path, { partSize, onProgress }), data.length],
+      ['Blob', (onProgress) => hashBlobParts(new Blob([data]), { partSize, onProgress }), data.length],
+      ['Readable', (onProgress) => hashParts(readableOf(data), { partSize, onProgress }), undefined],
+    ];
+    for (const [name, start, total] of cases) {
+      const { calls, onProgress } = recorder();
+      await expectParts(start(onProgress), data);
+      expect({ name, last: calls.at(-1) }).toEqual({ name, last: { bytes: data.length, total: data.length } });
+      expectContract(calls, data.length, total);
+    }
+  });
+
+  it('a run resumed after two parts counts the bytes it hashes, against what is left', async () => {
+    const data = mod251(10 * MIB + 1);
+    const resumeFrom = [0, 1].map((i) => fromHex(referenceTreeHashHex(data.subarray(i * partSize, (i + 1) * partSize))));
+    const { calls, onProgress } = recorder();
+    await expectParts(hashFileParts(fileOf('resumed.bin', data), { partSize, resumeFrom, onProgress }), data, 2 * partSize);
+    expectContract(calls, data.length - 2 * partSize, data.length - 2 * partSize);
+  });
+
+  it('the final call comes before the last part is yielded, with every byte hashed', async () => {
+    const data = mod251(9 * MIB);
+    const { calls, onProgress } = recorder();
+    const seen: number[] = [];
+    for await (const part of hashParts(data, { partSize, onProgress })) seen.push(calls.at(-1)!.bytes - part.end - 1);
+    // After each part is yielded the count has reached at least that part's end.
+    expect(seen.every((ahead) => ahead >= 0)).toBe(true);
+    expect(calls.at(-1)).toEqual({ bytes: data.length, total: data.length });
+  });
+
+  it('a throwing callback rejects the iteration with its own error; a bad option is ERR_INVALID_OPTION at the call', async () => {
+    const data = mod251(9 * MIB);
+    const thrown = new Error('stop here');
+    let count = 0;
+    const failing = () => {
+      if (++count === 3) throw thrown;
+    };
+    for (const hashing of [hashParts(data, { partSize, onProgress: failing }), hashFileParts(fileOf('throw.bin', data), { partSize, onProgress: failing })]) {
+      count = 0;
+      let error: unknown;
+      try {
+        for await (const _part of hashing) void _part;
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBe(thrown);
+    }
+    for (const bad of [42, 'yes', {}]) {
+      expect(codeOfSync(() => hashParts(data, { partSize, onProgress: bad as never }))).toBe('ERR_INVALID_OPTION');
+      expect(codeOfSync(() => hashFileParts('/nonexistent', { partSize, onProgress: bad as never }))).toBe('ERR_INVALID_OPTION');
+    }
   });
 });

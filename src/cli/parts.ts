@@ -9,9 +9,10 @@ import { hashFileParts, nodeSha256 } from '../node/parts.js';
 import { type MultipartChecksums, type PartChecksums, type PartHashing, hashParts } from '../parts.js';
 import { printFailure } from './errors.js';
 import { LineWriter } from './output.js';
+import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, startProgressBar } from './progress.js';
 import { parseByteCount } from './retrieval-io.js';
 
-interface PartsOptions {
+interface PartsOptions extends ProgressFlags {
   partSize: string;
   json?: boolean;
 }
@@ -61,24 +62,31 @@ export function register(program: Command): void {
     .argument('<file>', 'the archive to upload; - reads standard input (needs --part-size SIZE)')
     .option('--part-size <size>', 'part size, 1MiB to 4GiB in powers of two (e.g. 8MiB, 1GiB, 8388608), or auto: the smallest that keeps ≤ 10,000 parts', 'auto')
     .option('--json', 'one JSON object: {"file","size","partSize","treeHash","sha256","parts":[{"index","start","end","contentRange","treeHash","sha256"}]}')
+    .option('--progress', PROGRESS_HELP)
+    .option('--force-progress', FORCE_PROGRESS_HELP)
     .action(async (file: string, options: PartsOptions) => {
       const partSizeOption = parsePartSizeOption(options.partSize);
+      let bar: ReturnType<typeof startProgressBar>;
       try {
         const stdin = file === '-';
         const partSize = await resolvePartSize(file, partSizeOption);
+        bar = startProgressBar(file, options);
+        const onProgress = bar?.onProgress;
         const hashing: PartHashing = stdin
-          ? hashParts(process.stdin, { partSize, linear: nodeSha256 })
-          : hashFileParts(file, { partSize });
+          ? hashParts(process.stdin, { partSize, linear: nodeSha256, onProgress })
+          : hashFileParts(file, { partSize, onProgress });
         const out = new LineWriter();
         try {
           if (!options.json) {
             await out.write(`${'part'.padStart(5)}  ${'Content-Range'.padEnd(38)}  ${'tree hash'.padEnd(64)}  sha256\n`);
             for await (const part of hashing) {
+              bar?.clear(); // the row goes where the bar was; the bar is drawn again below it
               await out.write(`${partRow(part)}\n`);
               if (out.closed) return; // nobody reads any more: stop hashing
             }
           }
           const result: MultipartChecksums = await hashing.done();
+          bar?.stop();
           const sha256 = toHex(result.sha256!);
           const treeHash = toHex(result.treeHash);
           if (options.json) {
@@ -102,7 +110,10 @@ export function register(program: Command): void {
           await out.close();
         }
       } catch (error) {
+        bar?.stop();
         printFailure(file, error);
+      } finally {
+        bar?.stop(); // also when the reader of stdout went away (a timer left running would keep the process alive)
       }
     });
 }

@@ -54,6 +54,8 @@ function printable(name: string): string {
 /** A bar being drawn; {@link onProgress} goes to the library call, {@link stop} ends it (clearing it from a terminal). */
 export interface ProgressBar {
   readonly onProgress: ProgressCallback;
+  /** Wipes the bar from a terminal's line so that a line of stdout can be printed there; the next update redraws it. */
+  clear(): void;
   stop(): void;
 }
 
@@ -86,6 +88,9 @@ export function startProgressBar(label: string, flags: ProgressFlags, stream: No
         bar.setTotal(total);
       }
       bar.update(progress.bytes);
+    },
+    clear: () => {
+      if (stream.isTTY === true) stream.write('\r\x1b[2K');
     },
     stop: () => bar.stop(),
   };

@@ -3,7 +3,7 @@
 // SHA-256 on node:crypto, all on this thread (leaves on hashFile's worker pool were tried: no
 // faster in a measurement with the second core shared, so not worth the second code path).
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { MiB } from '../constants.js';
 import { TreeHashError } from '../errors.js';
 import { type HashPartsOptions, type LinearHash, type PartHashing, hashPartsOf } from '../parts.js';
@@ -95,5 +95,7 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
  */
 export function hashFileParts(path: string | URL, options: HashPartsOptions): PartHashing {
   const linear = options?.linear ?? true;
-  return hashPartsOf((start) => fileChunks(path, start), { ...options, linear: linear === true ? nodeSha256 : linear });
+  // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
+  const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
+  return hashPartsOf((start) => fileChunks(path, start), { ...options, linear: linear === true ? nodeSha256 : linear }, fileSize);
 }
