@@ -260,6 +260,29 @@ describe('treehash check on odd names, and GNU sha256sum side by side', () => {
     });
   });
 
+  it('of --status, --quiet and --warn the last one given wins, as in sha256sum -c', () => {
+    const wrong = referenceTreeHashHex(mod251(7));
+    writeFileSync(join(dir, 'SUMS-modes'), `${sumLine('plain.bin')}\nnot a line\n${wrong}  star*\n`);
+    const warned = 'treehash: SUMS-modes: 2: improperly formatted tree hash line\n';
+    const summary = 'treehash: WARNING: 1 line is improperly formatted\ntreehash: WARNING: 1 computed checksum did NOT match\n';
+    const expected: Record<string, { stdout: string; stderr: string }> = {
+      '--status -w': { stdout: 'plain.bin: OK\nstar*: FAILED\n', stderr: warned + summary },
+      '-w --status': { stdout: '', stderr: '' },
+      '--quiet -w': { stdout: 'plain.bin: OK\nstar*: FAILED\n', stderr: warned + summary },
+      '-w --quiet': { stdout: 'star*: FAILED\n', stderr: summary },
+      '--status --quiet': { stdout: 'star*: FAILED\n', stderr: summary },
+      '--quiet --status': { stdout: '', stderr: '' },
+    };
+    for (const [options, output] of Object.entries(expected)) {
+      const ours = treehash(['check', ...options.split(' '), 'SUMS-modes']);
+      expect({ options, ...ours }).toEqual({ options, status: 1, ...output });
+      if (HAS_GNU) {
+        const theirs = gnu(['-c', ...options.split(' '), 'SUMS-modes']);
+        expect({ options, ...ours }).toEqual({ options, ...theirs, stderr: asOurs(theirs.stderr) });
+      }
+    }
+  });
+
   it('usage: --status with --json is refused (exit 2); an unreadable SUMS exits 2', () => {
     expect(treehash(['check', '--status', '--json', 'SUMS']).status).toBe(2);
     expect(treehash(['check', 'no-such-sums'])).toMatchObject({ status: 2, stdout: '', stderr: 'treehash: no-such-sums: No such file or directory\n' });
