@@ -136,6 +136,15 @@ describe('the bar', () => {
       expect(onProgress).toBeUndefined(); // no flag: no callback, the library pays nothing
       throw failure;
     })).rejects.toBe(failure);
+    // A drawn bar: its first line at the start, its last one from stop() (off a terminal, a line
+    // each), and its 2 s timer gone, or the process would not exit.
+    const { stream, written } = fakeStderr(false);
+    const hashing = withProgressBar('x', { forceProgress: true }, async (onProgress) => {
+      onProgress!({ bytes: 5, total: 10 });
+      throw failure;
+    }, stream);
+    await expect(hashing).rejects.toBe(failure);
+    expect(written().split('\n')).toEqual(['0 B  -- MiB/s  x', expect.stringMatching(/ 50%  5 B \/ 10 B .* x$/), '']);
   });
 
   it('formats bytes, rate and ETA', () => {
