@@ -9,7 +9,7 @@ import { type Command, Option } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
 import { hashFile, hashStream } from '../node/files.js';
-import { formatCheckLine, parseSumLine, type SumsLayout } from './sums.js';
+import { formatCheckLine, parseSumLine, quoteFileName, type SumsLayout } from './sums.js';
 import { LineWriter } from './output.js';
 import { EXIT_ERROR, EXIT_MISMATCH, printFailure } from './errors.js';
 
@@ -59,7 +59,8 @@ read.`,
       } catch (cause) {
         throw new TreeHashError('ERR_READ_FAILED', `cannot read ${sumsPath}: ${(cause as Error).message}`, { cause });
       }
-      const sumsName = sumsPath === '-' ? 'standard input' : sumsPath;
+      // Quoted in messages as GNU's quotef does ('standard input', 'my sums').
+      const sumsName = quoteFileName(sumsPath === '-' ? 'standard input' : sumsPath);
       const status = mode === 'status';
       const quiet = mode === 'quiet';
       const warn = mode === 'warn';
@@ -91,7 +92,7 @@ read.`,
             actual = toHex((await read).treeHash);
           } catch (error) {
             if (options.ignoreMissing && isMissing(error)) continue;
-            printFailure(entry.file, error);
+            printFailure(quoteFileName(entry.file), error);
           }
           const ok = actual === entry.hex;
           if (actual === null) unreadable++;
