@@ -30,7 +30,8 @@ const APPROXIMATE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 export function formatApproximateBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < APPROXIMATE_UNITS.length - 1) {
+  // On the rounded value: 1,048,575 bytes is 1.0 MiB, not 1024.0 KiB.
+  while (Number(value.toFixed(1)) >= 1024 && unit < APPROXIMATE_UNITS.length - 1) {
     value /= 1024;
     unit++;
   }

@@ -252,12 +252,71 @@ describe('treehash check on odd names, and GNU sha256sum side by side', () => {
     writeFileSync(join(dir, 'SUMS-stdin'), `${hex}  -\n`);
     expect(treehash(['check', 'SUMS-stdin'], data)).toEqual({ status: 0, stdout: '-: OK\n', stderr: '' });
     const fromStdin = treehash(['check', '-'], `${hex}  -\n`);
-    expect(fromStdin).toEqual({ status: 1, stdout: '', stderr: 'treehash: standard input: no properly formatted tree hash lines found\n' });
+    // GNU quotes the name in its messages (quotef), this one too.
+    expect(fromStdin).toEqual({ status: 1, stdout: '', stderr: "treehash: 'standard input': no properly formatted tree hash lines found\n" });
     expect(treehash(['check', '-w', '-'], `${hex}  -\n${sumLine('plain.bin')}\n`)).toEqual({
       status: 0,
       stdout: 'plain.bin: OK\n',
-      stderr: 'treehash: standard input: 1: improperly formatted tree hash line\ntreehash: WARNING: 1 line is improperly formatted\n',
+      stderr: "treehash: 'standard input': 1: improperly formatted tree hash line\ntreehash: WARNING: 1 line is improperly formatted\n",
     });
+  });
+
+  it('names in messages on stderr are quoted as GNU quotes them (quotef), so each message stays one line', () => {
+    // [name, its escaped form on a sums line, how GNU's messages show it] — written out by hand.
+    const names: [string, string, string][] = [
+      ['plain.txt', 'plain.txt', 'plain.txt'],
+      ['a@b', 'a@b', 'a@b'],
+      ['a~', 'a~', 'a~'],
+      ['a b', 'a b', "'a b'"],
+      ['x:y', 'x:y', "'x:y'"],
+      ['~a', '~a', "'~a'"],
+      ['q?', 'q?', "'q?'"],
+      ["it's", "it's", `"it's"`],
+      ['d"q', 'd"q', `'d"q'`],
+      ["it's\\a", "it's\\\\a", String.raw`'it'\''s\a'`],
+      ['gone\nline', 'gone\\nline', String.raw`'gone'$'\n''line'`],
+      ['tab\tx', 'tab\tx', String.raw`'tab'$'\t''x'`],
+      ['x\x01y', 'x\x01y', String.raw`'x'$'\001''y'`],
+      ['del\x7f', 'del\x7f', String.raw`'del'$'\177'`],
+    ];
+    const hex = referenceTreeHashHex(mod251(9));
+    // None of these files exists.
+    const lines = names.map(([name, escaped]) => `${escaped === name ? '' : '\\'}${hex}  ${escaped}`);
+    writeFileSync(join(dir, 'SUMS quoted'), `${lines.join('\n')}\nnot a line\n`);
+    const ours = treehash(['check', '-w', 'SUMS quoted']);
+    expect(ours.stderr).toBe(
+      [
+        ...names.map(([, , shown]) => `treehash: ${shown}: No such file or directory`),
+        `treehash: 'SUMS quoted': ${names.length + 1}: improperly formatted tree hash line`,
+        'treehash: WARNING: 1 line is improperly formatted',
+        `treehash: WARNING: ${names.length} listed files could not be read`,
+        '',
+      ].join('\n'),
+    );
+    if (HAS_GNU) expect(ours.stderr).toBe(asOurs(gnu(['-c', '-w', 'SUMS quoted']).stderr));
+  });
+
+  it('of --status, --quiet and --warn the last one given wins, as in sha256sum -c', () => {
+    const wrong = referenceTreeHashHex(mod251(7));
+    writeFileSync(join(dir, 'SUMS-modes'), `${sumLine('plain.bin')}\nnot a line\n${wrong}  star*\n`);
+    const warned = 'treehash: SUMS-modes: 2: improperly formatted tree hash line\n';
+    const summary = 'treehash: WARNING: 1 line is improperly formatted\ntreehash: WARNING: 1 computed checksum did NOT match\n';
+    const expected: Record<string, { stdout: string; stderr: string }> = {
+      '--status -w': { stdout: 'plain.bin: OK\nstar*: FAILED\n', stderr: warned + summary },
+      '-w --status': { stdout: '', stderr: '' },
+      '--quiet -w': { stdout: 'plain.bin: OK\nstar*: FAILED\n', stderr: warned + summary },
+      '-w --quiet': { stdout: 'star*: FAILED\n', stderr: summary },
+      '--status --quiet': { stdout: 'star*: FAILED\n', stderr: summary },
+      '--quiet --status': { stdout: '', stderr: '' },
+    };
+    for (const [options, output] of Object.entries(expected)) {
+      const ours = treehash(['check', ...options.split(' '), 'SUMS-modes']);
+      expect({ options, ...ours }).toEqual({ options, status: 1, ...output });
+      if (HAS_GNU) {
+        const theirs = gnu(['-c', ...options.split(' '), 'SUMS-modes']);
+        expect({ options, ...ours }).toEqual({ options, ...theirs, stderr: asOurs(theirs.stderr) });
+      }
+    }
   });
 
   it('usage: --status with --json is refused (exit 2); an unreadable SUMS exits 2', () => {

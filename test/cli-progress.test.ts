@@ -149,11 +149,22 @@ describe('the bar', () => {
       expect(onProgress).toBeUndefined(); // no flag: no callback, the library pays nothing
       throw failure;
     })).rejects.toBe(failure);
+    // A drawn bar: its first line at the start, its last one from stop() (off a terminal, a line
+    // each), and its 2 s timer gone, or the process would not exit.
+    const { stream, written } = fakeStderr(false);
+    const hashing = withProgressBar('x', { forceProgress: true }, async (onProgress) => {
+      onProgress!({ bytes: 5, total: 10 });
+      throw failure;
+    }, stream);
+    await expect(hashing).rejects.toBe(failure);
+    expect(written().split('\n')).toEqual(['0 B  -- MiB/s  x', expect.stringMatching(/ 50%  5 B \/ 10 B .* x$/), '']);
   });
 
   it('formats bytes, rate and ETA', () => {
     expect([formatBytes(0), formatBytes(1023), formatBytes(1536), formatBytes(40 * 1024 * MIB)]).toEqual(['0 B', '1023 B', '1.5 KiB', '40.0 GiB']);
     expect(formatBytes(42_949_672_960_000)).toBe('39.1 TiB');
+    // Just below a unit: the next unit once rounded, never "1024.0".
+    expect([formatBytes(MIB - 1), formatBytes(1024 * MIB - 1), formatBytes(1023.94 * 1024)]).toEqual(['1.0 MiB', '1.0 GiB', '1023.9 KiB']);
     // 1 GiB of 3 GiB in 2 s: 512 MiB/s, 4 s to go.
     expect(formatProgressLine('a', 1024 * MIB, 3 * 1024 * MIB, 2000)).toBe(
       '[========----------------]  33%  1.0 GiB / 3.0 GiB  512.0 MiB/s  ETA 0:04  a',

@@ -269,6 +269,41 @@ describe('a throwing onProgress callback', () => {
     expect(toHex(again.treeHash)).toBe(referenceTreeHashHex(data));
   });
 
+  it('a source failing after some reports: ERR_READ_FAILED with its error, no final call, no hang', async () => {
+    const failure = new Error('disk gone');
+    // More than the 16 MiB Node's hashStream reads ahead of its reports.
+    const half = data.subarray(0, 20 * MIB);
+    const failingNode = (): Readable =>
+      Readable.from(
+        (async function* () {
+          for (let offset = 0; offset < half.length; offset += 64 * 1024) yield half.subarray(offset, offset + 64 * 1024);
+          throw failure;
+        })(),
+      );
+    const failingWeb = (): ReadableStream<Uint8Array> => {
+      const reader = webStreamOf(half).getReader();
+      return new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) controller.error(failure);
+          else controller.enqueue(value);
+        },
+      });
+    };
+    for (const engine of ['auto', 'wasm'] as const) {
+      for (const [name, run] of [
+        ['hashStream', (onProgress: (p: HashProgress) => void) => hashStream(failingNode(), { onProgress, engine })],
+        ['hashWebStream', (onProgress: (p: HashProgress) => void) => hashWebStream(failingWeb(), { onProgress, engine })],
+      ] as const) {
+        const { calls, onProgress } = recorder();
+        const error = await run(onProgress).catch((e: unknown) => e);
+        expect([engine, name, (error as TreeHashError).code, (error as TreeHashError).cause]).toEqual([engine, name, 'ERR_READ_FAILED', failure]);
+        expect(calls.length).toBeGreaterThan(0); // it got going before the failure
+        for (const call of calls) expect([name, call.total, call.bytes <= half.length]).toEqual([name, undefined, true]);
+      }
+    }
+  });
+
   it('passes a thrown non-Error through as it is, and stops reading the stream', async () => {
     const stream = readableOf(data);
     const outcome = await hashStream(stream, {

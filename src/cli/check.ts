@@ -9,27 +9,31 @@ import { type Command, Option } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
 import { hashFile, hashStream } from '../node/files.js';
-import { formatCheckLine, parseSumLine, type SumsLayout } from './sums.js';
+import { formatCheckLine, parseSumLine, quoteFileName, type SumsLayout } from './sums.js';
 import { LineWriter } from './output.js';
 import { EXIT_ERROR, EXIT_MISMATCH, printFailure } from './errors.js';
 
 interface CheckOptions {
   ignoreMissing?: boolean;
-  quiet?: boolean;
-  status?: boolean;
   strict?: boolean;
-  warn?: boolean;
   json?: boolean;
 }
 
+/** What sha256sum -c reports besides mismatches: --status, --quiet and --warn, one at a time. */
+type OutputMode = 'status' | 'quiet' | 'warn';
+
 export function register(program: Command): void {
-  program
-    .command('check')
+  // As in GNU, each of --status, --quiet and --warn turns the other two off, so the last one given
+  // wins (`--status -w` warns and prints); commander keeps no order, its option events do.
+  let mode: OutputMode | undefined;
+  const command = program.command('check');
+  for (const name of ['status', 'quiet', 'warn'] as const) command.on(`option:${name}`, () => (mode = name));
+  command
     .description('read "<tree hash>  <file>" lines (the output of treehash hash) and check each file, like sha256sum -c')
     .argument('<sums>', 'the file of tree hashes, or - for standard input')
     .option('--ignore-missing', "don't fail or report status for missing files")
     .option('--quiet', "don't print OK for each file that matches")
-    .addOption(new Option('--status', "don't output anything, the exit status shows success (overrides --quiet and --warn)").conflicts('json'))
+    .addOption(new Option('--status', "don't output anything, the exit status shows success").conflicts('json'))
     .option('--strict', 'exit 1 for improperly formatted lines too')
     .option('-w, --warn', 'warn about each improperly formatted line')
     .option('--json', 'one JSON object per file: {"file","ok","expected","actual"} (actual null when unreadable)')
@@ -40,7 +44,8 @@ Lines are sha256sum's: "<64 hex digits>  <file>"; "<hex> *<file>" and BSD's
 "<hex> <file>" are read too. A line starting with "\\" has an escaped name:
 \\\\ is a backslash, \\n a newline, \\r a carriage return; such names are printed
 escaped the same way ("\\a\\nb: OK"). Lines starting with "#" and empty lines
-are skipped. A file named "-" is standard input, unless SUMS is.
+are skipped. A file named "-" is standard input, unless SUMS is. Of --quiet,
+--status and --warn the last one given counts, as in sha256sum.
 
 Exit status: 0 every listed file matched; 1 a file did not match, no line was
 properly formatted, --strict and an improperly formatted line, or
@@ -54,10 +59,11 @@ read.`,
       } catch (cause) {
         throw new TreeHashError('ERR_READ_FAILED', `cannot read ${sumsPath}: ${(cause as Error).message}`, { cause });
       }
-      const sumsName = sumsPath === '-' ? 'standard input' : sumsPath;
-      const status = options.status === true;
-      const quiet = options.quiet === true && !status;
-      const warn = options.warn === true && !status;
+      // Quoted in messages as GNU's quotef does ('standard input', 'my sums').
+      const sumsName = quoteFileName(sumsPath === '-' ? 'standard input' : sumsPath);
+      const status = mode === 'status';
+      const quiet = mode === 'quiet';
+      const warn = mode === 'warn';
       const layout: SumsLayout = {};
       let properlyFormatted = false;
       let matched = 0;
@@ -86,7 +92,7 @@ read.`,
             actual = toHex((await read).treeHash);
           } catch (error) {
             if (options.ignoreMissing && isMissing(error)) continue;
-            printFailure(entry.file, error);
+            printFailure(quoteFileName(entry.file), error);
           }
           const ok = actual === entry.hex;
           if (actual === null) unreadable++;

@@ -4,6 +4,7 @@
 // The numbers come from the library's onProgress; the rate and ETA are averages over the whole
 // run so far (steadier than the last few reports of a fast hash).
 import cliProgress from 'cli-progress';
+import { MiB } from '../constants.js';
 import { formatApproximateBytes } from '../format.js';
 import type { HashProgress, ProgressCallback } from '../streaming.js';
 
@@ -35,7 +36,7 @@ const BAR_WIDTH = 24;
  */
 export function formatProgressLine(label: string, bytes: number, total: number | undefined, elapsedMs: number): string {
   const rate = elapsedMs > 0 ? (bytes / elapsedMs) * 1000 : 0;
-  const speed = rate > 0 ? `${(rate / (1024 * 1024)).toFixed(1)} MiB/s` : '-- MiB/s';
+  const speed = rate > 0 ? `${(rate / MiB).toFixed(1)} MiB/s` : '-- MiB/s';
   if (total === undefined) return `${formatApproximateBytes(bytes)}  ${speed}  ${label}`;
   const fraction = total === 0 ? 1 : Math.min(1, bytes / total);
   const filled = Math.round(fraction * BAR_WIDTH);
@@ -101,8 +102,13 @@ export function startProgressBar(label: string, flags: ProgressFlags, stream: No
  * `hash` ends, before the caller prints its result or error.
  * @example const result = await withProgressBar(file, options, (onProgress) => hashFile(file, { onProgress }));
  */
-export async function withProgressBar<T>(label: string, flags: ProgressFlags, hash: (onProgress: ProgressCallback | undefined) => Promise<T>): Promise<T> {
-  const bar = startProgressBar(label, flags);
+export async function withProgressBar<T>(
+  label: string,
+  flags: ProgressFlags,
+  hash: (onProgress: ProgressCallback | undefined) => Promise<T>,
+  stream: NodeJS.WriteStream = process.stderr,
+): Promise<T> {
+  const bar = startProgressBar(label, flags, stream);
   try {
     return await hash(bar?.onProgress);
   } finally {

@@ -92,3 +92,57 @@ function unescapeFileName(text: string): string | undefined {
   }
   return file;
 }
+
+// Characters a shell treats specially anywhere (gnulib quotearg's list), plus ':' which quotef adds.
+const SHELL_SPECIAL = new Set([...' !"$&\'()*;<=>?[\\^`|:']);
+// Those that may still stand inside "…" (quotearg's c_and_shell_quote_compat).
+const DOUBLE_QUOTE_SAFE = /^[%+,\-./0-9:A-Z\]_a-z@ ']$/;
+const C_ESCAPES: Record<string, string> = { '\x07': 'a', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't', '\v': 'v' };
+const isControl = (c: string): boolean => {
+  const code = c.codePointAt(0)!;
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+};
+
+/**
+ * A file name as GNU coreutils quote it in their messages on stderr (`quotef`: gnulib's
+ * shell-escape quoting, ':' quoted too), so a name with a newline stays on one line: as it is
+ * when nothing in it is special to a shell (`a@b`); in double quotes when a single quote is all
+ * there is to protect (`"it's"`); else in single quotes, a quote as `'\''` and a control
+ * character as `$'\n'` (`'new'$'\n''line'`), `$'\001'`.
+ * @example quoteFileName('a b') // "'a b'"
+ */
+export function quoteFileName(name: string): string {
+  const chars = [...name];
+  if (chars.length === 0) return "''";
+  const lone = chars.length === 1;
+  let special = false;
+  let doubleQuotable = false;
+  let allDoubleQuoteSafe = true;
+  for (const [i, c] of chars.entries()) {
+    // '#' and '~' matter only first; '{' and '}' only alone.
+    const positional = ((c === '#' || c === '~') && i === 0) || ((c === '{' || c === '}') && lone);
+    if (SHELL_SPECIAL.has(c) || positional || isControl(c)) special = true;
+    if (c === "'") doubleQuotable = true;
+    const safeInside = DOUBLE_QUOTE_SAFE.test(c) || positional || (c.codePointAt(0)! > 0x7f && !isControl(c));
+    if (!safeInside) allDoubleQuoteSafe = false;
+  }
+  if (!special) return name;
+  if (doubleQuotable && allDoubleQuoteSafe) return `"${name}"`;
+  let out = "'";
+  let inDollarQuote = false; // inside $'…', where escapes work
+  for (const c of chars) {
+    if (isControl(c)) {
+      if (!inDollarQuote) out += "'$'";
+      inDollarQuote = true;
+      out += `\\${C_ESCAPES[c] ?? [...new TextEncoder().encode(c)].map((byte) => byte.toString(8).padStart(3, '0')).join('\\')}`;
+    } else if (c === "'") {
+      out += "'\\''";
+      inDollarQuote = false;
+    } else {
+      if (inDollarQuote) out += "''";
+      inDollarQuote = false;
+      out += c;
+    }
+  }
+  return `${out}'`;
+}
