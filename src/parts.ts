@@ -23,7 +23,7 @@ import {
   validatePart,
 } from './multipart.js';
 import { parseRange } from './ranges.js';
-import { type ProgressCallback, ProgressReporter, abortableIterate, checkProgressCallback, progressSteps, throwIfAborted } from './streaming.js';
+import { PROGRESS_STEP, type ProgressCallback, ProgressReporter, abortableIterate, checkProgressCallback, throwIfAborted } from './streaming.js';
 import { combineTreeHashes } from './tree.js';
 
 /** A part's plan (inclusive byte range, `Content-Range`) with the two checksums UploadMultipartPart sends. */
@@ -561,12 +561,7 @@ class PartHashingRun implements PartHashing {
           const n = Math.min(bytes.length - offset, hasher.partSize - (hasher.size % hasher.partSize));
           const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
           kept?.add(piece);
-          let completed: PartChecksums[] = [];
-          // With a callback, a big piece (bytes given whole) is hashed by steps, each one counted.
-          for (const step of progress.active ? progressSteps(piece) : [piece]) {
-            completed = completed.concat(hasher.update(step));
-            progress.advance(step.length);
-          }
+          const completed = progress.active ? updateCounted(hasher, piece, progress) : hasher.update(piece);
           offset += n;
           for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
         }
@@ -603,6 +598,17 @@ class PartHashingRun implements PartHashing {
     }
     return this.#result;
   }
+}
+
+/** `hasher.update(piece)` by steps, each one counted: a big piece (bytes given whole) still reports as it goes. */
+function updateCounted(hasher: PartHasher, piece: Uint8Array, progress: ProgressReporter): PartChecksums[] {
+  const completed: PartChecksums[] = [];
+  for (let offset = 0; offset < piece.length; offset += PROGRESS_STEP) {
+    const step = piece.subarray(offset, offset + PROGRESS_STEP);
+    completed.push(...hasher.update(step));
+    progress.advance(step.length);
+  }
+  return completed;
 }
 
 /** Options of {@link hashParts} and the file/Blob adapters. */

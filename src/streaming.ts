@@ -352,11 +352,6 @@ export async function hashChunks(
   return result;
 }
 
-/** @internal `bytes` in pieces of at most {@link PROGRESS_STEP}, so that each can be counted. */
-export function* progressSteps(bytes: Uint8Array): Generator<Uint8Array> {
-  for (let offset = 0; offset < bytes.length; offset += PROGRESS_STEP) yield bytes.subarray(offset, offset + PROGRESS_STEP);
-}
-
 /**
  * @internal The chunks of a ReadableStream through its reader (Safari's streams are not async
  * iterable). Stopping early (an abort, an error) cancels the stream, so its source stops producing.
