@@ -55,6 +55,16 @@ describe('treehash hash', () => {
     expect(run.stderr).toContain(`treehash: ${dir}: Is a directory`);
   });
 
+  it('quotes a failing name in its error line as coreutils do (a space, a newline)', () => {
+    const spaced = join(dir, 'no such file');
+    const newline = join(dir, 'no\nline');
+    const run = treehash(['hash', spaced, newline]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `treehash: '${spaced}': No such file or directory\n` + `treehash: '${join(dir, 'no')}'$'\\n''line': No such file or directory\n`,
+    );
+  });
+
   it('escapes a file name with a newline or backslash as sha256sum does', () => {
     const path = join(dir, 'odd\\name\nx');
     writeFileSync(path, 'abcd');

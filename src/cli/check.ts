@@ -92,7 +92,7 @@ read.`,
             actual = toHex((await read).treeHash);
           } catch (error) {
             if (options.ignoreMissing && isMissing(error)) continue;
-            printFailure(quoteFileName(entry.file), error);
+            printFailure(entry.file, error);
           }
           const ok = actual === entry.hex;
           if (actual === null) unreadable++;

@@ -1,6 +1,7 @@
 // How the CLI reports a failure: one line on stderr naming what failed, in the words of the
 // coreutils where the cause is a filesystem error; and the exit codes every command uses.
 import { TreeHashError } from '../errors.js';
+import { quoteFileName } from './sums.js';
 
 /** Exit code: everything worked and matched. */
 export const EXIT_OK = 0;
@@ -29,11 +30,13 @@ export function describeFailure(error: unknown): string {
 /**
  * Prints `treehash: SUBJECT: WHY` and sets the exit code to {@link EXIT_ERROR}. Without a subject,
  * the path of a filesystem error is the subject (`treehash: /nonexist: No such file or directory`).
+ * The subject is a file name, shell-quoted as coreutils quote names in messages (`'a b'`), so a
+ * name with a newline stays on one line.
  */
 export function printFailure(subject: string | undefined, error: unknown): void {
   const cause = error instanceof TreeHashError ? error.cause : error;
   const path = (cause as { path?: unknown } | undefined)?.path;
   const shown = subject ?? (typeof path === 'string' ? path : undefined);
-  process.stderr.write(`treehash: ${shown === undefined ? '' : `${shown}: `}${describeFailure(error)}\n`);
+  process.stderr.write(`treehash: ${shown === undefined ? '' : `${quoteFileName(shown)}: `}${describeFailure(error)}\n`);
   process.exitCode = EXIT_ERROR;
 }
