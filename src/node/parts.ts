@@ -1,12 +1,16 @@
 // Files cut into multipart parts: positional reads, the next read in flight while the current
-// chunk is hashed; each part's checksums (savePoint 'part', the default here) and the whole file's
-// SHA-256 on node:crypto, all on this thread (leaves on hashFile's worker pool were tried: no
-// faster in a measurement with the second core shared, so not worth the second code path).
+// chunk is hashed. With the defaults (savePoint 'part', node:crypto, the whole file's SHA-256 from
+// node:crypto or none) and a file of PARALLEL_THRESHOLD bytes or more, the bytes go through
+// hashFile's arena and worker pool (parallel.ts): the leaves on one worker, the whole file's
+// SHA-256 on another, each part's linear SHA-256 on this thread, so the three passes share the
+// cores. Otherwise (small files, Wasm engines, savePoint 'byte', a supplied `linear` function, a
+// restored state inside a part) everything runs on this thread, through the core's PartHasher.
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { MiB } from '../constants.js';
 import { TreeHashError } from '../errors.js';
-import { type HashPartsOptions, type LinearHash, type PartHashing, hashPartsOf } from '../parts.js';
+import { type HashPartsOptions, type LinearHash, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../parts.js';
+import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256 } from './parallel.js';
 
 /** Bytes per read: the kernel's input window. */
 const READ_SIZE = 4 * MiB;
@@ -95,7 +99,32 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
  */
 export function hashFileParts(path: string | URL, options: HashPartsOptions): PartHashing {
   const linear = options?.linear ?? true;
-  // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
+  // The size is for progress and the choice of the pool; a file that cannot be stat'ed fails at the open, with its error.
   const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
-  return hashPartsOf((start) => fileChunks(path, start), { ...options, linear: linear === true ? nodeSha256 : linear }, fileSize);
+  const hashing = hashPartsOf(
+    (start) => fileChunks(path, start),
+    { ...options, linear: linear === true ? nodeSha256 : linear },
+    fileSize,
+    async () => {
+      const engine = options?.engine ?? 'auto';
+      if (typeof linear !== 'boolean' || (engine !== 'auto' && engine !== 'native')) return undefined;
+      const size = await fileSize();
+      return size !== undefined && size - hashing.start >= PARALLEL_THRESHOLD ? pooledParts(size - hashing.start) : undefined;
+    },
+  );
+  return hashing;
+}
+
+/** Part hashing on hashFile's arena and pool: see the top of this file. */
+function pooledParts(expectedSize: number): PartPipelineFactory {
+  return ({ whole, onHashed }) => {
+    const wholeHash = whole ? new WorkerSha256() : undefined;
+    const parallel = new ParallelTreeHash({ linear: true, onHashed, ...(wholeHash ? { whole: wholeHash } : {}) }, expectedSize);
+    return {
+      update: (piece) => parallel.update(piece),
+      cut: () => parallel.cut(),
+      close: () => parallel.close(),
+      abandon: () => parallel.abandon(),
+    };
+  };
 }
