@@ -86,10 +86,12 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
  * Part checksums of a file (see `hashParts` in the core for what is yielded and `done()`). With
  * `resumeFrom` (the tree hashes of parts already uploaded, e.g. from `resumeFromListParts`), reading
  * starts after those parts; with `restore` (a state from `save()`), at the saved byte. The whole file's SHA-256 is computed with node:crypto unless
- * `linear` says otherwise.
+ * `linear` says otherwise. From 8 MiB on (with savePoint 'part', engine 'auto' or 'native' and
+ * `linear` true or false) the hashing is spread over hashFile's worker pool, which never keeps the
+ * process alive.
  * @throws {TreeHashError} at the call: the codes of `createPartHasher`. While iterating:
  *   `ERR_READ_FAILED` (the fs error as `cause`), `ERR_INVALID_RANGE` (resumed parts beyond the file),
- *   `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`.
+ *   `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`, `ERR_WORKER_FAILED` (a worker thread died).
  * @example
  * const hashing = hashFileParts('backup.tar', { partSize: 64 * MiB });
  * for await (const part of hashing) {
