@@ -548,13 +548,13 @@ class PartHashingRun implements PartHashing {
   #failed = false;
   #iterated = false;
 
-  readonly #pipeline: (() => Promise<PartPipelineFactory | undefined>) | undefined;
+  readonly #pipeline: (() => PartPipelineFactory | undefined) | undefined;
 
   constructor(
     chunks: (start: number) => IterableSource,
     options: HashPartsOptions,
     archiveSize?: ArchiveSize,
-    pipeline?: () => Promise<PartPipelineFactory | undefined>,
+    pipeline?: () => PartPipelineFactory | undefined,
   ) {
     this.#pipeline = pipeline;
     // Validate now so a bad option throws at the call, not at the first iteration.
@@ -588,19 +588,19 @@ class PartHashingRun implements PartHashing {
       // The total is what this run hashes: the archive after the resumed or restored bytes.
       const size = onProgress === undefined ? undefined : await archiveSize?.();
       const progress = new ProgressReporter(onProgress, size === undefined ? undefined : Math.max(0, size - this.start));
-      const factory = await this.#pipeline?.();
-      const setup = factory === undefined ? undefined : hasher.handOver();
-      if (factory !== undefined && setup !== undefined) {
-        const pipeline = factory({ whole: setup.whole, onHashed: (length) => progress.advance(length) });
-        yield* this.#readPipelined(chunks(this.start), hasher, signal, kept, progress, pipeline);
-      } else {
-        yield* this.#read(chunks(this.start), hasher, signal, kept, progress);
-      }
+      yield* this.#read(chunks(this.start), hasher, signal, kept, progress);
     } catch (error) {
       this.#failed = true;
       this.#failure = error;
       throw error;
     }
+  }
+
+  /** The adapter's pipeline for this run, if it has one and the hasher allows it (asked once the source gave its first chunk). */
+  #pipelineFor(hasher: PartHasher, progress: ProgressReporter): PartPipeline | undefined {
+    const factory = this.#pipeline?.();
+    const setup = factory === undefined ? undefined : hasher.handOver();
+    return setup === undefined ? undefined : factory!({ whole: setup.whole, onHashed: (length) => progress.advance(length) });
   }
 
   /** The parts of `source`, then the last one; the totals go to #result. */
@@ -612,50 +612,32 @@ class PartHashingRun implements PartHashing {
     progress: ProgressReporter,
   ): AsyncGenerator<PartChecksums, void, undefined> {
     const start = hasher.size;
-    try {
-      for await (const chunk of abortableIterate(source, signal)) {
-        // Hash only up to the next part boundary before yielding, so that while the consumer holds
-        // part i, exactly the bytes up to its end are hashed: save() then resumes after part i.
-        const bytes = toBytes(chunk as BytesLike, 'each chunk');
-        for (let offset = 0; offset < bytes.length; ) {
-          const n = Math.min(bytes.length - offset, hasher.partSize - (hasher.size % hasher.partSize));
-          const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
-          kept?.add(piece);
-          const completed = progress.active ? updateCounted(hasher, piece, progress) : hasher.update(piece);
-          offset += n;
-          for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
-        }
-      }
-    } catch (cause) {
-      // The callback's own error is the caller's, not a failure of the source.
-      if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
-      throw new TreeHashError('ERR_READ_FAILED', `reading the source failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-    }
-    throwIfAborted(signal);
-    const { lastPart, result } = hasher.finish();
-    progress.finish(result.size - start);
-    if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
-    this.#result = result;
-  }
-
-  /** As {@link #read}, with the bytes hashed by an adapter's pipeline (a part is yielded once all its bytes are hashed). */
-  async *#readPipelined(
-    source: IterableSource,
-    hasher: PartHasher,
-    signal: AbortSignal | undefined,
-    kept: PartBytes | undefined,
-    progress: ProgressReporter,
-    pipeline: PartPipeline,
-  ): AsyncGenerator<PartChecksums, void, undefined> {
-    const start = hasher.size;
     const partSize = hasher.partSize;
-    let fill = 0; // bytes of the part being read
+    let pipeline: PartPipeline | undefined;
+    let first = true;
+    let fill = 0; // with a pipeline: bytes of the part being read
     let closed = false;
     try {
       try {
         for await (const chunk of abortableIterate(source, signal)) {
+          // Hash only up to the next part boundary before yielding, so that while the consumer holds
+          // part i, exactly the bytes up to its end are hashed: save() then resumes after part i.
           const bytes = toBytes(chunk as BytesLike, 'each chunk');
+          if (first) {
+            first = false;
+            pipeline = this.#pipelineFor(hasher, progress);
+          }
           for (let offset = 0; offset < bytes.length; ) {
+            if (pipeline === undefined) {
+              const n = Math.min(bytes.length - offset, partSize - (hasher.size % partSize));
+              const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+              kept?.add(piece);
+              const completed = progress.active ? updateCounted(hasher, piece, progress) : hasher.update(piece);
+              offset += n;
+              for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
+              continue;
+            }
+            // The pipeline: a part is yielded once all its bytes are hashed.
             if (fill === 0) hasher.startHashedPart();
             const n = Math.min(bytes.length - offset, partSize - fill);
             const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
@@ -671,20 +653,26 @@ class PartHashingRun implements PartHashing {
           }
         }
       } catch (cause) {
+        // The callback's own error is the caller's, not a failure of the source.
         if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
         throw new TreeHashError('ERR_READ_FAILED', `reading the source failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
       }
       throwIfAborted(signal);
-      const last = fill > 0 ? await pipeline.cut() : undefined;
-      const whole = await pipeline.close();
-      closed = true;
-      const { lastPart, result } = hasher.finishHashed(last, whole);
+      let finished;
+      if (pipeline === undefined) finished = hasher.finish();
+      else {
+        const last = fill > 0 ? await pipeline.cut() : undefined;
+        const whole = await pipeline.close();
+        closed = true;
+        finished = hasher.finishHashed(last, whole);
+      }
+      const { lastPart, result } = finished;
       progress.finish(result.size - start);
       if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
       this.#result = result;
     } finally {
-      // An error, an abort, or the consumer stopped early: wait for the work in flight, keep nothing.
-      if (!closed) await pipeline.abandon();
+      // An error, an abort, or the consumer stopped early: wait for the pipeline's work in flight, keep nothing.
+      if (pipeline !== undefined && !closed) await pipeline.abandon();
     }
   }
 
@@ -768,13 +756,15 @@ function hasherFor(options: HashPartsOptions): PartHasher {
 
 /**
  * @internal Builds a {@link PartHashing} over a function that opens the byte source at a given
- * archive byte (0, or after resumed or restored parts): for the adapters.
+ * archive byte (0, or after resumed or restored parts): for the adapters. `pipeline`, asked once
+ * the source has given its first chunk (so the adapter may know the size by then), may offer a
+ * faster way to hash the parts.
  */
 export function hashPartsOf(
   open: (start: number) => IterableSource,
   options: HashPartsOptions,
   archiveSize?: ArchiveSize,
-  pipeline?: () => Promise<PartPipelineFactory | undefined>,
+  pipeline?: () => PartPipelineFactory | undefined,
 ): PartHashing {
   return new PartHashingRun(open, options, archiveSize, pipeline);
 }

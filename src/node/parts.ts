@@ -24,7 +24,8 @@ export function nodeSha256(): LinearHash {
   };
 }
 
-async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Uint8Array, void, undefined> {
+/** The file's bytes from `start` on, in chunks of up to READ_SIZE; `onSize` gets the bytes left to read (Infinity for a pipe) before the first chunk. */
+async function* fileChunks(path: string | URL, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -46,6 +47,7 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
       throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${start} bytes, more than ${String(path)}'s ${stat.size} bytes`);
     }
     const stop = sized ? stat.size : Infinity;
+    onSize?.(stop - start);
     // Two buffers: one is being hashed by the consumer while the other is filled.
     const buffers = [new Uint8Array(READ_SIZE), new Uint8Array(READ_SIZE)];
     let turn = 0;
@@ -101,20 +103,18 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
  */
 export function hashFileParts(path: string | URL, options: HashPartsOptions): PartHashing {
   const linear = options?.linear ?? true;
-  // The size is for progress and the choice of the pool; a file that cannot be stat'ed fails at the open, with its error.
+  // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
   const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
-  const hashing = hashPartsOf(
-    (start) => fileChunks(path, start),
+  let remaining = 0; // what the open file has left to read, known by the first chunk
+  const engine = options?.engine ?? 'auto';
+  const poolable = typeof linear === 'boolean' && (engine === 'auto' || engine === 'native');
+  return hashPartsOf(
+    (start) => fileChunks(path, start, (left) => void (remaining = left)),
     { ...options, linear: linear === true ? nodeSha256 : linear },
     fileSize,
-    async () => {
-      const engine = options?.engine ?? 'auto';
-      if (typeof linear !== 'boolean' || (engine !== 'auto' && engine !== 'native')) return undefined;
-      const size = await fileSize();
-      return size !== undefined && size - hashing.start >= PARALLEL_THRESHOLD ? pooledParts(size - hashing.start) : undefined;
-    },
+    // A pipe (remaining: Infinity) stays on this thread, as hashFile's streams of unknown size start there.
+    () => (poolable && remaining >= PARALLEL_THRESHOLD && remaining !== Infinity ? pooledParts(remaining) : undefined),
   );
-  return hashing;
 }
 
 /** Part hashing on hashFile's arena and pool: see the top of this file. */
