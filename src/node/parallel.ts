@@ -343,29 +343,28 @@ export class ParallelTreeHash {
       return;
     }
     const offset = slot * this.#slotSize;
-    const digests = this.#digestsOf(slot);
-    // Workers' jobs are sent first: they start while this thread runs the linear hash.
+    // Sent first: its worker starts while this thread runs the linear hash.
     const whole = this.#whole?.update(this.#arena, offset, length);
-    // Small inputs (and a stream's first few MiB) stay on this thread.
-    const inline = !this.#parallel && this.#size < PARALLEL_THRESHOLD;
-    // With the linear hash this thread is one core's worth of work already: leaves get the rest.
-    // The whole hash's worker is the pool's last: leaves go to the others while there are others.
-    const workers = this.#linear || this.#whole ? Math.max(1, poolSize() - 1) : poolSize();
-    const done = inline ? undefined : dispatch(this.#kind, this.#arena, offset, length, digests, workers);
-    // The linear hash runs here, on the main thread, while workers hash this slot's leaves.
+    // The linear hash runs here, on the main thread, while workers hash earlier slots' leaves.
     this.#linear?.update(this.#bytes.subarray(offset, offset + length));
-    if (inline) {
+    const digests = this.#digestsOf(slot);
+    // Small inputs (and a stream's first few MiB) stay on this thread.
+    if (!this.#parallel && this.#size < PARALLEL_THRESHOLD) {
       const engine = this.#kind === 'native' ? 'native' : this.#kind === 'simd' ? 'wasm' : 'wasm-scalar';
       for (let at = 0, i = 0; at < length; at += LEAF_SIZE, i++) {
         const leaf = this.#bytes.subarray(offset + at, offset + Math.min(at + LEAF_SIZE, length));
         this.#bytes.set(engine === 'native' ? createHash('sha256').update(leaf).digest() : sha256(leaf, { engine }), digests + i * DIGEST_LENGTH);
       }
+      this.#jobs.push({ slot, length, done: undefined, whole, settled: true });
+      return;
     }
-    const job: Job = { slot, length, done, whole, settled: false };
-    track(job, done);
+    // With the linear hash this thread is one core's worth of work already: leaves get the rest.
+    // The whole hash's worker is the pool's last: leaves go to the others while there are others.
+    const workers = this.#linear || this.#whole ? Math.max(1, poolSize() - 1) : poolSize();
+    const job: Job = { slot, length, done: dispatch(this.#kind, this.#arena, offset, length, digests, workers), whole, settled: false };
+    track(job, job.done);
     this.#jobs.push(job);
   }
-
 
   /** Where a slot's leaf digests go: after all the slots. */
   #digestsOf(slot: number): number {
