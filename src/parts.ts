@@ -236,10 +236,60 @@ export class PartHasher {
     }
   }
 
+  /** Before a part's first byte: throws if it would be part 10,001. */
+  #checkRoom(): void {
+    if (this.#index >= MAX_PARTS) {
+      throw new TreeHashError(
+        'ERR_TOO_MANY_PARTS',
+        `the archive is longer than ${MAX_PARTS} parts of ${this.#partSize} bytes (${MAX_PARTS * this.#partSize} bytes); use a larger part size`,
+      );
+    }
+  }
+
+  /**
+   * @internal For an adapter that hashes whole parts itself (src/node/parts.ts, on worker threads):
+   * possible only with savePoint 'part', at a part boundary, and with no kernel whole-archive hash
+   * (whose state save() carries). Returns whether the whole-archive SHA-256 is wanted (the adapter
+   * then computes it, and gives it to {@link finishHashed}), or undefined when not possible.
+   * Afterwards only {@link startHashedPart}, {@link addHashedPart}, {@link finishHashed} and save() may be used.
+   */
+  handOver(): { whole: boolean } | undefined {
+    if (this.#savePoint !== 'part' || this.#partFill > 0 || this.#whole instanceof LinearSha256 || this.#finished) return undefined;
+    const whole = this.#whole !== undefined;
+    this.#whole = undefined;
+    return { whole };
+  }
+
+  /** @internal After {@link handOver}: before the first byte of a part. @throws {TreeHashError} `ERR_TOO_MANY_PARTS`. */
+  startHashedPart(): void {
+    this.#live('update');
+    this.#checkRoom();
+  }
+
+  /** @internal After {@link handOver}: the next part, hashed by the adapter. */
+  addHashedPart(checksums: { size: number; treeHash: Uint8Array; sha256: Uint8Array }): PartChecksums {
+    this.#size += checksums.size;
+    return this.#recordPart(checksums);
+  }
+
+  /** @internal After {@link handOver}: as {@link finish}, with the adapter's last part and whole-archive SHA-256. */
+  finishHashed(
+    lastPart: { size: number; treeHash: Uint8Array; sha256: Uint8Array } | undefined,
+    sha256: Uint8Array | undefined,
+  ): { lastPart: PartChecksums | undefined; result: MultipartChecksums } {
+    const last = lastPart === undefined ? undefined : this.addHashedPart(lastPart);
+    const { result } = this.finish();
+    return { lastPart: last, result: { ...result, sha256 } };
+  }
+
   #completePart(): PartChecksums {
     // digestChecksums() gives the kernel instance back; the next part takes one when its first byte comes.
-    const { treeHash, sha256, size } = this.#part!.digestChecksums();
+    const checksums = this.#part!.digestChecksums();
     this.#part = undefined;
+    return this.#recordPart(checksums);
+  }
+
+  #recordPart({ treeHash, sha256, size }: { size: number; treeHash: Uint8Array; sha256: Uint8Array }): PartChecksums {
     const start = this.#index * this.#partSize;
     const end = start + size - 1;
     const part: PartChecksums = { index: this.#index, start, end, size, contentRange: formatContentRange({ start, end }), treeHash, sha256 };
@@ -263,12 +313,7 @@ export class PartHasher {
     const completed: PartChecksums[] = [];
     let offset = 0;
     while (offset < bytes.length) {
-      if (this.#partFill === 0 && this.#index >= MAX_PARTS) {
-        throw new TreeHashError(
-          'ERR_TOO_MANY_PARTS',
-          `the archive is longer than ${MAX_PARTS} parts of ${this.#partSize} bytes (${MAX_PARTS * this.#partSize} bytes); use a larger part size`,
-        );
-      }
+      if (this.#partFill === 0) this.#checkRoom();
       const n = Math.min(this.#partSize - this.#partFill, bytes.length - offset, SLICE_SIZE);
       const piece = n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
       this.#part ??= createTreeHasher({ linear: true, engine: this.#partEngine });
@@ -503,7 +548,15 @@ class PartHashingRun implements PartHashing {
   #failed = false;
   #iterated = false;
 
-  constructor(chunks: (start: number) => IterableSource, options: HashPartsOptions, archiveSize?: ArchiveSize) {
+  readonly #pipeline: (() => PartPipelineFactory | undefined) | undefined;
+
+  constructor(
+    chunks: (start: number) => IterableSource,
+    options: HashPartsOptions,
+    archiveSize?: ArchiveSize,
+    pipeline?: () => PartPipelineFactory | undefined,
+  ) {
+    this.#pipeline = pipeline;
     // Validate now so a bad option throws at the call, not at the first iteration.
     this.#hasher = hasherFor(options);
     const onProgress = checkProgressCallback(options.onProgress);
@@ -543,6 +596,13 @@ class PartHashingRun implements PartHashing {
     }
   }
 
+  /** The adapter's pipeline for this run, if it has one and the hasher allows it (asked once the source gave its first chunk). */
+  #pipelineFor(hasher: PartHasher, progress: ProgressReporter): PartPipeline | undefined {
+    const factory = this.#pipeline?.();
+    const setup = factory === undefined ? undefined : hasher.handOver();
+    return setup === undefined ? undefined : factory!({ whole: setup.whole, onHashed: (length) => progress.advance(length) });
+  }
+
   /** The parts of `source`, then the last one; the totals go to #result. */
   async *#read(
     source: IterableSource,
@@ -552,30 +612,68 @@ class PartHashingRun implements PartHashing {
     progress: ProgressReporter,
   ): AsyncGenerator<PartChecksums, void, undefined> {
     const start = hasher.size;
+    const partSize = hasher.partSize;
+    let pipeline: PartPipeline | undefined;
+    let first = true;
+    let fill = 0; // with a pipeline: bytes of the part being read
+    let closed = false;
     try {
-      for await (const chunk of abortableIterate(source, signal)) {
-        // Hash only up to the next part boundary before yielding, so that while the consumer holds
-        // part i, exactly the bytes up to its end are hashed: save() then resumes after part i.
-        const bytes = toBytes(chunk as BytesLike, 'each chunk');
-        for (let offset = 0; offset < bytes.length; ) {
-          const n = Math.min(bytes.length - offset, hasher.partSize - (hasher.size % hasher.partSize));
-          const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
-          kept?.add(piece);
-          const completed = progress.active ? updateCounted(hasher, piece, progress) : hasher.update(piece);
-          offset += n;
-          for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
+      try {
+        for await (const chunk of abortableIterate(source, signal)) {
+          // Hash only up to the next part boundary before yielding, so that while the consumer holds
+          // part i, exactly the bytes up to its end are hashed: save() then resumes after part i.
+          const bytes = toBytes(chunk as BytesLike, 'each chunk');
+          if (first) {
+            first = false;
+            pipeline = this.#pipelineFor(hasher, progress);
+          }
+          for (let offset = 0; offset < bytes.length; ) {
+            if (pipeline === undefined) {
+              const n = Math.min(bytes.length - offset, partSize - (hasher.size % partSize));
+              const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+              kept?.add(piece);
+              const completed = progress.active ? updateCounted(hasher, piece, progress) : hasher.update(piece);
+              offset += n;
+              for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
+              continue;
+            }
+            // The pipeline: a part is yielded once all its bytes are hashed.
+            if (fill === 0) hasher.startHashedPart();
+            const n = Math.min(bytes.length - offset, partSize - fill);
+            const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+            kept?.add(piece);
+            await pipeline.update(piece);
+            fill += n;
+            offset += n;
+            if (fill === partSize) {
+              fill = 0;
+              const part = hasher.addHashedPart(await pipeline.cut());
+              yield kept ? { ...part, bytes: kept.take() } : part;
+            }
+          }
         }
+      } catch (cause) {
+        // The callback's own error is the caller's, not a failure of the source.
+        if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
+        throw new TreeHashError('ERR_READ_FAILED', `reading the source failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
       }
-    } catch (cause) {
-      // The callback's own error is the caller's, not a failure of the source.
-      if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
-      throw new TreeHashError('ERR_READ_FAILED', `reading the source failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      throwIfAborted(signal);
+      let finished;
+      if (pipeline === undefined) finished = hasher.finish();
+      else {
+        const last = fill > 0 ? await pipeline.cut() : undefined;
+        const whole = await pipeline.close();
+        closed = true;
+        finished = hasher.finishHashed(last, whole);
+      }
+      const { lastPart, result } = finished;
+      progress.finish(result.size - start);
+      if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
+      this.#result = result;
+    } finally {
+      // An error, an abort, or the consumer stopped early: wait for the pipeline's work in flight, keep nothing.
+      if (pipeline !== undefined && !closed) await pipeline.abandon();
     }
-    throwIfAborted(signal);
-    const { lastPart, result } = hasher.finish();
-    progress.finish(result.size - start);
-    if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
-    this.#result = result;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<PartChecksums> {
@@ -658,11 +756,36 @@ function hasherFor(options: HashPartsOptions): PartHasher {
 
 /**
  * @internal Builds a {@link PartHashing} over a function that opens the byte source at a given
- * archive byte (0, or after resumed or restored parts): for the adapters.
+ * archive byte (0, or after resumed or restored parts): for the adapters. `pipeline`, asked once
+ * the source has given its first chunk (so the adapter may know the size by then), may offer a
+ * faster way to hash the parts.
  */
-export function hashPartsOf(open: (start: number) => IterableSource, options: HashPartsOptions, archiveSize?: ArchiveSize): PartHashing {
-  return new PartHashingRun(open, options, archiveSize);
+export function hashPartsOf(
+  open: (start: number) => IterableSource,
+  options: HashPartsOptions,
+  archiveSize?: ArchiveSize,
+  pipeline?: () => PartPipelineFactory | undefined,
+): PartHashing {
+  return new PartHashingRun(open, options, archiveSize, pipeline);
 }
+
+/**
+ * @internal An adapter's faster way to hash the bytes of parts (src/node/parts.ts: worker threads),
+ * used when the part hasher allows it (see `PartHasher.handOver`).
+ */
+export interface PartPipeline {
+  /** Hashes `piece` (within the part being read); the caller may reuse it once this resolves. */
+  update(piece: Uint8Array): Promise<void>;
+  /** The checksums of the part's bytes (all given since the last cut), once they are hashed. */
+  cut(): Promise<{ size: number; treeHash: Uint8Array; sha256: Uint8Array }>;
+  /** After the last cut: the whole archive's SHA-256 when `whole` was asked for; frees what it holds. */
+  close(): Promise<Uint8Array | undefined>;
+  /** Gives up (an error, an abort, an early stop): waits for the work in flight, keeps nothing. */
+  abandon(): Promise<void>;
+}
+
+/** @internal Makes a {@link PartPipeline}: `whole` asks for the archive's SHA-256, `onHashed` counts bytes as they are hashed. */
+export type PartPipelineFactory = (setup: { whole: boolean; onHashed: (length: number) => void }) => PartPipeline;
 
 /**
  * Part checksums of an archive given as bytes (Uint8Array, ArrayBuffer, string as UTF-8) or as an

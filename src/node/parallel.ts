@@ -31,15 +31,31 @@ interface Layout {
 }
 const NATIVE_LAYOUT: Layout = { slotSize: 2 * LEAF_SIZE, slotCount: 8 };
 const WASM_LAYOUT: Layout = { slotSize: 4 * LEAF_SIZE, slotCount: 4 };
-const arenaBytes = ({ slotSize, slotCount }: Layout): number => slotCount * (slotSize + (slotSize / LEAF_SIZE) * DIGEST_LENGTH);
+// After the slots and their leaf digests: one spare digest, where the worker writes a WorkerSha256's.
+const arenaBytes = ({ slotSize, slotCount }: Layout): number => slotCount * (slotSize + (slotSize / LEAF_SIZE) * DIGEST_LENGTH) + DIGEST_LENGTH;
 
 // The worker is eval'd source: no file to locate at run time, whatever bundles this module. It
 // uses dynamic import(), which works whether the eval is CommonJS (the default) or ESM (a parent
 // started with --input-type=module passes that on); messages wait in the port until it listens.
+// A job with a \`stream\` number feeds that stream's SHA-256 instead (kept here between jobs, in
+// message order): the whole-file hash of hashFileParts; \`final\` writes its digest at \`digests\`
+// (or, at -1, just drops it).
 const NATIVE_WORKER = `
 Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createHash }]) => {
-  parentPort.on('message', ({ id, arena, offset, length, digests }) => {
+  const streams = new Map();
+  parentPort.on('message', ({ id, arena, offset, length, digests, stream, final }) => {
     const bytes = new Uint8Array(arena);
+    if (stream !== undefined) {
+      let hash = streams.get(stream);
+      if (hash === undefined) streams.set(stream, (hash = createHash('sha256')));
+      if (length > 0) hash.update(bytes.subarray(offset, offset + length));
+      if (final) {
+        streams.delete(stream);
+        if (digests >= 0) bytes.set(hash.digest(), digests);
+      }
+      parentPort.postMessage(id);
+      return;
+    }
     for (let at = 0, i = 0; at < length; at += ${LEAF_SIZE}, i++) {
       const leaf = bytes.subarray(offset + at, offset + Math.min(at + ${LEAF_SIZE}, length));
       bytes.set(createHash('sha256').update(leaf).digest(), digests + i * ${DIGEST_LENGTH});
@@ -74,6 +90,7 @@ import('node:worker_threads').then(({ parentPort, workerData }) => {
 interface PoolWorker {
   readonly worker: Worker;
   readonly pending: Map<number, { resolve: () => void; reject: (error: unknown) => void }>;
+  failure?: TreeHashError; // set once the worker failed: a stream it held is lost
 }
 
 /** Which code the workers run: node:crypto, or one of the Wasm builds. */
@@ -108,6 +125,7 @@ function startPool(kind: PoolKind): PoolWorker[] {
       // A broken pool is dropped; the next call starts a fresh one.
       if (pools[kind] === workers) delete pools[kind];
       const cause = error instanceof Error ? error : new Error(`worker exited with code ${String(error)}`);
+      entry.failure ??= new TreeHashError('ERR_WORKER_FAILED', `a hashing worker thread failed: ${cause.message}`, { cause });
       for (const job of entry.pending.values()) {
         job.reject(new TreeHashError('ERR_WORKER_FAILED', `a leaf-hashing worker thread failed: ${cause.message}`, { cause }));
       }
@@ -130,15 +148,61 @@ function dispatch(kind: PoolKind, arena: SharedArrayBuffer, offset: number, leng
   const pool = (pools[kind] ??= startPool(kind));
   let target = pool[0]!;
   for (const entry of pool.slice(0, workers)) if (entry.pending.size < target.pending.size) target = entry;
+  return post(target, { arena, offset, length, digests });
+}
+
+/** Sends a job to one worker; resolves when it is done, rejects with ERR_WORKER_FAILED if the worker fails. */
+function post(target: PoolWorker, job: Record<string, unknown>): Promise<void> {
   const id = nextJobId++;
   const done = new Promise<void>((resolve, reject) => {
+    if (target.failure !== undefined) {
+      reject(target.failure);
+      return;
+    }
     target.pending.set(id, { resolve, reject });
     target.worker.ref(); // a job in flight keeps the process alive until it is done
-    target.worker.postMessage({ id, arena, offset, length, digests });
+    target.worker.postMessage({ id, ...job });
   });
   // Jobs are awaited in order, later: a failure must not count as unhandled meanwhile.
   done.catch(() => undefined);
   return done;
+}
+
+let nextStreamId = 0;
+
+/**
+ * @internal A SHA-256 kept in one worker of the native pool (the last one: leaves go to the others
+ * while there are others) and fed from arena slots: hashFileParts' whole-file hash, so that the
+ * main thread only runs each part's linear SHA-256. Updates are applied in the order they are sent.
+ */
+export class WorkerSha256 {
+  readonly #worker: PoolWorker;
+  readonly #stream = nextStreamId++;
+  #open = true;
+
+  constructor() {
+    const pool = (pools.native ??= startPool('native'));
+    this.#worker = pool[pool.length - 1]!;
+  }
+
+  /** Hashes arena[offset, offset + length) next; the bytes must stay until this resolves. */
+  update(arena: SharedArrayBuffer, offset: number, length: number): Promise<void> {
+    return post(this.#worker, { arena, offset, length, stream: this.#stream });
+  }
+
+  /** The digest, once every update sent is hashed; `scratch` is where the worker writes it (32 bytes of `arena`). */
+  async digest(arena: SharedArrayBuffer, scratch: number): Promise<Uint8Array> {
+    this.#open = false;
+    await post(this.#worker, { arena, offset: 0, length: 0, digests: scratch, stream: this.#stream, final: true });
+    return new Uint8Array(arena, scratch, DIGEST_LENGTH).slice();
+  }
+
+  /** Drops the hash in the worker (after an error or an abort); safe to call twice or after digest(). */
+  drop(): Promise<void> {
+    if (!this.#open) return Promise.resolve();
+    this.#open = false;
+    return post(this.#worker, { arena: undefined, offset: 0, length: 0, digests: -1, stream: this.#stream, final: true }).catch(() => undefined);
+  }
 }
 
 // One idle arena is kept for the next call: no allocation per read, nor per call in a loop
@@ -149,6 +213,20 @@ interface Job {
   readonly slot: number;
   readonly length: number;
   readonly done: Promise<void> | undefined; // undefined: hashed on the main thread already
+  readonly whole: Promise<void> | undefined; // the slot fed to a WorkerSha256
+  settled: boolean; // done has settled (or there is none)
+}
+
+interface Retiring {
+  readonly slot: number;
+  readonly whole: Promise<void>;
+  settled: boolean;
+}
+
+/** Sets `entry.settled` once `promise` settles (either way: the error is thrown where it is awaited). */
+function track(entry: { settled: boolean }, promise: Promise<void> | undefined): void {
+  if (promise === undefined) entry.settled = true;
+  else promise.then(() => (entry.settled = true), () => (entry.settled = true));
 }
 
 /** @internal A tree hash (and linear SHA-256) whose leaves are hashed by the worker pool. */
@@ -158,8 +236,11 @@ export class ParallelTreeHash {
   readonly #kind: PoolKind;
   readonly #slotSize: number;
   readonly #slotCount: number;
-  readonly #linear: Pick<LinearSha256, 'update' | 'digest'> | undefined;
-  readonly #tree: TreeHasher;
+  #linear: Pick<LinearSha256, 'update' | 'digest'> | undefined;
+  readonly #linearFactory: (() => Pick<LinearSha256, 'update' | 'digest'>) | undefined;
+  #tree: TreeHasher;
+  readonly #whole: WorkerSha256 | undefined;
+  readonly #retiring: Retiring[] = []; // slots whose leaves are collected, still read by the whole hash
   readonly #onLeaf: TreeHasherOptions['onLeaf'];
   readonly #onHashed: ((length: number) => void) | undefined;
   readonly #parallel: boolean;
@@ -183,6 +264,8 @@ export class ParallelTreeHash {
       onLeaf?: TreeHasherOptions['onLeaf'];
       onHashed?: ((length: number) => void) | undefined;
       engine?: 'native' | 'wasm' | 'wasm-scalar';
+      /** Also feed every slot to this worker-held SHA-256 (engine 'native' only); see {@link cut} and {@link close}. */
+      whole?: WorkerSha256;
     },
     expectedSize = 0,
   ) {
@@ -194,12 +277,16 @@ export class ParallelTreeHash {
     this.#arena = idleArena ?? new SharedArrayBuffer(arenaBytes(layout));
     idleArena = undefined;
     this.#bytes = new Uint8Array(this.#arena);
-    if (!options.linear) this.#linear = undefined;
-    else if (this.#kind !== 'native') this.#linear = createLinearSha256();
+    if (!options.linear) this.#linearFactory = undefined;
+    else if (this.#kind !== 'native') this.#linearFactory = createLinearSha256;
     else {
-      const hash = createHash('sha256');
-      this.#linear = { update: (bytes) => void hash.update(bytes), digest: () => new Uint8Array(hash.digest()) };
+      this.#linearFactory = () => {
+        const hash = createHash('sha256');
+        return { update: (bytes) => void hash.update(bytes), digest: () => new Uint8Array(hash.digest()) };
+      };
     }
+    this.#linear = this.#linearFactory?.();
+    this.#whole = options.whole;
     // Only its stack is used (appendTreeHash), plus the one empty leaf of empty input, which it reports to onLeaf.
     this.#tree = new TreeHasher({ engine: 'wasm', ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
     this.#onLeaf = options.onLeaf;
@@ -211,7 +298,17 @@ export class ParallelTreeHash {
   /** The free part of the slot being filled; write into it, then call commit(). Waits for a slot if all are busy. */
   async writable(): Promise<Uint8Array> {
     if (this.#slot < 0) {
-      if (this.#free.length === 0) await this.#collect();
+      // A slot is free once its leaves are collected and the whole hash (if any) is done with it:
+      // take whichever comes first, so that neither waits behind the other.
+      while (this.#free.length === 0) {
+        const job = this.#jobs[0];
+        const retiring = this.#retiring[0];
+        if (retiring?.settled) await this.#retire();
+        else if (job?.settled) await this.#collect();
+        else if (job === undefined) await this.#retire();
+        else if (retiring === undefined) await this.#collect();
+        else await Promise.race([job.done, retiring.whole]).catch(() => undefined);
+      }
       this.#slot = this.#free.pop()!;
       this.#fill = 0;
     }
@@ -246,6 +343,8 @@ export class ParallelTreeHash {
       return;
     }
     const offset = slot * this.#slotSize;
+    // Sent first: its worker starts while this thread runs the linear hash.
+    const whole = this.#whole?.update(this.#arena, offset, length);
     // The linear hash runs here, on the main thread, while workers hash earlier slots' leaves.
     this.#linear?.update(this.#bytes.subarray(offset, offset + length));
     const digests = this.#digestsOf(slot);
@@ -256,12 +355,15 @@ export class ParallelTreeHash {
         const leaf = this.#bytes.subarray(offset + at, offset + Math.min(at + LEAF_SIZE, length));
         this.#bytes.set(engine === 'native' ? createHash('sha256').update(leaf).digest() : sha256(leaf, { engine }), digests + i * DIGEST_LENGTH);
       }
-      this.#jobs.push({ slot, length, done: undefined });
+      this.#jobs.push({ slot, length, done: undefined, whole, settled: true });
       return;
     }
     // With the linear hash this thread is one core's worth of work already: leaves get the rest.
-    const workers = this.#linear ? Math.max(1, poolSize() - 1) : poolSize();
-    this.#jobs.push({ slot, length, done: dispatch(this.#kind, this.#arena, offset, length, digests, workers) });
+    // The whole hash's worker is the pool's last: leaves go to the others while there are others.
+    const workers = this.#linear || this.#whole ? Math.max(1, poolSize() - 1) : poolSize();
+    const job: Job = { slot, length, done: dispatch(this.#kind, this.#arena, offset, length, digests, workers), whole, settled: false };
+    track(job, job.done);
+    this.#jobs.push(job);
   }
 
   /** Where a slot's leaf digests go: after all the slots. */
@@ -280,14 +382,54 @@ export class ParallelTreeHash {
       this.#onLeaf?.(digest.slice(), this.#leaves);
       this.#leaves++;
     }
-    this.#free.push(job.slot);
+    if (job.whole === undefined) this.#free.push(job.slot);
+    else {
+      const entry: Retiring = { slot: job.slot, whole: job.whole, settled: false };
+      track(entry, job.whole);
+      this.#retiring.push(entry);
+    }
     this.#onHashed?.(job.length);
+  }
+
+  /** Waits for the whole hash to be done with the oldest slot it still reads; the slot becomes free. */
+  async #retire(): Promise<void> {
+    const { slot, whole } = this.#retiring.shift()!;
+    await whole;
+    this.#free.push(slot);
+  }
+
+  /**
+   * The checksums of the bytes since the last cut (or the start), once they are all in the tree and
+   * the linear hash; then starts afresh for the next bytes, keeping the slots (the whole hash may
+   * still be reading some).
+   */
+  async cut(): Promise<Checksums> {
+    if (this.#slot >= 0) this.#submit();
+    while (this.#jobs.length > 0) await this.#collect();
+    const size = this.#size;
+    const treeHash = this.#tree.digest();
+    const sha256 = this.#linear?.digest() ?? new Uint8Array(0);
+    this.#tree = new TreeHasher({ engine: 'wasm', ...(this.#onLeaf ? { onLeaf: this.#onLeaf } : {}) });
+    this.#linear = this.#linearFactory?.();
+    this.#size = 0;
+    this.#leaves = 0;
+    return { size, treeHash, sha256 };
+  }
+
+  /** After the last {@link cut}: the whole hash's digest; the arena is kept for the next call. */
+  async close(): Promise<Uint8Array | undefined> {
+    while (this.#retiring.length > 0) await this.#retire();
+    const digest = await this.#whole?.digest(this.#arena, this.#arena.byteLength - DIGEST_LENGTH);
+    this.#tree.digest(); // gives its kernel instance back
+    idleArena = this.#arena;
+    return digest;
   }
 
   /** Finishes; the arena is kept for the next call. */
   async finish(): Promise<Checksums | TreeChecksum> {
     if (this.#slot >= 0) this.#submit();
     while (this.#jobs.length > 0) await this.#collect();
+    while (this.#retiring.length > 0) await this.#retire();
     idleArena = this.#arena;
     const size = this.#size;
     const treeHash = this.#tree.digest();
@@ -296,6 +438,7 @@ export class ParallelTreeHash {
 
   /** Gives up: waits for jobs in flight (workers may still write to the arena), keeps nothing. */
   async abandon(): Promise<void> {
-    await Promise.allSettled(this.#jobs.map((job) => job.done));
+    await Promise.allSettled([...this.#jobs.flatMap((job) => [job.done, job.whole]), ...this.#retiring.map((entry) => entry.whole)]);
+    await this.#whole?.drop();
   }
 }

@@ -1,12 +1,16 @@
 // Files cut into multipart parts: positional reads, the next read in flight while the current
-// chunk is hashed; each part's checksums (savePoint 'part', the default here) and the whole file's
-// SHA-256 on node:crypto, all on this thread (leaves on hashFile's worker pool were tried: no
-// faster in a measurement with the second core shared, so not worth the second code path).
+// chunk is hashed. With the defaults (savePoint 'part', node:crypto, the whole file's SHA-256 from
+// node:crypto or none) and a file of PARALLEL_THRESHOLD bytes or more, the bytes go through
+// hashFile's arena and worker pool (parallel.ts): the leaves on one worker, the whole file's
+// SHA-256 on another, each part's linear SHA-256 on this thread, so the three passes share the
+// cores. Otherwise (small files, Wasm engines, savePoint 'byte', a supplied `linear` function, a
+// restored state inside a part) everything runs on this thread, through the core's PartHasher.
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { MiB } from '../constants.js';
 import { TreeHashError } from '../errors.js';
-import { type HashPartsOptions, type LinearHash, type PartHashing, hashPartsOf } from '../parts.js';
+import { type HashPartsOptions, type LinearHash, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../parts.js';
+import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256 } from './parallel.js';
 
 /** Bytes per read: the kernel's input window. */
 const READ_SIZE = 4 * MiB;
@@ -20,7 +24,8 @@ export function nodeSha256(): LinearHash {
   };
 }
 
-async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Uint8Array, void, undefined> {
+/** The file's bytes from `start` on, in chunks of up to READ_SIZE; `onSize` gets the bytes left to read (Infinity for a pipe) before the first chunk. */
+async function* fileChunks(path: string | URL, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -42,6 +47,7 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
       throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${start} bytes, more than ${String(path)}'s ${stat.size} bytes`);
     }
     const stop = sized ? stat.size : Infinity;
+    onSize?.(stop - start);
     // Two buffers: one is being hashed by the consumer while the other is filled.
     const buffers = [new Uint8Array(READ_SIZE), new Uint8Array(READ_SIZE)];
     let turn = 0;
@@ -82,10 +88,12 @@ async function* fileChunks(path: string | URL, start: number): AsyncGenerator<Ui
  * Part checksums of a file (see `hashParts` in the core for what is yielded and `done()`). With
  * `resumeFrom` (the tree hashes of parts already uploaded, e.g. from `resumeFromListParts`), reading
  * starts after those parts; with `restore` (a state from `save()`), at the saved byte. The whole file's SHA-256 is computed with node:crypto unless
- * `linear` says otherwise.
+ * `linear` says otherwise. From 8 MiB on (with savePoint 'part', engine 'auto' or 'native' and
+ * `linear` true or false) the hashing is spread over hashFile's worker pool, which never keeps the
+ * process alive.
  * @throws {TreeHashError} at the call: the codes of `createPartHasher`. While iterating:
  *   `ERR_READ_FAILED` (the fs error as `cause`), `ERR_INVALID_RANGE` (resumed parts beyond the file),
- *   `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`.
+ *   `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`, `ERR_WORKER_FAILED` (a worker thread died).
  * @example
  * const hashing = hashFileParts('backup.tar', { partSize: 64 * MiB });
  * for await (const part of hashing) {
@@ -97,5 +105,28 @@ export function hashFileParts(path: string | URL, options: HashPartsOptions): Pa
   const linear = options?.linear ?? true;
   // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
   const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
-  return hashPartsOf((start) => fileChunks(path, start), { ...options, linear: linear === true ? nodeSha256 : linear }, fileSize);
+  let remaining = 0; // what the open file has left to read, known by the first chunk
+  const engine = options?.engine ?? 'auto';
+  const poolable = typeof linear === 'boolean' && (engine === 'auto' || engine === 'native');
+  return hashPartsOf(
+    (start) => fileChunks(path, start, (left) => void (remaining = left)),
+    { ...options, linear: linear === true ? nodeSha256 : linear },
+    fileSize,
+    // A pipe (remaining: Infinity) stays on this thread, as hashFile's streams of unknown size start there.
+    () => (poolable && remaining >= PARALLEL_THRESHOLD && remaining !== Infinity ? pooledParts(remaining) : undefined),
+  );
+}
+
+/** Part hashing on hashFile's arena and pool: see the top of this file. */
+function pooledParts(expectedSize: number): PartPipelineFactory {
+  return ({ whole, onHashed }) => {
+    const wholeHash = whole ? new WorkerSha256() : undefined;
+    const parallel = new ParallelTreeHash({ linear: true, onHashed, ...(wholeHash ? { whole: wholeHash } : {}) }, expectedSize);
+    return {
+      update: (piece) => parallel.update(piece),
+      cut: () => parallel.cut(),
+      close: () => parallel.close(),
+      abandon: () => parallel.abandon(),
+    };
+  };
 }
