@@ -784,6 +784,81 @@ describe('savePoint', () => {
   });
 });
 
+describe('hashParts of bytes in memory: the whole SHA-256 on node:crypto', () => {
+  /** Runs `fn` with node:crypto counting the bytes it hashes; returns that count. */
+  async function nativeBytesOf(fn: () => Promise<void>): Promise<number> {
+    let nativeBytes = 0;
+    const counting = (hash: NativeHash): NativeHash => ({
+      update(bytes) {
+        nativeBytes += bytes.length;
+        hash.update(bytes);
+        return this;
+      },
+      digest: () => hash.digest(),
+      copy: () => counting(hash.copy()),
+    });
+    registerNativeHash(() => counting(createHash('sha256') as unknown as NativeHash));
+    try {
+      await fn();
+    } finally {
+      registerNativeHash(() => createHash('sha256') as unknown as NativeHash);
+    }
+    return nativeBytes;
+  }
+
+  it('by default: parts and whole match the reference, and node:crypto sees every byte three times (leaves, part, whole)', async () => {
+    const data = randomBytes(5 * MIB + 3, 31);
+    const seen = await nativeBytesOf(async () => {
+      const hashing = hashParts(data, { partSize: 2 * MIB });
+      const parts: PartChecksums[] = [];
+      for await (const part of hashing) parts.push(part);
+      const result = await hashing.done();
+      expect(hexParts(parts)).toEqual(expectedParts(data, 2 * MIB));
+      expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+      expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+    });
+    expect(seen).toBe(3 * data.length);
+    // engine 'wasm' keeps every hash in the kernel; done() alone (no iteration) gives the same totals.
+    const wasmSeen = await nativeBytesOf(async () => {
+      const result = await hashParts(data, { partSize: 2 * MIB, engine: 'wasm' }).done();
+      expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+      expect(hexParts(result.parts)).toEqual(expectedParts(data, 2 * MIB));
+    });
+    expect(wasmSeen).toBe(0);
+  });
+
+  it('resumed or restored runs still give the whole SHA-256 (all the bytes are at hand)', async () => {
+    const data = randomBytes(7 * MIB + 11, 32);
+    const resumeFrom = expectedParts(data, 2 * MIB).slice(0, 2).map((part) => part.treeHash);
+    const resumed = await hashParts(data, { partSize: 2 * MIB, resumeFrom }).done();
+    expect(bytesToHex(resumed.sha256!)).toBe(referenceSha256Hex(data));
+    expect(bytesToHex(resumed.treeHash)).toBe(referenceTreeHashHex(data));
+    const first = hashParts(data, { partSize: 2 * MIB });
+    let state: Uint8Array | undefined;
+    for await (const part of first) {
+      if (part.index === 1) {
+        state = first.save();
+        break;
+      }
+    }
+    expect(await codeOf(() => first.done())).toBe('ERR_INVALID_STATE'); // stopped early: no totals
+    const restored = hashParts(data, { partSize: 2 * MIB, restore: state! });
+    expect(restored.start).toBe(4 * MIB);
+    const rest: PartChecksums[] = [];
+    for await (const part of restored) rest.push(part);
+    const result = await restored.done();
+    expect(hexParts(rest)).toEqual(expectedParts(data, 2 * MIB, 2));
+    expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+  });
+
+  it('iterates once, as every PartHashing does', async () => {
+    const hashing = hashParts(randomBytes(3 * MIB, 33), { partSize: MIB });
+    for await (const _part of hashing) void _part;
+    expect(caughtCode(() => hashing[Symbol.asyncIterator]())).toBe('ERR_INVALID_STATE');
+    expect(bytesToHex((await hashing.done()).sha256!)).toBe(referenceSha256Hex(randomBytes(3 * MIB, 33)));
+  });
+});
+
 describe('the whole-archive SHA-256 state', () => {
   it('is saved without a tree (the kernel skips the tree for it)', () => {
     const hasher = createPartHasher({ partSize: MIB });
