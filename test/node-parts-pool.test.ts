@@ -12,24 +12,11 @@ import { planParts } from '../src/multipart.js';
 import type { PartChecksums } from '../src/parts.js';
 import { PARALLEL_THRESHOLD, poolWorkers } from '../src/node/parallel.js';
 import { hashFileParts } from '../src/node/parts.js';
-import { codeOf } from './helpers.js';
+import { codeOf, randomBytes, saveAfterPart } from './helpers.js';
 import { MIB, mod251, referenceLeafDigests, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-parts-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Bytes from a seed (xorshift): no period shorter than the file, unlike i mod 251. */
-function randomBytes(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 function expectedParts(data: Uint8Array, partSize: number) {
   return planParts(data.length, partSize).parts.map((part) => {
@@ -93,15 +80,9 @@ describe('hashFileParts on the worker pool', () => {
     const partSize = 2 * MIB;
     const all = expectedParts(data, partSize);
     const first = hashFileParts(path, { partSize });
-    let state: Uint8Array | undefined;
-    for await (const part of first) {
-      if (part.index === 1) {
-        state = first.save();
-        break;
-      }
-    }
+    const state = await saveAfterPart(first, 1);
     expect(await codeOf(() => first.done())).toBe('ERR_INVALID_STATE'); // stopped early: no totals
-    const second = hashFileParts(path, { partSize, restore: state! });
+    const second = hashFileParts(path, { partSize, restore: state });
     expect(second.start).toBe(2 * partSize);
     const restored = await second.done();
     expect(hexParts(restored.parts)).toEqual(all.slice(2));

@@ -34,23 +34,10 @@ import {
   referenceTreeHash,
   referenceTreeHashHex,
 } from './reference.js';
-import { caughtAsync, codeOf, codeOfSync as caughtCode } from './helpers.js';
+import { caughtAsync, codeOf, codeOfSync as caughtCode, randomBytes, saveAfterPart } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Deterministic pseudo-random bytes (xorshift32), so every leaf and part differs. */
-function randomBytes(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** A part size, an archive size, a number to pick an offset or a part count with, and a seed for the bytes. */
 const archiveCase = [fc.constantFrom(MIB, 2 * MIB, 4 * MIB), fc.integer({ min: 1, max: 9 * MIB }), fc.nat(), fc.integer()] as const;
@@ -638,7 +625,7 @@ describe('save() and restorePartHasher()', () => {
         break; // a crash, say
       }
     }
-    const second = hashFileParts(path, { partSize: MIB, restore: state! });
+    const second = hashFileParts(path, { partSize: MIB, restore: state });
     expect(second.start).toBe(3 * MIB);
     const rest: PartChecksums[] = [];
     for await (const part of second) rest.push(part);
@@ -758,54 +745,42 @@ describe('savePoint', () => {
 
   it("hashes each part's SHA-256 with node:crypto by default in hashParts, and keeps it in Wasm for createPartHasher", async () => {
     // Count the bytes node:crypto sees: leaves alone are 1× the data; leaves and each part's SHA-256 2×.
-    let nativeBytes = 0;
-    const counting = (hash: NativeHash): NativeHash => ({
-      update(bytes) {
-        nativeBytes += bytes.length;
-        hash.update(bytes);
-        return this;
-      },
-      digest: () => hash.digest(),
-      copy: () => counting(hash.copy()),
-    });
-    registerNativeHash(() => counting(createHash('sha256') as unknown as NativeHash));
-    try {
-      const data = randomBytes(4 * MIB, 3);
+    const data = randomBytes(4 * MIB, 3);
+    const byDefault = await nativeBytesOf(async () => {
       const result = await hashParts(data, { partSize: MIB, linear: false }).done();
       expect(hexParts(result.parts)).toEqual(expectedParts(data, MIB));
-      expect(nativeBytes).toBe(2 * data.length);
-      nativeBytes = 0;
+    });
+    expect(byDefault).toBe(2 * data.length);
+    const inCreatePartHasher = await nativeBytesOf(async () => {
       const hasher = createPartHasher({ partSize: MIB, linear: false });
       expect(hexParts(hasher.update(data))).toEqual(expectedParts(data, MIB));
-      expect(nativeBytes).toBe(data.length);
-    } finally {
-      registerNativeHash(() => createHash('sha256') as unknown as NativeHash);
-    }
+    });
+    expect(inCreatePartHasher).toBe(data.length);
   });
 });
 
-describe('hashParts of bytes in memory: the whole SHA-256 on node:crypto', () => {
-  /** Runs `fn` with node:crypto counting the bytes it hashes; returns that count. */
-  async function nativeBytesOf(fn: () => Promise<void>): Promise<number> {
-    let nativeBytes = 0;
-    const counting = (hash: NativeHash): NativeHash => ({
-      update(bytes) {
-        nativeBytes += bytes.length;
-        hash.update(bytes);
-        return this;
-      },
-      digest: () => hash.digest(),
-      copy: () => counting(hash.copy()),
-    });
-    registerNativeHash(() => counting(createHash('sha256') as unknown as NativeHash));
-    try {
-      await fn();
-    } finally {
-      registerNativeHash(() => createHash('sha256') as unknown as NativeHash);
-    }
-    return nativeBytes;
+/** Runs `fn` with node:crypto counting the bytes it hashes; returns that count. */
+async function nativeBytesOf(fn: () => Promise<void>): Promise<number> {
+  let nativeBytes = 0;
+  const counting = (hash: NativeHash): NativeHash => ({
+    update(bytes) {
+      nativeBytes += bytes.length;
+      hash.update(bytes);
+      return this;
+    },
+    digest: () => hash.digest(),
+    copy: () => counting(hash.copy()),
+  });
+  registerNativeHash(() => counting(createHash('sha256') as unknown as NativeHash));
+  try {
+    await fn();
+  } finally {
+    registerNativeHash(() => createHash('sha256') as unknown as NativeHash);
   }
+  return nativeBytes;
+}
 
+describe('hashParts of bytes in memory: the whole SHA-256 on node:crypto', () => {
   it('by default: parts and whole match the reference, and node:crypto sees every byte three times (leaves, part, whole)', async () => {
     const data = randomBytes(5 * MIB + 3, 31);
     const seen = await nativeBytesOf(async () => {
@@ -834,15 +809,9 @@ describe('hashParts of bytes in memory: the whole SHA-256 on node:crypto', () =>
     expect(bytesToHex(resumed.sha256!)).toBe(referenceSha256Hex(data));
     expect(bytesToHex(resumed.treeHash)).toBe(referenceTreeHashHex(data));
     const first = hashParts(data, { partSize: 2 * MIB });
-    let state: Uint8Array | undefined;
-    for await (const part of first) {
-      if (part.index === 1) {
-        state = first.save();
-        break;
-      }
-    }
+    const state = await saveAfterPart(first, 1);
     expect(await codeOf(() => first.done())).toBe('ERR_INVALID_STATE'); // stopped early: no totals
-    const restored = hashParts(data, { partSize: 2 * MIB, restore: state! });
+    const restored = hashParts(data, { partSize: 2 * MIB, restore: state });
     expect(restored.start).toBe(4 * MIB);
     const rest: PartChecksums[] = [];
     for await (const part of restored) rest.push(part);
