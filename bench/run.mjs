@@ -3,7 +3,7 @@
 // (case A, B, C, then A, B, C again) so that a burst of load from other processes hits all cases
 // alike, and the table shows each case's median over the rounds, plus ratios taken within the run.
 //
-//   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about a minute)
+//   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about 2 minutes)
 //   BENCH_ROUNDS=N                rounds (default 5; 3 quick)
 //   BENCH_ONLY=kernel,linear,incremental,file,parts,rss,browser   run some groups only
 import Benchmark from 'benchmark';
@@ -324,7 +324,7 @@ async function partsGroup() {
       { name: 'node:crypto whole-file SHA-256 (read stream)', bytes: PARTS_FILE_BYTES, async: true, fn: () => nodeFileSha256(path) },
       { name: 'glacier-treehash hashParts(bytes) (parts + whole SHA-256)', bytes: bytes.length, async: true, fn: () => core.hashParts(bytes, { partSize }).done() },
       { name: 'glacier-treehash hashParts(bytes) linear: false', bytes: bytes.length, async: true, fn: () => core.hashParts(bytes, { partSize, linear: false }).done() },
-      // The whole-archive SHA-256 on node:crypto instead of the (savable) Wasm kernel.
+      // The whole-archive SHA-256 from a supplied node:crypto hash, fed alongside the parts (the default hashes it as parts are yielded).
       {
         name: 'glacier-treehash hashParts(bytes) linear: nodeSha256',
         bytes: bytes.length,

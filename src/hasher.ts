@@ -331,7 +331,7 @@ export class TreeHasher {
   /** @internal Restores a saved state into this fresh hasher. */
   static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): TreeHasher {
     const bytes = toBytes(state, 'state');
-    const kernel = acquireKernel(resolveEngine(checkEngine(options.engine)).scalar);
+    const kernel = acquireKernel(resolveEngine(options.engine).scalar);
     const { flags, size, closed } = loadKernelState(bytes, kernel, 'tree hasher', (flags) => (flags & ~FLAG_LINEAR) === 0);
     // The linear SHA-256 so far is in the state, so it stays in the kernel whatever the engine.
     const hasher = new TreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel, true);

@@ -30,7 +30,7 @@
 import { type BytesLike, toBytes } from './bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { TreeHasher, sha256 } from './hasher.js';
+import { TreeHasher, createLinearSha256 } from './hasher.js';
 import { toHex } from './hex.js';
 import { type ByteRange, alignedRangesForLeaves, assertByteRange, explainRetrievalRange } from './ranges.js';
 import { combineTreeHashes } from './tree.js';
@@ -190,11 +190,11 @@ export class LeafManifest {
 
 /** The `check` field: SHA-256 of the header fields before it, a newline, and the digests. */
 function manifestCheck(fields: string, digests: Uint8Array): string {
-  const head = new TextEncoder().encode(`${fields}\n`);
-  const covered = new Uint8Array(head.length + digests.length);
-  covered.set(head, 0);
-  covered.set(digests, head.length);
-  return toHex(sha256(covered));
+  // Fed in two pieces: no copy of the digests (up to 1.3 GB for the largest archive).
+  const check = createLinearSha256();
+  check.update(new TextEncoder().encode(`${fields}\n`));
+  check.update(digests);
+  return toHex(check.digest());
 }
 
 function invalidManifest(why: string): never {

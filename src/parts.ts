@@ -170,7 +170,6 @@ export class PartHasher {
   #partFill = 0; // its bytes so far
   #size: number; // archive bytes so far, resumed parts included
   #finished = false;
-  readonly #engine: Engine;
 
   /** Use {@link createPartHasher}. */
   constructor(options: PartHasherOptions) {
@@ -189,12 +188,12 @@ export class PartHasher {
     if (typeof linear !== 'boolean' && typeof linear !== 'function') {
       throw new TreeHashError('ERR_INVALID_OPTION', `linear must be a boolean or a function, got ${describeValue(linear)}`);
     }
-    this.#engine = checkEngine(options.engine);
-    const { savePoint = this.#engine === 'native' ? 'part' : 'byte' } = options;
+    const engine = checkEngine(options.engine);
+    const { savePoint = engine === 'native' ? 'part' : 'byte' } = options;
     if (savePoint !== 'byte' && savePoint !== 'part') {
       throw new TreeHashError('ERR_INVALID_OPTION', `savePoint must be 'byte' or 'part', got ${describeValue(savePoint)}`);
     }
-    if (savePoint === 'byte' && this.#engine === 'native') {
+    if (savePoint === 'byte' && engine === 'native') {
       throw new TreeHashError(
         'ERR_INVALID_OPTION',
         "savePoint 'byte' needs each part's SHA-256 in Wasm, and engine 'native' computes it with node:crypto, which cannot save it midway; use engine 'auto' or savePoint 'part'",
@@ -203,7 +202,7 @@ export class PartHasher {
     this.#savePoint = savePoint;
     this.#exactPart = savePoint === 'byte';
     // 'auto' with savePoint 'part': nothing needs the part's SHA-256 state, so node:crypto computes it.
-    this.#partEngine = savePoint === 'part' && this.#engine === 'auto' && nativeHashFactory() !== undefined ? 'native' : this.#engine;
+    this.#partEngine = savePoint === 'part' && engine === 'auto' && nativeHashFactory() !== undefined ? 'native' : engine;
     this.#partSize = options.partSize;
     this.#resumed = resumeFrom.map((hash, i) => toTreeHashBytes(hash, `resumeFrom[${i}]`));
     this.#partTreeHashes = [...this.#resumed];
@@ -628,23 +627,20 @@ class PartHashingRun implements PartHashing {
             pipeline = this.#pipelineFor(hasher, progress);
           }
           for (let offset = 0; offset < bytes.length; ) {
+            if (pipeline !== undefined && fill === 0) hasher.startHashedPart();
+            const partBytesSoFar = pipeline === undefined ? hasher.size % partSize : fill;
+            const n = Math.min(bytes.length - offset, partSize - partBytesSoFar);
+            const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+            kept?.add(piece);
+            offset += n;
             if (pipeline === undefined) {
-              const n = Math.min(bytes.length - offset, partSize - (hasher.size % partSize));
-              const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
-              kept?.add(piece);
               const completed = progress.active ? updateCounted(hasher, piece, progress) : hasher.update(piece);
-              offset += n;
               for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
               continue;
             }
             // The pipeline: a part is yielded once all its bytes are hashed.
-            if (fill === 0) hasher.startHashedPart();
-            const n = Math.min(bytes.length - offset, partSize - fill);
-            const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
-            kept?.add(piece);
             await pipeline.update(piece);
             fill += n;
-            offset += n;
             if (fill === partSize) {
               fill = 0;
               const part = hasher.addHashedPart(await pipeline.cut());
@@ -851,10 +847,10 @@ function wantsNativeWholeHash(options: HashPartsOptions): boolean {
 class WholeBytesHashing implements PartHashing {
   readonly #parts: PartHashing;
   readonly #bytes: Uint8Array;
-  readonly #whole: { update(bytes: Uint8Array): unknown; digest(): Uint8Array };
+  readonly #whole: LinearHash;
   #fed = 0; // bytes[0, #fed) are in #whole
 
-  constructor(parts: PartHashing, bytes: Uint8Array, whole: { update(bytes: Uint8Array): unknown; digest(): Uint8Array }) {
+  constructor(parts: PartHashing, bytes: Uint8Array, whole: LinearHash) {
     this.#parts = parts;
     this.#bytes = bytes;
     this.#whole = whole;

@@ -286,7 +286,7 @@ class WebCryptoTree {
     const { digest, length } = this.#inFlight.shift()!;
     const bytes = new Uint8Array(await digest);
     this.#tree.appendTreeHash(bytes, length);
-    this.#onLeaf?.(bytes.slice(), this.#leaves);
+    this.#onLeaf?.(bytes, this.#leaves); // a fresh array: appendTreeHash copied it into the kernel
     this.#leaves++;
   }
 

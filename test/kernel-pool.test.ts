@@ -10,9 +10,9 @@ vi.mock('../src/kernel/wasm.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/kernel/wasm.js')>();
   return {
     ...real,
-    acquireKernel: () => {
+    acquireKernel: (...args: Parameters<typeof real.acquireKernel>) => {
       counts.acquired++;
-      return real.acquireKernel();
+      return real.acquireKernel(...args);
     },
     releaseKernel: (kernel: Parameters<typeof real.releaseKernel>[0]) => {
       counts.released++;

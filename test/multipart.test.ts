@@ -17,14 +17,11 @@ import {
   planParts,
   validatePart,
 } from '../src/multipart.js';
-import { TreeHashError } from '../src/errors.js';
 import { codeOfSync } from './helpers.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const TIB = 1024 * GIB;
-
-/** Runs `fn` and returns the TreeHashError code it throws (fails the test if it does not throw one). */
 
 /** Independent statement of the chooser rule (GLACIER.md §2.4), on BigInt: smallest 2^k MiB with 10,000 × p ≥ S. */
 function expectedMinimumPartSize(archiveSize: number): number | undefined {

@@ -109,7 +109,6 @@ describe('onProgress', () => {
       const result = await entry.run(path, data, { onProgress });
       expect({ name: entry.name, treeHash: toHex(result.treeHash), sha256: toHex(result.sha256) }).toEqual({ name: entry.name, ...expected });
       expectContract(calls, data.length, entry.total(data.length));
-      expect(calls.length).toBeLessThanOrEqual(70);
       // Reports are not all saved up for the end: most come while hashing.
       expect(calls.length).toBeGreaterThanOrEqual(16);
     }

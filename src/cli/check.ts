@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { TreeHashError } from '../errors.js';
 import { toHex } from '../hex.js';
-import { hashFile, hashStream } from '../node/files.js';
+import { hashOperand } from './hash.js';
 import { formatCheckLine, parseSumLine, quoteFileName, type SumsLayout } from './sums.js';
 import { LineWriter } from './output.js';
 import { EXIT_ERROR, EXIT_MISMATCH, printFailure } from './errors.js';
@@ -88,8 +88,7 @@ read.`,
           properlyFormatted = true;
           let actual: string | null = null;
           try {
-            const read = entry.file === '-' ? hashStream(process.stdin, { linear: false }) : hashFile(entry.file, { linear: false });
-            actual = toHex((await read).treeHash);
+            actual = toHex((await hashOperand(entry.file, { linear: false })).treeHash);
           } catch (error) {
             if (options.ignoreMissing && isMissing(error)) continue;
             printFailure(entry.file, error);

@@ -15,9 +15,19 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../constants.js';
 import { TreeHashError } from '../errors.js';
-import { type Checksums, type LinearSha256, TreeHasher, type TreeHasherOptions, createLinearSha256, sha256 } from '../hasher.js';
+import { type Checksums, TreeHasher, type TreeHasherOptions, createLinearSha256, sha256 } from '../hasher.js';
 import { kernelModule, simdSupported } from '../kernel/wasm.js';
+import type { LinearHash } from '../parts.js';
 import type { TreeChecksum } from '../streaming.js';
+
+/** node:crypto's SHA-256 as a `LinearHash` (the `linear` option of part hashing takes it). */
+export function nodeSha256(): LinearHash {
+  const hash = createHash('sha256');
+  return {
+    update: (bytes) => hash.update(bytes),
+    digest: () => new Uint8Array(hash.digest()),
+  };
+}
 
 /** Inputs at least this long spread their leaves over worker threads. */
 export const PARALLEL_THRESHOLD = 8 * MiB;
@@ -236,8 +246,8 @@ export class ParallelTreeHash {
   readonly #kind: PoolKind;
   readonly #slotSize: number;
   readonly #slotCount: number;
-  #linear: Pick<LinearSha256, 'update' | 'digest'> | undefined;
-  readonly #linearFactory: (() => Pick<LinearSha256, 'update' | 'digest'>) | undefined;
+  #linear: LinearHash | undefined;
+  readonly #linearFactory: (() => LinearHash) | undefined;
   #tree: TreeHasher;
   readonly #whole: WorkerSha256 | undefined;
   readonly #retiring: Retiring[] = []; // slots whose leaves are collected, still read by the whole hash
@@ -279,12 +289,7 @@ export class ParallelTreeHash {
     this.#bytes = new Uint8Array(this.#arena);
     if (!options.linear) this.#linearFactory = undefined;
     else if (this.#kind !== 'native') this.#linearFactory = createLinearSha256;
-    else {
-      this.#linearFactory = () => {
-        const hash = createHash('sha256');
-        return { update: (bytes) => void hash.update(bytes), digest: () => new Uint8Array(hash.digest()) };
-      };
-    }
+    else this.#linearFactory = nodeSha256;
     this.#linear = this.#linearFactory?.();
     this.#whole = options.whole;
     // Only its stack is used (appendTreeHash), plus the one empty leaf of empty input, which it reports to onLeaf.

@@ -5,24 +5,16 @@
 // SHA-256 on another, each part's linear SHA-256 on this thread, so the three passes share the
 // cores. Otherwise (small files, Wasm engines, savePoint 'byte', a supplied `linear` function, a
 // restored state inside a part) everything runs on this thread, through the core's PartHasher.
-import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { MiB } from '../constants.js';
 import { TreeHashError } from '../errors.js';
-import { type HashPartsOptions, type LinearHash, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../parts.js';
-import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256 } from './parallel.js';
+import { type HashPartsOptions, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../parts.js';
+import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256, nodeSha256 } from './parallel.js';
+
+export { nodeSha256 };
 
 /** Bytes per read: the kernel's input window. */
 const READ_SIZE = 4 * MiB;
-
-/** node:crypto's SHA-256 as a {@link LinearHash}. */
-export function nodeSha256(): LinearHash {
-  const hash = createHash('sha256');
-  return {
-    update: (bytes) => hash.update(bytes),
-    digest: () => new Uint8Array(hash.digest()),
-  };
-}
 
 /** The file's bytes from `start` on, in chunks of up to READ_SIZE; `onSize` gets the bytes left to read (Infinity for a pipe) before the first chunk. */
 async function* fileChunks(path: string | URL, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
