@@ -150,6 +150,15 @@ export class LeafManifest {
    * @example toHex(manifest.rangeTreeHash({ start: 4194304, end: 6815743 }))
    */
   rangeTreeHash(range: ByteRange): Uint8Array {
+    const { first, end } = this._leafSpan(range);
+    return rootOfLeaves(this.#digests, first, end);
+  }
+
+  /**
+   * @internal The leaves [first, end) of a range, after {@link rangeTreeHash}'s checks (with its
+   * errors), without hashing anything.
+   */
+  _leafSpan(range: ByteRange): { first: number; end: number } {
     assertByteRange(range);
     if (this.size === 0 || range.start < 0 || range.start > range.end || range.end >= this.size) {
       throw new TreeHashError(
@@ -164,7 +173,7 @@ export class LeafManifest {
         `a manifest knows whole leaves only, so the range must be megabyte aligned: ${reason}`,
       );
     }
-    return rootOfLeaves(this.#digests, range.start / LEAF_SIZE, Math.ceil((range.end + 1) / LEAF_SIZE));
+    return { first: range.start / LEAF_SIZE, end: Math.ceil((range.end + 1) / LEAF_SIZE) };
   }
 
   /**
@@ -410,9 +419,7 @@ export function compareWithManifest(manifest: LeafManifest, copy: LeafManifest, 
   let endLeaf = manifest.leafCount;
   let expectedSize = manifest.size;
   if (range !== undefined) {
-    manifest.rangeTreeHash(range); // the same checks: in bounds and megabyte aligned
-    firstLeaf = range.start / LEAF_SIZE;
-    endLeaf = Math.ceil((range.end + 1) / LEAF_SIZE);
+    ({ first: firstLeaf, end: endLeaf } = manifest._leafSpan(range)); // in bounds and megabyte aligned
     expectedSize = range.end + 1 - range.start;
   }
   const offset = range?.start ?? 0;

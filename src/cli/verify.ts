@@ -66,7 +66,8 @@ async function verifyManifestOption(
 ): Promise<void> {
   const range = rangeText === undefined ? undefined : parseRange(rangeText);
   const manifest = await readLeafManifest(manifestPath);
-  if (range !== undefined) manifest.rangeTreeHash(range); // refuse a bad range before reading the file
+  // Refuses a bad range before reading the file.
+  const expectedTreeHash = range === undefined ? manifest.treeHash : manifest.rangeTreeHash(range);
   const copy = await withProgressBar(file, progress, (onProgress) => manifestOfFile(file, { onProgress }));
   const result = compareWithManifest(manifest, copy, range);
   if (!result.ok) process.exitCode = EXIT_MISMATCH;
@@ -77,7 +78,7 @@ async function verifyManifestOption(
       size: result.actualSize,
       expectedSize: result.expectedSize,
       treeHash: toHex(copy.treeHash),
-      expectedTreeHash: toHex(range === undefined ? manifest.treeHash : manifest.rangeTreeHash(range)),
+      expectedTreeHash: toHex(expectedTreeHash),
       ...(range === undefined ? {} : { range }),
       badLeaves: result.badLeaves,
       badRanges: result.badRanges,
