@@ -1,9 +1,9 @@
 // glacier-treehash: the universal core (no I/O, no node: imports). Runs in Node, browsers and
 // edge runtimes; the Wasm kernel is embedded.
-export { MiB, LEAF_SIZE, DIGEST_LENGTH } from './constants.js';
-export { TreeHashError, type TreeHashErrorCode } from './errors.js';
-export { toHex, fromHex } from './hex.js';
-export { type BytesLike } from './bytes.js';
+export { MiB, LEAF_SIZE, DIGEST_LENGTH } from './core/constants.js';
+export { TreeHashError, type TreeHashErrorCode } from './core/errors.js';
+export { toHex, fromHex } from './core/hex.js';
+export { type BytesLike } from './core/bytes.js';
 export {
   TreeHasher,
   type TreeHasherOptions,
@@ -14,11 +14,11 @@ export {
   treeHash,
   computeChecksums,
   sha256,
-} from './hasher.js';
-export { combineTreeHashes } from './tree.js';
-export { ENGINES, type Engine, type EngineOptions } from './engine.js';
+} from './hash/tree-hasher.js';
+export { combineTreeHashes } from './hash/combine.js';
+export { ENGINES, type Engine, type EngineOptions } from './hash/engine.js';
 // Progress reports of the long-running calls (hashFile, hashBlob, …), one shape everywhere.
-export { type HashProgress, type ProgressCallback, PROGRESS_STEP } from './streaming.js';
+export { type HashProgress, type ProgressCallback, PROGRESS_STEP } from './stream/chunks.js';
 export {
   MAX_PARTS,
   MIN_PART_SIZE,
@@ -40,7 +40,7 @@ export {
   formatContentRange,
   validatePart,
   parseSize,
-} from './multipart.js';
+} from './upload/plan.js';
 export {
   type PartChecksums,
   type MultipartChecksums,
@@ -56,7 +56,7 @@ export {
   hashParts,
   archiveTreeHashFromParts,
   resumeFromListParts,
-} from './parts.js';
+} from './upload/part-hasher.js';
 // Retrieval: range rules, download plans, verification, leaf manifests.
 export {
   type ByteRange,
@@ -80,7 +80,7 @@ export {
   describeDownloadPlan,
   downloadChunks,
   alignedRangesForLeaves,
-} from './ranges.js';
+} from './retrieval/ranges.js';
 export {
   type TreeHashLike,
   type VerifyOptions,
@@ -101,7 +101,7 @@ export {
   combineChunkTreeHashes,
   verifyDownload,
   verifyJobOutput,
-} from './verify.js';
+} from './retrieval/verify.js';
 export {
   type ManifestComparison,
   LeafManifest,
@@ -112,4 +112,4 @@ export {
   createLeafManifestBuilder,
   decodeLeafManifest,
   compareWithManifest,
-} from './manifest.js';
+} from './retrieval/manifest.js';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, computeChecksums, createChecksums, createTreeHasher, restoreTreeHasher, sha256, toHex, treeHash } from '../src/index.js';
-import { registerNativeHash } from '../src/engine.js';
+import { registerNativeHash } from '../src/hash/engine.js';
 import { hashBlob, hashWebStream } from '../src/web/index.js';
 import { acquireKernel, releaseKernel, simdSupported } from '../src/kernel/wasm.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';

@@ -5,16 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { TreeHashError } from '../src/errors.js';
+import { TreeHashError } from '../src/core/errors.js';
 import {
   LeafManifest,
   compareWithManifest,
   createLeafManifest,
   createLeafManifestBuilder,
   decodeLeafManifest,
-} from '../src/manifest.js';
+} from '../src/retrieval/manifest.js';
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../src/node/manifest.js';
-import { type ByteRange, parseRange } from '../src/ranges.js';
+import { type ByteRange, parseRange } from '../src/retrieval/ranges.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceTreeHash, referenceTreeHashHex } from './reference.js';
 import { caught } from './helpers.js';
 import { ALIGNED_6_5_MIB, SIZE_6_5_MIB, UNALIGNED_6_5_MIB } from './retrieval-fixtures.js';

@@ -16,7 +16,7 @@ import {
   partCount,
   planParts,
   validatePart,
-} from '../src/multipart.js';
+} from '../src/upload/plan.js';
 import { codeOfSync } from './helpers.js';
 
 const MIB = 1024 * 1024;

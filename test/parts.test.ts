@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { TreeHashError } from '../src/errors.js';
-import { VALID_PART_SIZES, planParts } from '../src/multipart.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { VALID_PART_SIZES, planParts } from '../src/upload/plan.js';
 import {
   type MultipartChecksums,
   type PartChecksums,
@@ -19,12 +19,12 @@ import {
   hashParts,
   restorePartHasher,
   resumeFromListParts,
-} from '../src/parts.js';
+} from '../src/upload/part-hasher.js';
 import { hashFileParts } from '../src/node/parts.js';
 import { hashBlobParts, hashWebStreamParts } from '../src/web/parts.js';
 import { createHash } from 'node:crypto';
-import { type NativeHash, registerNativeHash } from '../src/engine.js';
-import { createTreeHasher, restoreTreeHasher } from '../src/hasher.js';
+import { type NativeHash, registerNativeHash } from '../src/hash/engine.js';
+import { createTreeHasher, restoreTreeHasher } from '../src/hash/tree-hasher.js';
 import {
   MIB,
   mod251,

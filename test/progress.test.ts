@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENGINES, type HashProgress, PROGRESS_STEP, TreeHashError, type PartHashing, fromHex, hashParts, toHex, verifyTreeHash } from '../src/index.js';
-import { registerNativeHash } from '../src/engine.js';
+import { registerNativeHash } from '../src/hash/engine.js';
 import { hashFile, hashFileParts, hashStream, manifestOfFile } from '../src/node/index.js';
 import { hashBlob, hashBlobParts, hashWebStream } from '../src/web/index.js';
 import { codeOf, codeOfSync } from './helpers.js';

@@ -16,9 +16,9 @@ import {
   describeDownloadPlan,
   downloadChunks,
   type ByteRange,
-} from '../src/ranges.js';
-import { TreeHashError } from '../src/errors.js';
-import { parseContentRange } from '../src/multipart.js';
+} from '../src/retrieval/ranges.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { parseContentRange } from '../src/upload/plan.js';
 import { bruteNodeSpans } from './retrieval-fixtures.js';
 
 const M = 1024 * 1024;

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TreeHashError } from '../src/errors.js';
-import { type ByteRange, parseRange, planDownload } from '../src/ranges.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { type ByteRange, parseRange, planDownload } from '../src/retrieval/ranges.js';
 import {
   TreeHashMismatchError,
   assertTreeHashEquals,
@@ -14,7 +14,7 @@ import {
   verifyTreeHash,
   verifyTreeHashSync,
   verifyJobOutput,
-} from '../src/verify.js';
+} from '../src/retrieval/verify.js';
 import { createVerifier as createNodeVerifier } from '../src/node/verify.js';
 import { createVerifier as createWebVerifier } from '../src/web/verify.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceTreeHash, referenceTreeHashHex } from './reference.js';

@@ -1,7 +1,7 @@
 // `treehash plan-download --size N [--range A-B] [--chunk-size SIZE] [--json]`: the GetJobOutput
 // ranges to download a job output in tree-hash-aligned pieces, each verifiable on its own.
 import type { Command } from 'commander';
-import { MiB } from '../constants.js';
+import { MiB } from '../core/constants.js';
 import {
   describeDownloadPlan,
   downloadChunks,
@@ -9,7 +9,7 @@ import {
   formatHttpRange,
   formatRetrievalRange,
   parseRange,
-} from '../ranges.js';
+} from '../retrieval/ranges.js';
 import { parseByteCount } from './retrieval-io.js';
 import { LineWriter } from './output.js';
 

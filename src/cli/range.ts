@@ -1,8 +1,8 @@
 // `treehash range START-END (--size N | --manifest M) [--json]`: is this retrieval range valid,
 // is it tree-hash aligned (will GetJobOutput return a checksum), and what aligned range covers it.
 import type { Command } from 'commander';
-import { TreeHashError } from '../errors.js';
-import { toHex } from '../hex.js';
+import { TreeHashError } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
 import { readLeafManifest } from '../node/manifest.js';
 import {
   type ByteRange,
@@ -11,7 +11,7 @@ import {
   explainTreeHashAlignment,
   formatRetrievalRange,
   parseRange,
-} from '../ranges.js';
+} from '../retrieval/ranges.js';
 import { parseByteCount, printJsonLine } from './retrieval-io.js';
 
 interface RangeOptions {

@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { toBytes } from '../bytes.js';
-import { checkEngine, registerNativeHash } from '../engine.js';
-import { TreeHashError, describeValue } from '../errors.js';
-import type { Checksums } from '../hasher.js';
+import { toBytes } from '../core/bytes.js';
+import { checkEngine, registerNativeHash } from '../hash/engine.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import type { Checksums } from '../hash/tree-hasher.js';
 import {
   type HashStreamOptions,
   ProgressReporter,
@@ -18,7 +18,7 @@ import {
   hasherFor,
   streamResult,
   throwIfAborted,
-} from '../streaming.js';
+} from '../stream/chunks.js';
 import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
 
 // node:crypto for engine 'native' in the core too, on Node versions without process.getBuiltinModule.

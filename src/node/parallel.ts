@@ -13,12 +13,12 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../constants.js';
-import { TreeHashError } from '../errors.js';
-import { type Checksums, TreeHasher, type TreeHasherOptions, createLinearSha256, sha256 } from '../hasher.js';
+import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../core/constants.js';
+import { TreeHashError } from '../core/errors.js';
+import { type Checksums, TreeHasher, type TreeHasherOptions, createLinearSha256, sha256 } from '../hash/tree-hasher.js';
 import { kernelModule, simdSupported } from '../kernel/wasm.js';
-import type { LinearHash } from '../parts.js';
-import type { TreeChecksum } from '../streaming.js';
+import type { LinearHash } from '../upload/part-hasher.js';
+import type { TreeChecksum } from '../stream/chunks.js';
 
 /** node:crypto's SHA-256 as a `LinearHash` (the `linear` option of part hashing takes it). */
 export function nodeSha256(): LinearHash {

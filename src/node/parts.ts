@@ -6,9 +6,9 @@
 // cores. Otherwise (small files, Wasm engines, savePoint 'byte', a supplied `linear` function, a
 // restored state inside a part) everything runs on this thread, through the core's PartHasher.
 import { open, stat } from 'node:fs/promises';
-import { MiB } from '../constants.js';
-import { TreeHashError } from '../errors.js';
-import { type HashPartsOptions, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../parts.js';
+import { MiB } from '../core/constants.js';
+import { TreeHashError } from '../core/errors.js';
+import { type HashPartsOptions, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../upload/part-hasher.js';
 import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256, nodeSha256 } from './parallel.js';
 
 export { nodeSha256 };

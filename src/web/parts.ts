@@ -1,10 +1,10 @@
 // Blobs, Files and Web Streams cut into multipart parts. Pure web APIs: runs in browsers, workers,
 // edge runtimes and Node 20+.
-import type { BytesLike } from '../bytes.js';
-import { TreeHashError, describeValue } from '../errors.js';
-import { partCount } from '../multipart.js';
-import { type HashPartsOptions, type PartHashing, hashPartsOf } from '../parts.js';
-import { readerChunks } from '../streaming.js';
+import type { BytesLike } from '../core/bytes.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { partCount } from '../upload/plan.js';
+import { type HashPartsOptions, type PartHashing, hashPartsOf } from '../upload/part-hasher.js';
+import { readerChunks } from '../stream/chunks.js';
 
 /** Whether `value` is a Blob (or File), also one from another realm. */
 export function isBlob(value: unknown): value is Blob {

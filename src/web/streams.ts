@@ -1,8 +1,8 @@
 // Web Streams and Blobs: the same in browsers, Deno, Bun, Cloudflare Workers and Node.
-import { TreeHashError, describeValue } from '../errors.js';
-import type { Checksums } from '../hasher.js';
-import { checkEngine } from '../engine.js';
-import { type HashStreamOptions, type TreeChecksum, checkProgressCallback, hashChunks, readerChunks } from '../streaming.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import type { Checksums } from '../hash/tree-hasher.js';
+import { checkEngine } from '../hash/engine.js';
+import { type HashStreamOptions, type TreeChecksum, checkProgressCallback, hashChunks, readerChunks } from '../stream/chunks.js';
 
 /** Whole-stream functions check their options before they take a stream's reader (which locks it). */
 function checkOptions(options: HashStreamOptions): void {

@@ -7,12 +7,12 @@
  * pairwise tree over the part hashes is the archive root. With any other part size it is not
  * (Glacier developer guide, "Computing Checksums"; GLACIER.md §1.4).
  */
-import { type BytesLike, isBytesLike, toBytes } from './bytes.js';
-import { DIGEST_LENGTH, MiB } from './constants.js';
-import { toTreeHashBytes } from './digest.js';
-import { TreeHashError, describeValue } from './errors.js';
-import { type Engine, type EngineOptions, checkEngine, nativeHashFactory } from './engine.js';
-import { LinearSha256, TreeHasher, createLinearSha256, createTreeHasher, restoreLinearSha256 } from './hasher.js';
+import { type BytesLike, isBytesLike, toBytes } from '../core/bytes.js';
+import { DIGEST_LENGTH, MiB } from '../core/constants.js';
+import { toTreeHashBytes } from '../core/digest.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { type Engine, type EngineOptions, checkEngine, nativeHashFactory } from '../hash/engine.js';
+import { LinearSha256, TreeHasher, createLinearSha256, createTreeHasher, restoreLinearSha256 } from '../hash/tree-hasher.js';
 import {
   MAX_PARTS,
   type PlannedPart,
@@ -21,10 +21,10 @@ import {
   isValidPartSize,
   partCount,
   validatePart,
-} from './multipart.js';
-import { parseRange } from './ranges.js';
-import { PROGRESS_STEP, type ProgressCallback, ProgressReporter, abortableIterate, checkProgressCallback, throwIfAborted } from './streaming.js';
-import { combineTreeHashes } from './tree.js';
+} from './plan.js';
+import { parseRange } from '../retrieval/ranges.js';
+import { PROGRESS_STEP, type ProgressCallback, ProgressReporter, abortableIterate, checkProgressCallback, throwIfAborted } from '../stream/chunks.js';
+import { combineTreeHashes } from '../hash/combine.js';
 
 /** A part's plan (inclusive byte range, `Content-Range`) with the two checksums UploadMultipartPart sends. */
 export interface PartChecksums extends PlannedPart {

@@ -5,12 +5,12 @@
 // SIMD build always finds four whole leaves in a full window. With a native engine, whole leaves
 // in the window go to node:crypto and their digests to the kernel's stack; the partial leaf and
 // (except for engine 'native') the linear SHA-256 stay in the kernel, so save() still works.
-import { type BytesLike, toBytes } from './bytes.js';
-import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
-import { TreeHashError, describeValue } from './errors.js';
-import { fromHex, toHex } from './hex.js';
+import { type BytesLike, toBytes } from '../core/bytes.js';
+import { DIGEST_LENGTH, LEAF_SIZE } from '../core/constants.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { fromHex, toHex } from '../core/hex.js';
 import { type EngineOptions, type NativeHash, type NativeHashFactory, checkEngine, resolveEngine } from './engine.js';
-import { FLAG_LINEAR, FLAG_NO_TREE, KERNEL_BUILD_SHA256, type Kernel, acquireKernel, releaseKernel } from './kernel/wasm.js';
+import { FLAG_LINEAR, FLAG_NO_TREE, KERNEL_BUILD_SHA256, type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
 
 /** The two checksums Glacier asks for, and the byte count they cover. */
 export interface Checksums {

@@ -4,18 +4,18 @@
  * DescribeJob's `SHA256TreeHash` (the retrieved range) or the inventory's `SHA256TreeHash` (the
  * archive). Pure: the Node `Transform` and Web `TransformStream` adapters live in src/node/ and src/web/.
  */
-import { type BytesLike, isBytesLike, toBytes } from './bytes.js';
-import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
-import { TreeHashError, describeValue } from './errors.js';
-import { type TreeHashLike, toTreeHashBytes } from './digest.js';
-import { TreeHasher, treeHash as treeHashOf } from './hasher.js';
-import { toHex } from './hex.js';
+import { type BytesLike, isBytesLike, toBytes } from '../core/bytes.js';
+import { DIGEST_LENGTH, LEAF_SIZE } from '../core/constants.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { type TreeHashLike, toTreeHashBytes } from '../core/digest.js';
+import { TreeHasher, treeHash as treeHashOf } from '../hash/tree-hasher.js';
+import { toHex } from '../core/hex.js';
 import { type ByteRange, assertOrderedRange, assertPayloadSize, explainTreeHashAlignment, formatRetrievalRange } from './ranges.js';
-import { type ProgressCallback, type TreeChecksum, checkProgressCallback, hashChunks, readerChunks } from './streaming.js';
-import { combineTreeHashes } from './tree.js';
-import { largestPowerOfTwoAtMost, leafCount } from './tree-spans.js';
+import { type ProgressCallback, type TreeChecksum, checkProgressCallback, hashChunks, readerChunks } from '../stream/chunks.js';
+import { combineTreeHashes } from '../hash/combine.js';
+import { largestPowerOfTwoAtMost, leafCount } from '../hash/tree-spans.js';
 
-export { type TreeHashLike, toTreeHashBytes } from './digest.js';
+export { type TreeHashLike, toTreeHashBytes } from '../core/digest.js';
 
 /**
  * Thrown when bytes do not have the tree hash they should. `expected` and `actual` are lowercase

@@ -2,7 +2,7 @@
 // kernel (SIMD or scalar build) is always there and synchronous; `native` is the platform's own
 // SHA-256 (node:crypto, which uses the CPU's SHA extensions), found without a static `node:`
 // import so that this module stays universal.
-import { TreeHashError, describeValue } from './errors.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
 
 /**
  * - `'auto'` (default): the fastest engine available for the call (node:crypto in Node for whole

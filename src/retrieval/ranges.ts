@@ -9,9 +9,9 @@
  * when its bytes are the span of a node of the archive's tree — decided from spans, never by
  * comparing hashes (repeated content makes different ranges hash alike).
  */
-import { MiB, LEAF_SIZE } from './constants.js';
-import { TreeHashError, describeValue } from './errors.js';
-import { formatBytes } from './format.js';
+import { MiB, LEAF_SIZE } from '../core/constants.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
 import {
   alignedLeafBlocks,
   coveringNode,
@@ -19,7 +19,7 @@ import {
   leafCount,
   nodeLeafSpan,
   smallestPowerOfTwoAtLeast,
-} from './tree-spans.js';
+} from '../hash/tree-spans.js';
 
 /**
  * A byte range. **`end` is inclusive**, as in HTTP `Range`/`Content-Range` and Glacier's

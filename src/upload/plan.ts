@@ -11,10 +11,10 @@
  *
  * Sizes here can exceed 2^32, so all arithmetic is on plain numbers (exact to 2^53), never `| 0`.
  */
-import { MiB } from './constants.js';
-import { TreeHashError, describeValue } from './errors.js';
-import { formatBytes } from './format.js';
-import { type ByteRange, readRangeText } from './ranges.js';
+import { MiB } from '../core/constants.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
+import { type ByteRange, readRangeText } from '../retrieval/ranges.js';
 
 /** At most 10,000 parts per multipart upload (api-upload-part; uploading-archive-mpu "Quick Facts"). */
 export const MAX_PARTS = 10_000;

@@ -1,8 +1,8 @@
 // Pure tree math over digests (no bytes, no I/O).
-import { TreeHashError, describeValue } from './errors.js';
-import { checkDigest } from './hasher.js';
-import { acquireKernel, releaseKernel } from './kernel/wasm.js';
-import { DIGEST_LENGTH } from './constants.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { checkDigest } from './tree-hasher.js';
+import { acquireKernel, releaseKernel } from '../kernel/wasm.js';
+import { DIGEST_LENGTH } from '../core/constants.js';
 
 /**
  * The Glacier tree over given digests, in order: pairs are hashed level by level and an unpaired

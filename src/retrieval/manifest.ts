@@ -27,14 +27,14 @@
  *   change that old readers cannot ignore gets a new version number; readers refuse versions they
  *   do not know.
  */
-import { type BytesLike, toBytes } from './bytes.js';
-import { DIGEST_LENGTH, LEAF_SIZE } from './constants.js';
-import { TreeHashError, describeValue } from './errors.js';
-import { TreeHasher, createLinearSha256 } from './hasher.js';
-import { toHex } from './hex.js';
+import { type BytesLike, toBytes } from '../core/bytes.js';
+import { DIGEST_LENGTH, LEAF_SIZE } from '../core/constants.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { TreeHasher, createLinearSha256 } from '../hash/tree-hasher.js';
+import { toHex } from '../core/hex.js';
 import { type ByteRange, alignedRangesForLeaves, assertByteRange, explainRetrievalRange } from './ranges.js';
-import { combineTreeHashes } from './tree.js';
-import { leafCount } from './tree-spans.js';
+import { combineTreeHashes } from '../hash/combine.js';
+import { leafCount } from '../hash/tree-spans.js';
 
 /** First word of a manifest file. */
 export const LEAF_MANIFEST_MAGIC = 'glacier-treehash-manifest';

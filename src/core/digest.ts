@@ -2,7 +2,7 @@
 // codes for the whole core (verification, multipart resumes, ListParts).
 import { DIGEST_LENGTH } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { checkDigest } from './hasher.js';
+import { checkDigest } from '../hash/tree-hasher.js';
 import { fromHex } from './hex.js';
 
 /** A tree hash as Glacier prints it (64 hex digits, either case) or as 32 bytes. */

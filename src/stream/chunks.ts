@@ -1,10 +1,10 @@
 // What every streaming adapter (Node streams, Web Streams, Blobs) shares: options, the chunk
 // loop, cancellation and the shape of the result. No I/O of its own, no node: imports.
-import { toBytes } from './bytes.js';
-import { TreeHashError, describeValue } from './errors.js';
-import { LEAF_SIZE, MiB } from './constants.js';
-import { type EngineOptions, checkEngine, nativeHashFactory } from './engine.js';
-import { type Checksums, type LinearSha256, TreeHasher, type TreeHasherOptions, createLinearSha256 } from './hasher.js';
+import { toBytes } from '../core/bytes.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { LEAF_SIZE, MiB } from '../core/constants.js';
+import { type EngineOptions, checkEngine, nativeHashFactory } from '../hash/engine.js';
+import { type Checksums, type LinearSha256, TreeHasher, type TreeHasherOptions, createLinearSha256 } from '../hash/tree-hasher.js';
 
 /** The tree hash alone, with the byte count it covers (what `linear: false` returns). */
 export interface TreeChecksum {
