@@ -9,7 +9,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planParts } from '../src/upload/plan.js';
-import type { PartChecksums } from '../src/upload/part-hasher.js';
+import type { PartChecksums } from '../src/upload/types.js';
 import { PARALLEL_THRESHOLD, poolWorkers } from '../src/node/parallel.js';
 import { hashFileParts } from '../src/node/parts.js';
 import { codeOf, randomBytes, saveAfterPart } from './helpers.js';

@@ -2,8 +2,9 @@
 // universal entry (src/aws/index.ts) and the Node one (src/node/aws.ts), which adds file streams.
 import { isBytesLike, toBytes } from '../core/bytes.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
-import { type Checksums, computeChecksums } from '../hash/tree-hasher.js';
 import { toHex } from '../core/hex.js';
+import { computeChecksums } from '../hash/one-shot.js';
+import type { Checksums } from '../hash/tree-hasher.js';
 import { isBlob } from '../web/parts.js';
 import { hashBlob } from '../web/streams.js';
 

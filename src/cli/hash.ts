@@ -7,7 +7,8 @@ import type { Checksums } from '../hash/tree-hasher.js';
 import { printFailure } from './errors.js';
 import { formatSumLine } from './sums.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';
-import type { ProgressCallback, TreeChecksum } from '../stream/chunks.js';
+import type { ProgressCallback } from '../stream/progress.js';
+import type { TreeChecksum } from '../stream/chunks.js';
 
 /** Hashes one CLI operand: `-` is standard input, anything else a file (`linear: false`: the tree hash only). */
 export function hashOperand(file: string, options: { onProgress?: ProgressCallback | undefined; linear?: boolean } = {}): Promise<TreeChecksum> {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { TreeHashError } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../node/manifest.js';
-import { formatRetrievalRange } from '../retrieval/ranges.js';
+import { formatRetrievalRange } from '../core/byte-range.js';
 import { printJsonLine } from './retrieval-io.js';
 import { LineWriter } from './output.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';

@@ -6,7 +6,7 @@
 import cliProgress from 'cli-progress';
 import { MiB } from '../core/constants.js';
 import { formatApproximateBytes } from '../core/format.js';
-import type { HashProgress, ProgressCallback } from '../stream/chunks.js';
+import type { HashProgress, ProgressCallback } from '../stream/progress.js';
 
 /** The help text of the two options, the same on every command that hashes. */
 export const PROGRESS_HELP = 'show a progress bar on stderr while hashing (bytes, total, MiB/s, ETA), when stderr is a terminal';

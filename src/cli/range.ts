@@ -4,14 +4,8 @@ import type { Command } from 'commander';
 import { TreeHashError } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
 import { readLeafManifest } from '../node/manifest.js';
-import {
-  type ByteRange,
-  alignRange,
-  explainRetrievalRange,
-  explainTreeHashAlignment,
-  formatRetrievalRange,
-  parseRange,
-} from '../retrieval/ranges.js';
+import { type ByteRange, formatRetrievalRange, parseRange } from '../core/byte-range.js';
+import { alignRange, explainRetrievalRange, explainTreeHashAlignment } from '../retrieval/ranges.js';
 import { parseByteCount, printJsonLine } from './retrieval-io.js';
 
 interface RangeOptions {

@@ -4,12 +4,12 @@
 import type { Command } from 'commander';
 import { TreeHashError } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
-import { compareWithManifest } from '../retrieval/manifest.js';
+import { compareWithManifest } from '../retrieval/manifest-compare.js';
 import { hashFile } from '../node/files.js';
 import { manifestOfFile, readLeafManifest } from '../node/manifest.js';
 import { LEAF_SIZE } from '../core/constants.js';
-import { type ByteRange, formatRetrievalRange, parseRange } from '../retrieval/ranges.js';
-import { toTreeHashBytes } from '../retrieval/verify.js';
+import { type ByteRange, formatRetrievalRange, parseRange } from '../core/byte-range.js';
+import { toTreeHashBytes } from '../core/digest.js';
 import { printJsonLine } from './retrieval-io.js';
 import { EXIT_MISMATCH } from './errors.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';

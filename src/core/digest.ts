@@ -1,9 +1,34 @@
-// A SHA-256 digest (a tree hash, a part hash) given as hex or bytes: one reader with one pair of
-// codes for the whole core (verification, multipart resumes, ListParts).
+// SHA-256 digests (a tree hash, a part hash, a leaf digest): one check, one reader of hex or bytes
+// with one pair of codes for the whole library (verification, multipart resumes, ListParts), and
+// one comparison.
 import { DIGEST_LENGTH } from './constants.js';
 import { TreeHashError, describeValue } from './errors.js';
-import { checkDigest } from '../hash/tree-hasher.js';
 import { fromHex } from './hex.js';
+
+/**
+ * Throws unless `digest` is a 32-byte Uint8Array.
+ * @throws {TreeHashError} `ERR_INVALID_DIGEST`.
+ * @example checkDigest(treeHash, 'treeHash')
+ */
+export function checkDigest(digest: unknown, what: string): asserts digest is Uint8Array {
+  if (!(digest instanceof Uint8Array) || digest.length !== DIGEST_LENGTH) {
+    throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be a 32-byte Uint8Array (a SHA-256 digest), got ${describeValue(digest)}`);
+  }
+}
+
+/**
+ * Whether the 32-byte digests `a[aOffset…]` and `b[bOffset…]` are equal (offsets for digests kept
+ * side by side in one buffer, as leaf manifests keep them); false when either has fewer than 32
+ * bytes there. Reads every byte whatever it finds, so the time taken does not depend on where
+ * they differ. Never throws for Uint8Arrays.
+ * @example equalDigests(treeHash(body), expected)
+ */
+export function equalDigests(a: Uint8Array, b: Uint8Array, aOffset = 0, bOffset = 0): boolean {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length < aOffset + DIGEST_LENGTH || b.length < bOffset + DIGEST_LENGTH) return false;
+  let difference = 0;
+  for (let i = 0; i < DIGEST_LENGTH; i++) difference |= a[aOffset + i]! ^ b[bOffset + i]!;
+  return difference === 0;
+}
 
 /** A tree hash as Glacier prints it (64 hex digits, either case) or as 32 bytes. */
 export type TreeHashLike = string | Uint8Array;

@@ -1,8 +1,10 @@
-// Which code computes the SHA-256s. Engines never change a result, only the speed: the Wasm
-// kernel (SIMD or scalar build) is always there and synchronous; `native` is the platform's own
-// SHA-256 (node:crypto, which uses the CPU's SHA extensions), found without a static `node:`
-// import so that this module stays universal.
+// Which code computes the SHA-256s: the one engine resolver. Every API that takes an `engine`
+// option asks resolveEngine() what it means for that call. Engines never change a result, only
+// the speed: the Wasm kernel (SIMD or scalar build) is always there and synchronous; `native` is
+// the platform's own SHA-256 (node:crypto, which uses the CPU's SHA extensions), found without a
+// static `node:` import so that this module stays universal, and registered by no module on import.
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { simdSupported } from '../kernel/wasm.js';
 
 /**
  * - `'auto'` (default): the fastest engine available for the call (node:crypto in Node for whole
@@ -31,6 +33,22 @@ export interface EngineOptions {
   engine?: Engine;
 }
 
+/**
+ * A streaming SHA-256: node:crypto's `Hash`, the Wasm kernel's linear hash, or anything shaped
+ * like them. The one hash-object interface of the library (leaves, linear hashes, the `linear`
+ * option of part hashing).
+ * @example const hash: LinearHash = createHash('sha256'); hash.update(bytes); hash.digest();
+ */
+export interface LinearHash {
+  update(bytes: Uint8Array): unknown;
+  digest(): Uint8Array;
+  /** An independent hash in the same state, where the hash can make one (node:crypto's can). */
+  copy?(): LinearHash;
+}
+
+/** Makes a fresh {@link LinearHash}. */
+export type LinearHashFactory = () => LinearHash;
+
 let defaultEngine: Engine = 'auto';
 
 /** @internal The engine used when none is given (the test suite runs once per engine with it). */
@@ -50,58 +68,88 @@ export function checkEngine(value: unknown): Engine {
   return value as Engine;
 }
 
-/** A synchronous SHA-256 hash object: node:crypto's `Hash`, or anything shaped like it. */
-export interface NativeHash {
-  update(data: Uint8Array): NativeHash;
-  digest(): Uint8Array;
-  copy(): NativeHash;
-}
-export type NativeHashFactory = () => NativeHash;
-
-let nativeFactory: NativeHashFactory | null | undefined;
+// undefined: not looked up yet; null: this runtime has none (or a test said so).
+let nativeFactory: LinearHashFactory | null | undefined;
 
 /**
- * @internal Registers node:crypto's SHA-256 (src/node/ does, with its static import). Without it
- * the core looks for Node's `process.getBuiltinModule` (Node >= 20.16), which bundlers leave alone.
+ * @internal For tests only: pretends this runtime has `factory` as its synchronous SHA-256
+ * (`null`: none; `undefined`: look again). No module of the library calls it.
  */
-export function registerNativeHash(factory: NativeHashFactory | null): void {
+export function registerNativeHash(factory: LinearHashFactory | null | undefined): void {
   nativeFactory = factory;
 }
 
-/** @internal node:crypto's SHA-256 when this runtime has it synchronously, else undefined. */
-export function nativeHashFactory(): NativeHashFactory | undefined {
+/**
+ * @internal node:crypto's SHA-256 when this runtime has it synchronously, else undefined: found
+ * through Node's `process.getBuiltinModule` (Node >= 20.16), which bundlers leave alone.
+ */
+export function nativeHashFactory(): LinearHashFactory | undefined {
   if (nativeFactory === undefined) {
     nativeFactory = null;
     const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const crypto = process?.getBuiltinModule?.('crypto') as { createHash?: (algorithm: string) => NativeHash } | undefined;
+    const crypto = process?.getBuiltinModule?.('crypto') as { createHash?: (algorithm: string) => LinearHash } | undefined;
     const createHash = crypto?.createHash;
     if (typeof createHash === 'function') nativeFactory = () => createHash('sha256');
   }
   return nativeFactory ?? undefined;
 }
 
-/** What an engine name means for a synchronous call: where leaves (and the linear hash) go. */
-export interface ResolvedEngine {
-  /** Whole leaves via node:crypto (else the Wasm kernel). */
-  readonly native: NativeHashFactory | undefined;
-  /** Which Wasm build holds the state (and hashes leaves when `native` is undefined). */
-  readonly scalar: boolean;
+/** WebCrypto's SubtleCrypto, where the runtime has it. */
+function subtleCrypto(): SubtleCrypto | undefined {
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  return typeof subtle?.digest === 'function' ? subtle : undefined;
 }
 
 /**
- * @internal Resolves an engine for a synchronous API.
- * @throws {TreeHashError} `ERR_ENGINE_UNAVAILABLE` for `'native'` where no synchronous native SHA-256 exists.
+ * What the call can do with the hashing it asks an engine for:
+ * - `'sync'` (default): a synchronous call whose state may be saved: only engine `'native'` puts
+ *   the linear SHA-256 in node:crypto.
+ * - `'unsaved'`: nothing saves this hashing's state, so `'auto'` puts the linear SHA-256 in
+ *   node:crypto too (it resolves to `'native'` where there is one).
+ * - `'async'`: as `'unsaved'`, and where there is no node:crypto, `'auto'` and `'native'` hash whole
+ *   leaves with WebCrypto when the runtime has it (see {@link ResolvedEngine.webCrypto}).
  */
-export function resolveEngine(value: unknown): ResolvedEngine {
+export type EngineUse = 'sync' | 'unsaved' | 'async';
+
+/** What an engine name means for one call. */
+export interface ResolvedEngine {
+  /** The engine to run: the name given (or the default), with `'auto'` made `'native'` where the use allows it. */
+  readonly engine: Engine;
+  /** Whole leaves (and, for engine `'native'`, the linear SHA-256) via node:crypto; else the Wasm kernel. */
+  readonly native: LinearHashFactory | undefined;
+  /** Which Wasm build holds the state (and hashes leaves when `native` is undefined). */
+  readonly scalar: boolean;
+  /** Which code hashes whole leaves: node:crypto, the SIMD build or the scalar build. */
+  readonly leaves: 'native' | 'simd' | 'scalar';
+  /** Use `'async'` only: WebCrypto hashes whole leaves (there is no node:crypto). */
+  readonly webCrypto: SubtleCrypto | undefined;
+}
+
+/**
+ * @internal The one engine resolver. `native` is a synchronous SHA-256 the caller brings (the Node
+ * adapters pass node:crypto's), used instead of looking one up.
+ * @throws {TreeHashError} `ERR_INVALID_OPTION` for an unknown engine; `ERR_ENGINE_UNAVAILABLE` for
+ *   `'native'` where this runtime has no SHA-256 for the use.
+ * @example const { native, scalar } = resolveEngine(options.engine);
+ */
+export function resolveEngine(value: unknown, use: EngineUse = 'sync', native?: LinearHashFactory): ResolvedEngine {
   const engine = checkEngine(value);
-  if (engine === 'wasm') return { native: undefined, scalar: false };
-  if (engine === 'wasm-scalar') return { native: undefined, scalar: true };
-  const native = nativeHashFactory();
-  if (engine === 'native' && native === undefined) {
+  if (engine === 'wasm' || engine === 'wasm-scalar') {
+    const scalar = engine === 'wasm-scalar';
+    return { engine, native: undefined, scalar, leaves: scalar || !simdSupported() ? 'scalar' : 'simd', webCrypto: undefined };
+  }
+  const factory = native ?? nativeHashFactory();
+  if (factory !== undefined) {
+    return { engine: use === 'sync' ? engine : 'native', native: factory, scalar: false, leaves: 'native', webCrypto: undefined };
+  }
+  const webCrypto = use === 'async' ? subtleCrypto() : undefined;
+  if (engine === 'native' && webCrypto === undefined) {
     throw new TreeHashError(
       'ERR_ENGINE_UNAVAILABLE',
-      "engine 'native' needs node:crypto (Node >= 20.16, or import 'glacier-treehash/node' first); this runtime has none for synchronous calls — use 'auto' or 'wasm'",
+      use === 'async'
+        ? "engine 'native' needs node:crypto (Node >= 20.16) or WebCrypto; this runtime has neither — use 'auto' or 'wasm'"
+        : "engine 'native' needs node:crypto (Node >= 20.16); this runtime has none for synchronous calls — use 'auto' or 'wasm'",
     );
   }
-  return { native, scalar: false };
+  return { engine, native: undefined, scalar: false, leaves: simdSupported() ? 'simd' : 'scalar', webCrypto };
 }

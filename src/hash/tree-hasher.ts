@@ -7,10 +7,13 @@
 // (except for engine 'native') the linear SHA-256 stay in the kernel, so save() still works.
 import { type BytesLike, toBytes } from '../core/bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from '../core/constants.js';
+import { checkDigest } from '../core/digest.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
-import { fromHex, toHex } from '../core/hex.js';
-import { type EngineOptions, type NativeHash, type NativeHashFactory, checkEngine, resolveEngine } from './engine.js';
-import { FLAG_LINEAR, FLAG_NO_TREE, KERNEL_BUILD_SHA256, type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
+import { toHex } from '../core/hex.js';
+import { linearDigest, pushDigest, treeRoot } from '../kernel/drive.js';
+import { loadKernelState, saveKernelState } from '../kernel/state.js';
+import { FLAG_LINEAR, type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
+import { type EngineOptions, type Engine, type LinearHash, type LinearHashFactory, resolveEngine } from './engine.js';
 
 /** The two checksums Glacier asks for, and the byte count they cover. */
 export interface Checksums {
@@ -32,38 +35,62 @@ export interface TreeHasherOptions extends EngineOptions {
   onLeaf?: (leafDigest: Uint8Array, leafIndex: number) => void;
 }
 
-// Saved state: "GTHS", format version, flags, 2 spare bytes, the size (f64 LE), the kernel
-// build's SHA-256, then the kernel's state region.
-const STATE_MAGIC = [0x47, 0x54, 0x48, 0x53];
-const STATE_FORMAT = 1;
-const STATE_HEADER = 16 + 32;
-const SAVED_CLOSED = 1;
-
 /**
  * Incremental Glacier tree hash, shaped like Node's `Hash`: `update()` any number of times with
  * pieces of any size, then `digest()` once. After `digest()` every call but `reset()` throws
- * `ERR_HASH_FINALIZED`.
+ * `ERR_HASH_FINALIZED`. Made by {@link createTreeHasher}, {@link createChecksums} and
+ * {@link restoreTreeHasher}.
  *
  * @example
  * const hasher = createTreeHasher();
  * hasher.update(part1).update(part2);
  * const hex = hasher.digest('hex');
  */
-export class TreeHasher {
+export interface TreeHasher {
+  /** Bytes hashed so far (including bytes represented by appended tree hashes). */
+  readonly size: number;
+  /** Whether the linear SHA-256 is being computed too. */
+  readonly linear: boolean;
+  /** Adds bytes. Strings are hashed as UTF-8. Returns this hasher for chaining. */
+  update(data: BytesLike): this;
+  appendTreeHash(treeHash: Uint8Array, byteLength: number): this;
+  digest(): Uint8Array;
+  digest(encoding: 'hex'): string;
+  /** Finishes and returns the tree hash, the linear SHA-256 and the size. Needs `linear: true`. */
+  digestChecksums(): Checksums;
+  /** An independent hasher in the same state (like Node's `hash.copy()`). */
+  copy(): TreeHasher;
+  /** Starts over with no bytes hashed, keeping the options. Works after digest() too. */
+  reset(): this;
+  /**
+   * The hasher's state as bytes, to continue later with {@link restoreTreeHasher} (after a crash,
+   * in another process), on any engine. The bytes name the kernel's state layout (the release's
+   * scalar build; the SIMD build shares it); another release's kernel refuses them.
+   * @throws {TreeHashError} `ERR_INVALID_STATE` for engine `'native'` with `linear: true`:
+   * node:crypto cannot export a SHA-256 midway (use `'auto'` or `'wasm'` to save).
+   */
+  save(): Uint8Array;
+}
+
+/**
+ * @internal The {@link TreeHasher} on a kernel instance, with the hooks adapters use
+ * ({@link writableWindow}, {@link commitWritten}). Not exported from any public entry.
+ */
+export class KernelTreeHasher implements TreeHasher {
   #kernel: Kernel | undefined;
   readonly #linear: boolean;
   readonly #onLeaf: TreeHasherOptions['onLeaf'];
-  readonly #engine: TreeHasherOptions['engine'];
+  readonly #engine: Engine;
   readonly #scalar: boolean; // which Wasm build
-  readonly #native: NativeHashFactory | undefined; // whole leaves via node:crypto
-  #nativeLinear: NativeHash | undefined; // engine 'native' with linear: the linear SHA-256 too
+  readonly #native: LinearHashFactory | undefined; // whole leaves via node:crypto
+  #nativeLinear: LinearHash | undefined; // engine 'native' with linear: the linear SHA-256 too
   #pending = 0; // bytes in the input window not yet absorbed by the kernel
   #limit = 0; // the window ends here: on a leaf boundary
   #size = 0;
   #leavesReported = 0;
   #closed = false; // a partial subtree was appended: nothing may follow
 
-  /** Use {@link createTreeHasher} or {@link createChecksums}. */
+  /** `kernel` and `wasmLinear`: a state already loaded into `kernel` (copy, restore), whose linear SHA-256 is the kernel's. */
   constructor(options: TreeHasherOptions = {}, kernel?: Kernel, wasmLinear = false) {
     if (options === null || typeof options !== 'object') {
       throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object, got ${describeValue(options)}`);
@@ -73,8 +100,8 @@ export class TreeHasher {
     }
     this.#linear = options.linear === true;
     this.#onLeaf = options.onLeaf;
-    this.#engine = checkEngine(options.engine);
-    const resolved = resolveEngine(this.#engine);
+    const resolved = resolveEngine(options.engine);
+    this.#engine = resolved.engine;
     this.#scalar = resolved.scalar;
     this.#native = resolved.native;
     // Only engine 'native' puts the linear SHA-256 in node:crypto, whose state cannot be saved.
@@ -85,12 +112,10 @@ export class TreeHasher {
     this.#limit = this.#kernel.inputCapacity - this.#kernel.exports.leafFill();
   }
 
-  /** Bytes hashed so far (including bytes represented by appended tree hashes). */
   get size(): number {
     return this.#size;
   }
 
-  /** Whether the linear SHA-256 is being computed too. */
   get linear(): boolean {
     return this.#linear;
   }
@@ -105,7 +130,6 @@ export class TreeHasher {
     return this.#kernel;
   }
 
-  /** Adds bytes. Strings are hashed as UTF-8. Returns this hasher for chaining. */
   update(data: BytesLike): this {
     const kernel = this.#live('update');
     if (this.#closed) this.#throwClosed('update');
@@ -174,9 +198,10 @@ export class TreeHasher {
   /** One leaf at window[offset, offset + length) through node:crypto, its digest onto the kernel's stack. */
   #nativeLeaf(kernel: Kernel, offset: number, length: number): void {
     const start = kernel.inputPtr + offset;
-    const digest = this.#native!().update(kernel.memory.subarray(start, start + length)).digest();
-    kernel.memory.set(digest, kernel.nodeInputPtr);
-    kernel.exports.pushNode(0);
+    const hash = this.#native!();
+    hash.update(kernel.memory.subarray(start, start + length));
+    const digest = hash.digest();
+    pushDigest(kernel, digest);
     if (this.#onLeaf === undefined) this.#leavesReported++;
     else this.#onLeaf(new Uint8Array(digest), this.#leavesReported++);
   }
@@ -192,14 +217,6 @@ export class TreeHasher {
     }
   }
 
-  /**
-   * Appends a run of bytes known only by its tree hash: a multipart part already uploaded (as
-   * ListParts returns it), so hashing can resume without re-reading it. `byteLength` must be
-   * 2^k MiB and the bytes so far a multiple of it, or else it must be the last piece of the
-   * archive (shorter), after which nothing more can be added.
-   * @throws {TreeHashError} `ERR_INVALID_STATE` when the linear hash is on (it needs the bytes) or
-   * the subtree would not be a node of the tree; `ERR_INVALID_DIGEST` for a digest that is not 32 bytes.
-   */
   appendTreeHash(treeHash: Uint8Array, byteLength: number): this {
     const kernel = this.#live('appendTreeHash');
     if (this.#closed) this.#throwClosed('appendTreeHash');
@@ -220,8 +237,7 @@ export class TreeHasher {
         `a subtree of ${byteLength} bytes must start at a multiple of ${2 ** level * LEAF_SIZE} bytes; this hasher is at byte ${this.#size}`,
       );
     }
-    kernel.memory.set(treeHash, kernel.nodeInputPtr);
-    const status = kernel.exports.pushNode(level);
+    const status = pushDigest(kernel, treeHash, level);
     if (status !== 0) {
       throw new TreeHashError('ERR_INVALID_STATE', `the kernel refused the subtree (status ${status}) at byte ${this.#size}`);
     }
@@ -247,7 +263,6 @@ export class TreeHasher {
     return kernel;
   }
 
-  /** Finishes and returns the tree hash: 32 bytes, or lowercase hex with `'hex'`. */
   digest(): Uint8Array;
   digest(encoding: 'hex'): string;
   digest(encoding?: 'hex'): Uint8Array | string {
@@ -255,12 +270,11 @@ export class TreeHasher {
       throw new TreeHashError('ERR_INVALID_OPTION', `digest() takes no encoding or 'hex', got ${describeValue(encoding)}`);
     }
     const kernel = this.#finish('digest');
-    const root = kernel.memory.slice(kernel.outputPtr, kernel.outputPtr + DIGEST_LENGTH);
+    const root = treeRoot(kernel);
     releaseKernel(kernel);
     return encoding === 'hex' ? toHex(root) : root;
   }
 
-  /** Finishes and returns the tree hash, the linear SHA-256 and the size. Needs `linear: true`. */
   digestChecksums(): Checksums {
     if (!this.#linear) {
       this.#live('digestChecksums');
@@ -268,26 +282,24 @@ export class TreeHasher {
     }
     const size = this.#size;
     const kernel = this.#finish('digestChecksums');
-    const out = kernel.outputPtr;
     const result = {
       size,
-      treeHash: kernel.memory.slice(out, out + DIGEST_LENGTH),
-      sha256: this.#nativeLinear ? new Uint8Array(this.#nativeLinear.digest()) : kernel.memory.slice(out + DIGEST_LENGTH, out + 2 * DIGEST_LENGTH),
+      treeHash: treeRoot(kernel),
+      sha256: this.#nativeLinear ? new Uint8Array(this.#nativeLinear.digest()) : linearDigest(kernel),
     };
     this.#nativeLinear = undefined;
     releaseKernel(kernel);
     return result;
   }
 
-  /** An independent hasher in the same state (like Node's `hash.copy()`). */
-  copy(): TreeHasher {
+  copy(): KernelTreeHasher {
     const kernel = this.#live('copy');
     this.#flush(kernel);
     const twin = acquireKernel(this.#scalar);
     twin.memory.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), twin.statePtr);
     const options = { linear: this.#linear, engine: this.#engine, ...(this.#onLeaf ? { onLeaf: this.#onLeaf } : {}) };
-    const copy = new TreeHasher(options, twin, this.#nativeLinear === undefined);
-    copy.#nativeLinear = this.#nativeLinear?.copy();
+    const copy = new KernelTreeHasher(options, twin, this.#nativeLinear === undefined);
+    copy.#nativeLinear = this.#nativeLinear?.copy!();
     copy.#limit = this.#limit;
     copy.#size = this.#size;
     copy.#leavesReported = this.#leavesReported;
@@ -295,7 +307,6 @@ export class TreeHasher {
     return copy;
   }
 
-  /** Starts over with no bytes hashed, keeping the options. Works after digest() too. */
   reset(): this {
     if (this.#kernel === undefined) this.#kernel = acquireKernel(this.#scalar);
     const nativeLinear = this.#linear && this.#engine === 'native';
@@ -309,13 +320,6 @@ export class TreeHasher {
     return this;
   }
 
-  /**
-   * The hasher's state as bytes, to continue later with {@link restoreTreeHasher} (after a crash,
-   * in another process), on any engine. The bytes name the kernel's state layout (the release's
-   * scalar build; the SIMD build shares it); another release's kernel refuses them.
-   * @throws {TreeHashError} `ERR_INVALID_STATE` for engine `'native'` with `linear: true`:
-   * node:crypto cannot export a SHA-256 midway (use `'auto'` or `'wasm'` to save).
-   */
   save(): Uint8Array {
     const kernel = this.#live('save');
     if (this.#nativeLinear !== undefined) {
@@ -328,66 +332,17 @@ export class TreeHasher {
     return saveKernelState(kernel, this.#size, this.#closed);
   }
 
-  /** @internal Restores a saved state into this fresh hasher. */
-  static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): TreeHasher {
+  /** Restores a saved state into a fresh hasher. */
+  static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
     const bytes = toBytes(state, 'state');
     const kernel = acquireKernel(resolveEngine(options.engine).scalar);
     const { flags, size, closed } = loadKernelState(bytes, kernel, 'tree hasher', (flags) => (flags & ~FLAG_LINEAR) === 0);
     // The linear SHA-256 so far is in the state, so it stays in the kernel whatever the engine.
-    const hasher = new TreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel, true);
+    const hasher = new KernelTreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel, true);
     hasher.#size = size;
     hasher.#leavesReported = Math.floor(hasher.#size / LEAF_SIZE);
     hasher.#closed = closed;
     return hasher;
-  }
-}
-
-/** The saved-state bytes of `kernel` (see STATE_MAGIC): the header, then the kernel's state region. */
-function saveKernelState(kernel: Kernel, size: number, closed: boolean): Uint8Array {
-  const out = new Uint8Array(STATE_HEADER + kernel.stateSize);
-  out.set(STATE_MAGIC, 0);
-  out[4] = STATE_FORMAT;
-  out[5] = closed ? SAVED_CLOSED : 0;
-  new DataView(out.buffer).setFloat64(8, size, true);
-  out.set(fromHex(KERNEL_BUILD_SHA256, 32), 16);
-  out.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), STATE_HEADER);
-  return out;
-}
-
-/**
- * Checks saved-state bytes and loads them into `kernel`; on failure gives the kernel back and
- * throws `ERR_INVALID_STATE`. `acceptFlags` says which kernel flags the restoring hasher can continue.
- */
-function loadKernelState(
-  state: Uint8Array,
-  kernel: Kernel,
-  what: string,
-  acceptFlags: (flags: number) => boolean,
-): { flags: number; size: number; closed: boolean } {
-  const invalid = (why: string): never => {
-    releaseKernel(kernel);
-    throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the ${what}: ${why}`);
-  };
-  const bytes = state instanceof Uint8Array ? state : invalid(`expected bytes from save(), got ${describeValue(state)}`);
-  if (bytes.length !== STATE_HEADER + kernel.stateSize || STATE_MAGIC.some((b, i) => bytes[i] !== b)) {
-    invalid(`expected ${STATE_HEADER + kernel.stateSize} bytes from save(), got ${describeValue(state)}`);
-  }
-  if (bytes[4] !== STATE_FORMAT) invalid(`state format ${bytes[4]} is not ${STATE_FORMAT}`);
-  if (toHex(bytes.subarray(16, 48)) !== KERNEL_BUILD_SHA256) {
-    invalid('the state was saved by a different build of the kernel');
-  }
-  const flags = new DataView(bytes.buffer, bytes.byteOffset + STATE_HEADER, 4).getUint32(0, true);
-  if (!acceptFlags(flags)) invalid(`its flags (${flags}) are not a state this hasher can continue`);
-  const size = new DataView(bytes.buffer, bytes.byteOffset, STATE_HEADER).getFloat64(8, true);
-  if (!Number.isSafeInteger(size) || size < 0) invalid(`the saved size ${size} is not a byte count`);
-  kernel.memory.set(bytes.subarray(STATE_HEADER), kernel.statePtr);
-  return { flags, size, closed: bytes[5] === SAVED_CLOSED };
-}
-
-/** Throws unless `digest` is a 32-byte Uint8Array. */
-export function checkDigest(digest: unknown, what: string): asserts digest is Uint8Array {
-  if (!(digest instanceof Uint8Array) || digest.length !== DIGEST_LENGTH) {
-    throw new TreeHashError('ERR_INVALID_DIGEST', `${what} must be a 32-byte Uint8Array (a SHA-256 digest), got ${describeValue(digest)}`);
   }
 }
 
@@ -396,7 +351,7 @@ export function checkDigest(digest: unknown, what: string): asserts digest is Ui
  * @example createTreeHasher().update(bytes).digest('hex')
  */
 export function createTreeHasher(options?: TreeHasherOptions): TreeHasher {
-  return new TreeHasher(options);
+  return new KernelTreeHasher(options);
 }
 
 /**
@@ -405,7 +360,7 @@ export function createTreeHasher(options?: TreeHasherOptions): TreeHasher {
  * @example const { treeHash, sha256 } = createChecksums().update(body).digestChecksums();
  */
 export function createChecksums(options?: Omit<TreeHasherOptions, 'linear'>): TreeHasher {
-  return new TreeHasher({ ...options, linear: true });
+  return new KernelTreeHasher({ ...options, linear: true });
 }
 
 /**
@@ -414,159 +369,5 @@ export function createChecksums(options?: Omit<TreeHasherOptions, 'linear'>): Tr
  * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not a saved state of this build.
  */
 export function restoreTreeHasher(state: Uint8Array, options?: Omit<TreeHasherOptions, 'linear'>): TreeHasher {
-  return TreeHasher.restore(state, options);
-}
-
-/**
- * @internal An incremental plain SHA-256 on the Wasm kernel, without the tree (FLAG_NO_TREE): for
- * engines that hash leaves elsewhere, and for a multipart upload's whole-archive hash, which
- * `save()` carries (same state format as {@link TreeHasher.save}; a TreeHasher refuses it).
- * `digest()` gives the kernel instance back.
- */
-export class LinearSha256 {
-  #kernel: Kernel | undefined;
-  #size = 0;
-
-  /** Use {@link createLinearSha256} or {@link restoreLinearSha256}. */
-  constructor(kernel?: Kernel) {
-    this.#kernel = kernel ?? acquireKernel();
-    if (kernel === undefined) this.#kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
-  }
-
-  /** Bytes hashed so far. */
-  get size(): number {
-    return this.#size;
-  }
-
-  #live(method: string): Kernel {
-    if (this.#kernel === undefined) throw new TreeHashError('ERR_HASH_FINALIZED', `${method}() was called after digest()`);
-    return this.#kernel;
-  }
-
-  update(bytes: Uint8Array): void {
-    const kernel = this.#live('update');
-    for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
-      const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));
-      kernel.memory.set(piece, kernel.inputPtr);
-      kernel.exports.absorb(0, piece.length);
-    }
-    this.#size += bytes.length;
-  }
-
-  digest(): Uint8Array {
-    const kernel = this.#live('digest');
-    this.#kernel = undefined;
-    kernel.exports.finish();
-    const out = kernel.memory.slice(kernel.outputPtr + DIGEST_LENGTH, kernel.outputPtr + 2 * DIGEST_LENGTH);
-    releaseKernel(kernel);
-    return out;
-  }
-
-  /** The state as bytes, for {@link restoreLinearSha256}. */
-  save(): Uint8Array {
-    return saveKernelState(this.#live('save'), this.#size, false);
-  }
-
-  /** @internal Use {@link restoreLinearSha256}. */
-  static restore(state: Uint8Array): LinearSha256 {
-    const kernel = acquireKernel();
-    const accept = (flags: number) => flags === (FLAG_LINEAR | FLAG_NO_TREE) || flags === FLAG_LINEAR;
-    const { size, closed } = loadKernelState(state, kernel, 'linear SHA-256', accept);
-    if (closed) {
-      releaseKernel(kernel);
-      throw new TreeHashError('ERR_INVALID_STATE', 'cannot restore the linear SHA-256: the state holds appended tree hashes, not bytes');
-    }
-    // A TreeHasher's state (saved before the tree-less mode) goes on without its tree: the flags
-    // are the state region's first word.
-    new DataView(kernel.memory.buffer, kernel.statePtr, 4).setUint32(0, FLAG_LINEAR | FLAG_NO_TREE, true);
-    const hash = new LinearSha256(kernel);
-    hash.#size = size;
-    return hash;
-  }
-}
-
-/** @internal See {@link LinearSha256}. */
-export function createLinearSha256(): LinearSha256 {
-  return new LinearSha256();
-}
-
-/**
- * @internal Continues a {@link LinearSha256} from its `save()` bytes, or the linear SHA-256 of a
- * `linear: true` TreeHasher's state (its tree is dropped: states saved before the tree-less mode).
- * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not such a state of this kernel build.
- */
-export function restoreLinearSha256(state: Uint8Array): LinearSha256 {
-  return LinearSha256.restore(state);
-}
-
-/**
- * One-shot hashing with node:crypto, straight from `bytes` (no copy into Wasm memory): each leaf's
- * digest goes onto the kernel's stack, which builds the tree; the linear SHA-256 is a second pass.
- */
-function nativeOneShot(bytes: Uint8Array, native: NativeHashFactory, linear: boolean): Checksums {
-  const kernel = acquireKernel();
-  try {
-    kernel.exports.init(0);
-    for (let offset = 0; offset < bytes.length; offset += LEAF_SIZE) {
-      kernel.memory.set(native().update(bytes.subarray(offset, offset + LEAF_SIZE)).digest(), kernel.nodeInputPtr);
-      kernel.exports.pushNode(0);
-    }
-    kernel.exports.finish(); // empty input: the one empty leaf
-    return {
-      size: bytes.length,
-      treeHash: kernel.memory.slice(kernel.outputPtr, kernel.outputPtr + DIGEST_LENGTH),
-      sha256: linear ? new Uint8Array(native().update(bytes).digest()) : new Uint8Array(0),
-    };
-  } finally {
-    releaseKernel(kernel);
-  }
-}
-
-/**
- * The Glacier tree hash of `data` (32 bytes). Empty input gives SHA-256 of the empty string, as
- * botocore and the AWS Java reference do.
- * @throws {TreeHashError} `ERR_INVALID_INPUT` for data that is not bytes; `ERR_INVALID_OPTION` /
- * `ERR_ENGINE_UNAVAILABLE` for an unknown or absent engine.
- * @example toHex(treeHash(new TextEncoder().encode('Welcome to Amazon Glacier.')))
- */
-export function treeHash(data: BytesLike, options?: EngineOptions): Uint8Array {
-  const bytes = toBytes(data);
-  const { native } = resolveEngine(options?.engine);
-  if (native !== undefined) return nativeOneShot(bytes, native, false).treeHash;
-  return new TreeHasher(options).update(bytes).digest();
-}
-
-/**
- * The tree hash and the linear SHA-256 of `data`, in one pass (two with engine native, each
- * at node:crypto speed).
- * @throws {TreeHashError} as {@link treeHash}.
- * @example const { treeHash, sha256, size } = computeChecksums(body);
- */
-export function computeChecksums(data: BytesLike, options?: EngineOptions): Checksums {
-  const bytes = toBytes(data);
-  const { native } = resolveEngine(options?.engine);
-  if (native !== undefined) return nativeOneShot(bytes, native, true);
-  return createChecksums(options).update(bytes).digestChecksums();
-}
-
-/**
- * Plain SHA-256 (the linear hash, `x-amz-content-sha256`).
- * @throws {TreeHashError} as {@link treeHash}.
- * @example toHex(sha256('abc'))
- */
-export function sha256(data: BytesLike, options?: EngineOptions): Uint8Array {
-  const bytes = toBytes(data);
-  const resolved = resolveEngine(options?.engine);
-  if (resolved.native !== undefined) return new Uint8Array(resolved.native().update(bytes).digest());
-  const kernel = acquireKernel(resolved.scalar);
-  kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
-  for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
-    const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));
-    kernel.memory.set(piece, kernel.inputPtr);
-    kernel.exports.absorb(0, piece.length);
-  }
-  kernel.exports.finish();
-  const out = kernel.memory.slice(kernel.outputPtr + DIGEST_LENGTH, kernel.outputPtr + 2 * DIGEST_LENGTH);
-  releaseKernel(kernel);
-  return out;
+  return KernelTreeHasher.restore(state, options);
 }

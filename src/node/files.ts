@@ -2,27 +2,18 @@
 // reused shared slots, linear SHA-256 on this thread, leaves on worker threads (node:crypto for
 // 'auto' / 'native', the Wasm kernel for 'wasm' / 'wasm-scalar'). Files under 8 MiB on the Wasm
 // engines are read with positional reads straight into the kernel's input window instead.
-import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { toBytes } from '../core/bytes.js';
-import { checkEngine, registerNativeHash } from '../hash/engine.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { checkEngine, resolveEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
-import {
-  type HashStreamOptions,
-  ProgressReporter,
-  type TreeChecksum,
-  checkProgressCallback,
-  abortableIterate,
-  hasherFor,
-  streamResult,
-  throwIfAborted,
-} from '../stream/chunks.js';
+import { abortableIterate, throwIfAborted } from '../stream/abort.js';
+import { type HashStreamOptions, type TreeChecksum, streamHasher, streamResult } from '../stream/chunks.js';
+import { ProgressReporter, checkProgressCallback } from '../stream/progress.js';
+import { assertIterable, readFailure } from '../stream/sources.js';
+import { nodeSha256 } from './crypto.js';
+import { openFile, readFailedAt, truncatedAt } from './open-file.js';
 import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
-
-// node:crypto for engine 'native' in the core too, on Node versions without process.getBuiltinModule.
-registerNativeHash(() => createHash('sha256'));
 
 /** Where read bytes go: the Wasm hasher's window, or the parallel path's shared slots. */
 interface Sink {
@@ -34,8 +25,7 @@ interface Sink {
 
 /** The worker pool's engine for these options: 'auto' is node:crypto here (src/node always has it). */
 function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scalar' {
-  const engine = checkEngine(options.engine);
-  return engine === 'auto' ? 'native' : engine;
+  return resolveEngine(options.engine, 'unsaved', nodeSha256).engine as 'native' | 'wasm' | 'wasm-scalar';
 }
 
 /** A ParallelTreeHash for these options; bytes count for `progress` once their leaves are in the tree. */
@@ -52,7 +42,7 @@ function sinkFor(options: HashStreamOptions, expectedSize: number, progress: Pro
     const parallel = parallelFor(options, expectedSize, progress);
     return { writable: () => parallel.writable(), commit: (n) => parallel.commit(n), finish: () => parallel.finish(), abandon: () => parallel.abandon() };
   }
-  const hasher = hasherFor(options);
+  const hasher = streamHasher(options, nodeSha256);
   return {
     writable: () => hasher.writableWindow(),
     commit: (n) => {
@@ -103,31 +93,22 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
   checkEngine(options.engine);
   checkProgressCallback(options.onProgress);
   throwIfAborted(signal);
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw new TreeHashError('ERR_READ_FAILED', `cannot open ${String(path)}: ${(cause as Error).message}`, { cause });
-  }
+  const { handle, size } = await openFile(path);
   let sink: Sink | undefined;
   try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) {
-      const cause = Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' });
-      throw new TreeHashError('ERR_READ_FAILED', `cannot hash ${String(path)}: it is a directory`, { cause });
-    }
     // Pipes, sockets and devices (e.g. /dev/fd/N from process substitution) have no size: read to EOF.
-    const sized = stat.isFile();
+    const sized = size !== undefined;
+    const fileSize = size ?? 0;
     if (!sized && (options.start !== undefined || options.end !== undefined)) {
       throw new TreeHashError('ERR_INVALID_RANGE', `${String(path)} is not a regular file, so start/end cannot be used`);
     }
-    const end = requestedEnd ?? (sized ? stat.size - 1 : Infinity);
+    const end = requestedEnd ?? (sized ? fileSize - 1 : Infinity);
     // A start at the end of a non-empty file names no byte (only an empty file hashes from 0 to nothing).
-    const startOutside = start > stat.size || (start === stat.size && stat.size > 0);
-    if (sized && (requestedEnd !== undefined ? end < start || end >= stat.size : startOutside)) {
+    const startOutside = start > fileSize || (start === fileSize && fileSize > 0);
+    if (sized && (requestedEnd !== undefined ? end < start || end >= fileSize : startOutside)) {
       throw new TreeHashError(
         'ERR_INVALID_RANGE',
-        `the range ${start}-${requestedEnd ?? 'end'} is not inside ${String(path)} (${stat.size} bytes); allowed: 0 <= start <= end < size`,
+        `the range ${start}-${requestedEnd ?? 'end'} is not inside ${String(path)} (${fileSize} bytes); allowed: 0 <= start <= end < size`,
       );
     }
     let position = start;
@@ -142,11 +123,11 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
       try {
         ({ bytesRead } = await handle.read(window, 0, want, sized ? position : null));
       } catch (cause) {
-        throw new TreeHashError('ERR_READ_FAILED', `cannot read ${String(path)} at byte ${position}: ${(cause as Error).message}`, { cause });
+        throw readFailedAt(path, position, cause);
       }
       if (bytesRead === 0) {
         if (!sized) break;
-        throw new TreeHashError('ERR_READ_FAILED', `${String(path)} ended at byte ${position}, before byte ${stop}: was it truncated while being hashed?`);
+        throw truncatedAt(path, position, stop);
       }
       sink.commit(bytesRead);
       position += bytesRead;
@@ -177,10 +158,7 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
   checkEngine(options.engine);
-  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
-  if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `hashStream expects a Readable or an (async) iterable of bytes, got ${describeValue(source)}`);
-  }
+  assertIterable(source, 'hashStream expects a Readable or an (async) iterable of bytes');
   const { signal } = options;
   const progress = new ProgressReporter(options.onProgress, undefined);
   throwIfAborted(signal);
@@ -195,10 +173,8 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
     result = await parallel.finish();
   } catch (cause) {
     await parallel.abandon();
-    // Leaving the loop early destroys a Node Readable, so nothing keeps reading. The progress
-    // callback's own error is the caller's, not a failure of the stream.
-    if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
-    throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    // Leaving the loop early destroys a Node Readable, so nothing keeps reading.
+    throw readFailure(cause, progress, 'the stream failed');
   }
   progress.finish(result.size);
   return result;

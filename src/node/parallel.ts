@@ -15,19 +15,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../core/constants.js';
 import { TreeHashError } from '../core/errors.js';
-import { type Checksums, TreeHasher, type TreeHasherOptions, createLinearSha256, sha256 } from '../hash/tree-hasher.js';
-import { kernelModule, simdSupported } from '../kernel/wasm.js';
-import type { LinearHash } from '../upload/part-hasher.js';
+import { type LinearHash, resolveEngine } from '../hash/engine.js';
+import { createLinearSha256 } from '../hash/linear.js';
+import { sha256 } from '../hash/one-shot.js';
+import { type Checksums, KernelTreeHasher as TreeHasher, type TreeHasherOptions } from '../hash/tree-hasher.js';
+import { kernelModule } from '../kernel/wasm.js';
 import type { TreeChecksum } from '../stream/chunks.js';
-
-/** node:crypto's SHA-256 as a `LinearHash` (the `linear` option of part hashing takes it). */
-export function nodeSha256(): LinearHash {
-  const hash = createHash('sha256');
-  return {
-    update: (bytes) => hash.update(bytes),
-    digest: () => new Uint8Array(hash.digest()),
-  };
-}
+import { nodeSha256 } from './crypto.js';
 
 /** Inputs at least this long spread their leaves over worker threads. */
 export const PARALLEL_THRESHOLD = 8 * MiB;
@@ -280,7 +274,7 @@ export class ParallelTreeHash {
     expectedSize = 0,
   ) {
     const engine = options.engine ?? 'native';
-    this.#kind = engine === 'native' ? 'native' : engine === 'wasm' && simdSupported() ? 'simd' : 'scalar';
+    this.#kind = resolveEngine(engine, 'unsaved', nodeSha256).leaves;
     const layout = this.#kind === 'native' ? NATIVE_LAYOUT : WASM_LAYOUT;
     this.#slotSize = layout.slotSize;
     this.#slotCount = layout.slotCount;

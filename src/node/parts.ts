@@ -5,11 +5,15 @@
 // SHA-256 on another, each part's linear SHA-256 on this thread, so the three passes share the
 // cores. Otherwise (small files, Wasm engines, savePoint 'byte', a supplied `linear` function, a
 // restored state inside a part) everything runs on this thread, through the core's PartHasher.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { MiB } from '../core/constants.js';
 import { TreeHashError } from '../core/errors.js';
-import { type HashPartsOptions, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../upload/part-hasher.js';
-import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256, nodeSha256 } from './parallel.js';
+import { resolveEngine } from '../hash/engine.js';
+import { hashPartsOf } from '../upload/run.js';
+import type { HashPartsOptions, PartHashing, PartPipelineFactory } from '../upload/types.js';
+import { nodeSha256 } from './crypto.js';
+import { openFile, readFailedAt, truncatedAt } from './open-file.js';
+import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256 } from './parallel.js';
 
 export { nodeSha256 };
 
@@ -18,27 +22,17 @@ const READ_SIZE = 4 * MiB;
 
 /** The file's bytes from `start` on, in chunks of up to READ_SIZE; `onSize` gets the bytes left to read (Infinity for a pipe) before the first chunk. */
 async function* fileChunks(path: string | URL, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
-  let handle;
+  const { handle, size } = await openFile(path);
   try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw new TreeHashError('ERR_READ_FAILED', `cannot open ${String(path)}: ${(cause as Error).message}`, { cause });
-  }
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) {
-      const cause = Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' });
-      throw new TreeHashError('ERR_READ_FAILED', `cannot hash ${String(path)}: it is a directory`, { cause });
-    }
     // Pipes and devices have no size: read them to EOF, and only from their beginning.
-    const sized = stat.isFile();
+    const sized = size !== undefined;
     if (!sized && start > 0) {
       throw new TreeHashError('ERR_INVALID_RANGE', `${String(path)} is not a regular file, so it cannot be resumed at byte ${start}`);
     }
-    if (sized && start > stat.size) {
-      throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${start} bytes, more than ${String(path)}'s ${stat.size} bytes`);
+    if (sized && start > size) {
+      throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${start} bytes, more than ${String(path)}'s ${size} bytes`);
     }
-    const stop = sized ? stat.size : Infinity;
+    const stop = sized ? size : Infinity;
     onSize?.(stop - start);
     // Two buffers: one is being hashed by the consumer while the other is filled.
     const buffers = [new Uint8Array(READ_SIZE), new Uint8Array(READ_SIZE)];
@@ -51,7 +45,7 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
         .read(buffer, 0, Math.min(READ_SIZE, stop - at), sized ? at : null)
         .then(({ bytesRead }) => buffer.subarray(0, bytesRead))
         .catch((cause: unknown) => {
-          throw new TreeHashError('ERR_READ_FAILED', `cannot read ${String(path)} at byte ${at}: ${(cause as Error).message}`, { cause });
+          throw readFailedAt(path, at, cause);
         });
     };
     let next = position < stop ? read(position) : undefined;
@@ -61,7 +55,7 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
         next = undefined;
         if (bytes.length === 0) {
           if (!sized) break;
-          throw new TreeHashError('ERR_READ_FAILED', `${String(path)} ended at byte ${position}, before byte ${stop}: was it truncated while being hashed?`);
+          throw truncatedAt(path, position, stop);
         }
         position += bytes.length;
         if (position < stop) next = read(position);
@@ -98,14 +92,14 @@ export function hashFileParts(path: string | URL, options: HashPartsOptions): Pa
   // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
   const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
   let remaining = 0; // what the open file has left to read, known by the first chunk
-  const engine = options?.engine ?? 'auto';
-  const poolable = typeof linear === 'boolean' && (engine === 'auto' || engine === 'native');
+  // Asked once the options are checked (the pipeline is wanted after the first chunk).
+  const poolable = () => typeof linear === 'boolean' && resolveEngine(options.engine, 'unsaved', nodeSha256).leaves === 'native';
   return hashPartsOf(
     (start) => fileChunks(path, start, (left) => void (remaining = left)),
     { ...options, linear: linear === true ? nodeSha256 : linear },
     fileSize,
     // A pipe (remaining: Infinity) stays on this thread, as hashFile's streams of unknown size start there.
-    () => (poolable && remaining >= PARALLEL_THRESHOLD && remaining !== Infinity ? pooledParts(remaining) : undefined),
+    () => (poolable() && remaining >= PARALLEL_THRESHOLD && remaining !== Infinity ? pooledParts(remaining) : undefined),
   );
 }
 

@@ -1,44 +1,18 @@
 /**
  * Verifying what comes back from Glacier: a body against the `x-amz-sha256-tree-hash` of its
- * GetJobOutput response, and a whole job output — downloaded in tree-hash-aligned pieces — against
- * DescribeJob's `SHA256TreeHash` (the retrieved range) or the inventory's `SHA256TreeHash` (the
- * archive). Pure: the Node `Transform` and Web `TransformStream` adapters live in src/node/ and src/web/.
+ * GetJobOutput response (whole downloads from pieces: verify-download.ts). Pure: the Node
+ * `Transform` and Web `TransformStream` adapters live in src/node/ and src/web/.
  */
+import { type ByteRange, assertOrderedRange, formatRetrievalRange } from '../core/byte-range.js';
 import { type BytesLike, isBytesLike, toBytes } from '../core/bytes.js';
-import { DIGEST_LENGTH, LEAF_SIZE } from '../core/constants.js';
-import { TreeHashError, describeValue } from '../core/errors.js';
-import { type TreeHashLike, toTreeHashBytes } from '../core/digest.js';
-import { TreeHasher, treeHash as treeHashOf } from '../hash/tree-hasher.js';
-import { toHex } from '../core/hex.js';
-import { type ByteRange, assertOrderedRange, assertPayloadSize, explainTreeHashAlignment, formatRetrievalRange } from './ranges.js';
-import { type ProgressCallback, type TreeChecksum, checkProgressCallback, hashChunks, readerChunks } from '../stream/chunks.js';
-import { combineTreeHashes } from '../hash/combine.js';
-import { largestPowerOfTwoAtMost, leafCount } from '../hash/tree-spans.js';
-
-export { type TreeHashLike, toTreeHashBytes } from '../core/digest.js';
-
-/**
- * Thrown when bytes do not have the tree hash they should. `expected` and `actual` are lowercase
- * hex; `range` is the byte range that was checked (absolute in the archive when the caller said so),
- * `undefined` for an empty payload.
- * @example
- * try { verifyTreeHashSync(body, header) } catch (e) { if (e instanceof TreeHashMismatchError) refetch(e.range) }
- */
-export class TreeHashMismatchError extends TreeHashError {
-  declare readonly code: 'ERR_TREE_HASH_MISMATCH';
-  readonly expected: string;
-  readonly actual: string;
-  readonly range: ByteRange | undefined;
-
-  constructor(expected: Uint8Array, actual: Uint8Array, range: ByteRange | undefined) {
-    const where = range === undefined ? 'the empty payload' : `bytes ${formatRetrievalRange(range)}`;
-    super('ERR_TREE_HASH_MISMATCH', `tree hash mismatch for ${where}: expected ${toHex(expected)}, got ${toHex(actual)}`);
-    this.name = 'TreeHashMismatchError';
-    this.expected = toHex(expected);
-    this.actual = toHex(actual);
-    this.range = range;
-  }
-}
+import { type TreeHashLike, equalDigests, toTreeHashBytes } from '../core/digest.js';
+import { TreeHashError } from '../core/errors.js';
+import { TreeHashMismatchError } from '../core/mismatch.js';
+import { treeHash as treeHashOf } from '../hash/one-shot.js';
+import { KernelTreeHasher } from '../hash/tree-hasher.js';
+import { type TreeChecksum, hashChunks } from '../stream/chunks.js';
+import { type ProgressCallback, checkProgressCallback } from '../stream/progress.js';
+import { isIterable, isReadableStream, readerChunks } from '../stream/sources.js';
 
 /**
  * Throws {@link TreeHashMismatchError} unless `actual` equals `expected`.
@@ -49,9 +23,7 @@ export function assertTreeHashEquals(actual: TreeHashLike, expected: TreeHashLik
   const want = toTreeHashBytes(expected, 'expected tree hash');
   const got = toTreeHashBytes(actual, 'actual tree hash');
   if (range !== undefined) assertOrderedRange(range);
-  let same = true;
-  for (let i = 0; i < DIGEST_LENGTH; i++) if (want[i] !== got[i]) same = false;
-  if (!same) throw new TreeHashMismatchError(want, got, range);
+  if (!equalDigests(got, want)) throw new TreeHashMismatchError(want, got, range);
 }
 
 /** Options of the verifiers. */
@@ -75,29 +47,38 @@ export interface VerifyOptions {
  * check.finish();
  */
 export function createTreeHashCheck(expected: TreeHashLike, options: VerifyOptions = {}): TreeHashCheck {
-  return new TreeHashCheck(expected, options);
+  return new HasherCheck(expected, options);
 }
 
-/**
- * See {@link createTreeHashCheck}.
- * @example new TreeHashCheck(header, { range }).update(body).finish()
- */
-export class TreeHashCheck {
+/** An incremental tree-hash check; see {@link createTreeHashCheck}. */
+export interface TreeHashCheck {
+  /** Bytes checked so far. */
+  readonly size: number;
+  /** Adds bytes. @throws {TreeHashError} `ERR_HASH_FINALIZED` after `finish()`. */
+  update(bytes: BytesLike): this;
+  /**
+   * Ends the check. Returns the tree hash (equal to the expected one).
+   * @throws {TreeHashError} `ERR_SIZE_MISMATCH`, `ERR_TREE_HASH_MISMATCH`, `ERR_HASH_FINALIZED`.
+   */
+  finish(): Uint8Array;
+  /** Stops without a verdict, releasing the hasher (for a stream that was destroyed). */
+  abandon(): void;
+}
+
+class HasherCheck implements TreeHashCheck {
   readonly #expected: Uint8Array;
   readonly #range: ByteRange | undefined;
-  #hasher: TreeHasher | undefined = new TreeHasher();
+  #hasher: KernelTreeHasher | undefined = new KernelTreeHasher();
 
   constructor(expected: TreeHashLike, options: VerifyOptions = {}) {
     this.#expected = toTreeHashBytes(expected, 'expected tree hash');
     this.#range = checkedRange(options.range);
   }
 
-  /** Bytes checked so far. */
   get size(): number {
     return this.#hasher?.size ?? 0;
   }
 
-  /** Adds bytes. */
   update(bytes: BytesLike): this {
     if (this.#hasher === undefined) {
       throw new TreeHashError('ERR_HASH_FINALIZED', 'update() after finish(): a tree-hash check runs once');
@@ -106,10 +87,6 @@ export class TreeHashCheck {
     return this;
   }
 
-  /**
-   * Ends the check. Returns the tree hash (equal to the expected one).
-   * @throws {TreeHashError} `ERR_SIZE_MISMATCH`, `ERR_TREE_HASH_MISMATCH`, `ERR_HASH_FINALIZED`.
-   */
   finish(): Uint8Array {
     const hasher = this.#hasher;
     if (hasher === undefined) throw new TreeHashError('ERR_HASH_FINALIZED', 'finish() was already called');
@@ -122,7 +99,6 @@ export class TreeHashCheck {
     return actual;
   }
 
-  /** Stops without a verdict, releasing the hasher (for a stream that was destroyed). */
   abandon(): void {
     const hasher = this.#hasher;
     this.#hasher = undefined;
@@ -136,8 +112,8 @@ function checkedRange(range: ByteRange | undefined): ByteRange | undefined {
   return range;
 }
 
-/** A received body must be as long as the range it was asked for (GetJobOutput's guide says to check). */
-function assertLengthMatches(size: number, range: ByteRange | undefined): void {
+/** @internal A received body must be as long as the range it was asked for (GetJobOutput's guide says to check). */
+export function assertLengthMatches(size: number, range: ByteRange | undefined): void {
   if (range !== undefined && size !== range.end + 1 - range.start) {
     throw new TreeHashError('ERR_SIZE_MISMATCH', `expected ${range.end + 1 - range.start} bytes for range ${formatRetrievalRange(range)}, got ${size}`);
   }
@@ -204,13 +180,9 @@ export async function verifyTreeHash(source: VerifySource, expected: TreeHashLik
 
 /** The tree hash of a source that is not bytes: an (async) iterable of chunks or a Web ReadableStream. */
 function hashSource(source: Exclude<VerifySource, BytesLike>, onProgress?: ProgressCallback): Promise<TreeChecksum> {
-  const candidate = source as Partial<AsyncIterable<unknown> & Iterable<unknown> & ReadableStream<Uint8Array>> | null;
   const iterable =
-    candidate != null &&
-    typeof candidate[Symbol.asyncIterator] !== 'function' &&
-    typeof candidate[Symbol.iterator] !== 'function' &&
-    typeof candidate.getReader === 'function'
-      ? readerChunks(candidate as ReadableStream<Uint8Array>) // Safari's streams are not async iterable
+    !isIterable(source) && isReadableStream(source)
+      ? readerChunks(source) // Safari's streams are not async iterable
       : (source as AsyncIterable<unknown>);
   return hashChunks(iterable, { linear: false, onProgress }) as Promise<TreeChecksum>;
 }
@@ -255,111 +227,4 @@ export async function verifyJobOutput(body: VerifySource, response: JobOutputRes
       : await hashSource(body);
   assertLengthMatches(size, checked);
   return { verified: false, treeHash };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Whole downloads from verified pieces
-
-/** A downloaded piece of a job output and its (verified) tree hash. */
-export interface VerifiedChunk {
-  /** The piece's range relative to the job output (the `Range` sent to GetJobOutput). */
-  readonly range: ByteRange;
-  /** The piece's tree hash: the `x-amz-sha256-tree-hash` its body was verified against. */
-  readonly treeHash: TreeHashLike;
-}
-
-/** The arguments of {@link combineChunkTreeHashes} and {@link verifyDownload}. */
-export interface DownloadChunks {
-  /** Bytes in the job output. */
-  readonly size: number;
-  /** Pieces covering the job output exactly once, each tree-hash aligned in it; any order. */
-  readonly chunks: readonly VerifiedChunk[];
-}
-
-/**
- * The tree hash of a whole job output from the tree hashes of its pieces. The pieces may have any
- * mix of aligned sizes (not only equal parts): the tree is rebuilt top-down, splitting each span at
- * its largest power-of-two number of leaves, down to the given pieces.
- * @throws {TreeHashError} `ERR_INVALID_RANGE` for pieces that overlap, leave a gap or fall outside;
- *   `ERR_RANGE_NOT_ALIGNED` for a piece that is not tree-hash aligned; `ERR_INVALID_SIZE`;
- *   `ERR_INVALID_HEX`/`ERR_INVALID_DIGEST` for a malformed hash.
- * @example combineChunkTreeHashes({ size: 6_815_744, chunks: [{ range: { start: 0, end: 4194303 }, treeHash: a }, { range: { start: 4194304, end: 6815743 }, treeHash: b }] })
- */
-export function combineChunkTreeHashes(download: DownloadChunks): Uint8Array {
-  const { size, chunks } = download;
-  assertPayloadSize(size, 'size');
-  if (!Array.isArray(chunks) || chunks.length === 0) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `chunks must be a non-empty array, got ${describeValue(chunks)}`);
-  }
-  const byLeafSpan = new Map<string, Uint8Array>();
-  const sorted = chunks
-    .map((chunk, i) => {
-      assertOrderedRange(chunk?.range, `chunks[${i}].range`);
-      return { range: chunk.range, treeHash: toTreeHashBytes(chunk.treeHash, `chunks[${i}].treeHash`) };
-    })
-    .sort((a, b) => a.range.start - b.range.start);
-  let next = 0;
-  for (const { range, treeHash } of sorted) {
-    if (range.start !== next) {
-      throw new TreeHashError(
-        'ERR_INVALID_RANGE',
-        range.start > next
-          ? `the pieces leave bytes ${next}-${range.start - 1} of the ${size}-byte output uncovered`
-          : `piece ${formatRetrievalRange(range)} overlaps the piece before it (which ends at byte ${next - 1})`,
-      );
-    }
-    const reason = explainTreeHashAlignment(range, size);
-    if (reason !== null) {
-      throw new TreeHashError(
-        'ERR_RANGE_NOT_ALIGNED',
-        `piece ${formatRetrievalRange(range)} is not tree-hash aligned in the ${size}-byte output, so its hash is not a node of the tree: ${reason}`,
-      );
-    }
-    byLeafSpan.set(`${range.start / LEAF_SIZE}-${Math.ceil((range.end + 1) / LEAF_SIZE)}`, treeHash);
-    next = range.end + 1;
-  }
-  if (next !== size) {
-    throw new TreeHashError('ERR_INVALID_RANGE', `the pieces leave bytes ${next}-${size - 1} of the ${size}-byte output uncovered`);
-  }
-  const nodeHash = (first: number, end: number): Uint8Array => {
-    const known = byLeafSpan.get(`${first}-${end}`);
-    if (known !== undefined) return known;
-    // The Glacier tree splits a span of c leaves after the largest power of two below c.
-    const split = first + largestPowerOfTwoAtMost(end - first - 1);
-    return combineTreeHashes([nodeHash(first, split), nodeHash(split, end)]);
-  };
-  return nodeHash(0, leafCount(size));
-}
-
-/** The arguments of {@link verifyDownload}. */
-export interface VerifyDownloadOptions extends DownloadChunks {
-  /** DescribeJob's `SHA256TreeHash` (the retrieved range), or the inventory's for a whole archive. */
-  readonly expected: TreeHashLike;
-  /** Where the job output sits in the archive (InitiateJob's range), for the error's `range`. */
-  readonly retrievalRange?: ByteRange | undefined;
-}
-
-/**
- * Checks a whole job output downloaded in pieces: the pieces' verified tree hashes combine into
- * the output's tree hash, which must equal DescribeJob's `SHA256TreeHash` (or, for a whole-archive
- * retrieval, the inventory's). Returns the combined tree hash.
- * @throws {TreeHashError} `ERR_TREE_HASH_MISMATCH` (a {@link TreeHashMismatchError} whose `range`
- *   is the retrieval range, or the whole output); as {@link combineChunkTreeHashes} for bad pieces.
- * @example verifyDownload({ size: job.outputSize, chunks, expected: describeJob.SHA256TreeHash })
- */
-export function verifyDownload(options: VerifyDownloadOptions): Uint8Array {
-  const expected = toTreeHashBytes(options.expected, 'expected tree hash');
-  const actual = combineChunkTreeHashes(options);
-  const range = options.retrievalRange ?? { start: 0, end: options.size - 1 };
-  if (options.retrievalRange !== undefined) {
-    assertOrderedRange(options.retrievalRange, 'retrievalRange');
-    if (options.retrievalRange.end + 1 - options.retrievalRange.start !== options.size) {
-      throw new TreeHashError(
-        'ERR_SIZE_MISMATCH',
-        `the retrieval range ${formatRetrievalRange(options.retrievalRange)} holds ${options.retrievalRange.end + 1 - options.retrievalRange.start} bytes, but size is ${options.size}`,
-      );
-    }
-  }
-  assertTreeHashEquals(actual, expected, range);
-  return actual;
 }
