@@ -67,7 +67,7 @@ describe('layout', () => {
     const offenders: string[] = [];
     for (const file of files) {
       const folder = folderOf(file.name);
-      const allowed = FILE_RULES[file.name] ?? MAY_IMPORT[folder];
+      const allowed: readonly string[] | '*' | undefined = FILE_RULES[file.name] ?? MAY_IMPORT[folder];
       for (const target of importsOf(file)) {
         if (target.startsWith('..')) offenders.push(`${file.name} imports ${target}, outside src/`);
         const targetFolder = folderOf(target);
