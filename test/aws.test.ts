@@ -15,7 +15,7 @@ import {
   type GlacierClientConfig,
 } from '@aws-sdk/client-glacier';
 import { TreeHashError } from '../src/core/errors.js';
-import { bodyChecksumGenerator as universalGenerator } from '../src/node/aws.js';
+import { bodyChecksumGenerator as universalGenerator } from '../src/aws/index.js';
 import { bodyChecksumGenerator } from '../src/node/aws.js';
 import { hashFileParts } from '../src/node/parts.js';
 import { toHex } from '../src/core/hex.js';
