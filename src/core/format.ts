@@ -44,7 +44,6 @@ export function isSizeNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-
 const SIZE_UNITS: Readonly<Record<string, number>> = {
   '': 1,
   b: 1,

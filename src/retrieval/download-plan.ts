@@ -9,7 +9,6 @@ import { TreeHashError, describeValue } from '../core/errors.js';
 import { alignedLeafBlocks, largestPowerOfTwoAtMost, leafCount } from '../hash/tree-spans.js';
 import { isTreeHashAligned, jobOutputSize, leafSpanToByteRange } from './ranges.js';
 
-
 /** The arguments of {@link planDownload}. */
 export interface DownloadPlanOptions {
   /** Size of the whole archive in bytes. */

@@ -28,7 +28,7 @@ export interface ManifestComparison {
 }
 
 /**
- * Compares a copy (its own manifest, e.g. from {@link createLeafManifest} or `manifestOfFile`) with
+ * Compares a copy (its own manifest, e.g. from `createLeafManifest()` or `manifestOfFile`) with
  * the archive's manifest: names each bad leaf and the ranges to fetch again. With `range`, the copy
  * holds only those bytes of the archive (a ranged retrieval or one downloaded piece); the range must
  * be megabyte aligned, so that the copy's leaves are the archive's.

@@ -63,7 +63,7 @@ function rootOfLeaves(digests: Uint8Array, first: number, end: number): Uint8Arr
 }
 
 /**
- * The size, leaf digests and tree hash of one archive. Made by {@link createLeafManifest},
+ * The size, leaf digests and tree hash of one archive. Made by `createLeafManifest()`,
  * `createLeafManifestBuilder`, {@link leafManifestFromDigests} or {@link decodeLeafManifest};
  * stored with `encode()`.
  * @example const manifest = createLeafManifest(bytes); manifest.leafCount; toHex(manifest.treeHash)

@@ -12,7 +12,7 @@
  */
 import { MiB, LEAF_SIZE } from '../core/constants.js';
 import { type ByteRange, assertByteRange, assertPayloadSize, formatRetrievalRange } from '../core/byte-range.js';
-import { TreeHashError, describeValue } from '../core/errors.js';
+import { TreeHashError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
 import { coveringNode, leafCount, nodeLeafSpan, smallestPowerOfTwoAtLeast } from '../hash/tree-spans.js';
 
@@ -114,7 +114,6 @@ export function explainTreeHashAlignment(range: ByteRange, size: number): string
 export function isTreeHashAligned(range: ByteRange, size: number): boolean {
   return explainTreeHashAlignment(range, size) === null;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Covers

@@ -92,7 +92,7 @@ export interface VerifyDownloadOptions extends DownloadChunks {
  * Checks a whole job output downloaded in pieces: the pieces' verified tree hashes combine into
  * the output's tree hash, which must equal DescribeJob's `SHA256TreeHash` (or, for a whole-archive
  * retrieval, the inventory's). Returns the combined tree hash.
- * @throws {TreeHashError} `ERR_TREE_HASH_MISMATCH` (a {@link TreeHashMismatchError} whose `range`
+ * @throws {TreeHashError} `ERR_TREE_HASH_MISMATCH` (a `TreeHashMismatchError` whose `range`
  *   is the retrieval range, or the whole output); as {@link combineChunkTreeHashes} for bad pieces.
  * @example verifyDownload({ size: job.outputSize, chunks, expected: describeJob.SHA256TreeHash })
  */

@@ -8,7 +8,7 @@ import { TreeHashError, describeValue } from '../core/errors.js';
  * @example const onProgress = ({ bytes, total }: HashProgress) => console.error(bytes, '/', total ?? '?');
  */
 export interface HashProgress {
-  /** Input bytes hashed so far (see {@link HashStreamOptions.onProgress} for when a byte counts). */
+  /** Input bytes hashed so far (see `HashStreamOptions.onProgress` for when a byte counts). */
   readonly bytes: number;
   /**
    * The bytes the call hashes in all, when known up front (a file's size or range, a Blob's size);

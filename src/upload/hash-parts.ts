@@ -18,7 +18,7 @@ import type { HashPartsOptions, IterableSource, MultipartChecksums, PartChecksum
  * the resume point on, as files and Blobs are; an iterable gives the bytes from that point on. For
  * bytes, the whole SHA-256 is node:crypto's where there is one (engine 'auto' or 'native'), over
  * all the bytes, so resumed and restored runs give it too.
- * @throws {TreeHashError} at the call: the codes of {@link createPartHasher}, `ERR_INVALID_RANGE` when
+ * @throws {TreeHashError} at the call: the codes of `createPartHasher()`, `ERR_INVALID_RANGE` when
  *   the resumed parts cover more than the bytes given. While iterating:
  *   `ERR_READ_FAILED` (the source's error as `cause`), `ERR_INVALID_INPUT` for a chunk that is not bytes,
  *   `ERR_TOO_MANY_PARTS`, `ERR_EMPTY_ARCHIVE`, `ERR_ABORTED`.

@@ -1,9 +1,9 @@
 // The shapes of multipart hashing: options, per-part and whole-archive results, the async
 // iteration hashParts returns, and the hooks adapters plug in (byte sources, pipelines).
+import type { BytesLike } from '../core/bytes.js';
 import type { EngineOptions, LinearHash } from '../hash/engine.js';
 import type { ProgressCallback } from '../stream/progress.js';
 import type { PlannedPart } from './plan.js';
-import type { BytesLike } from '../core/bytes.js';
 
 /** A part's plan (inclusive byte range, `Content-Range`) with the two checksums UploadMultipartPart sends. */
 export interface PartChecksums extends PlannedPart {
@@ -35,7 +35,7 @@ export interface MultipartChecksums {
   readonly resumedParts: number;
 }
 
-/** Options of {@link createPartHasher} and {@link hashParts}. */
+/** Options of `createPartHasher()` and `hashParts()`. */
 export interface PartHasherOptions extends EngineOptions {
   /** The upload's part size: 1 MiB × 2^k, from 1 MiB to 4 GiB. */
   partSize: number;
@@ -60,17 +60,17 @@ export interface PartHasherOptions extends EngineOptions {
    *   part's SHA-256 runs on node:crypto where there is one (`'auto'`, `'native'`), about 2.5×
    *   faster. A hasher restored from a state inside a part still saves that one part at the byte.
    *
-   * Default: `'byte'` for {@link createPartHasher} and {@link restorePartHasher} (`'part'` with engine
-   * `'native'`); `'part'` for {@link hashParts} and the file, Blob and stream adapters, whose
+   * Default: `'byte'` for `createPartHasher()` and `restorePartHasher()` (`'part'` with engine
+   * `'native'`); `'part'` for `hashParts()` and the file, Blob and stream adapters, whose
    * `save()` is meant for the body of the `for await` loop, where a part has just completed.
    */
   savePoint?: 'byte' | 'part';
 }
 
-/** Options of {@link restorePartHasher}: those a saved state does not hold. */
+/** Options of `restorePartHasher()`: those a saved state does not hold. */
 export type RestorePartHasherOptions = Pick<PartHasherOptions, 'engine' | 'savePoint'>;
 
-/** Options of {@link hashParts} and the file/Blob adapters. */
+/** Options of `hashParts()` and the file/Blob adapters. */
 export interface HashPartsOptions extends PartHasherOptions {
   /** Stops the reading; iteration and `done()` reject with `ERR_ABORTED` (the reason as `cause`). */
   signal?: AbortSignal;
@@ -81,7 +81,7 @@ export interface HashPartsOptions extends PartHasherOptions {
    */
   keepBytes?: boolean;
   /**
-   * Continue from a state saved with `save()` (of a {@link PartHashing} or a {@link PartHasher}):
+   * Continue from a state saved with `save()` (of a {@link PartHashing} or a `PartHasher`):
    * reading starts at the saved byte. `partSize` must be the saved one; not with `resumeFrom`.
    */
   restore?: Uint8Array;
@@ -94,7 +94,7 @@ export interface HashPartsOptions extends PartHasherOptions {
   onProgress?: ProgressCallback;
 }
 
-/** The part checksums of a source, as they complete, then the totals. Returned by {@link hashParts}. */
+/** The part checksums of a source, as they complete, then the totals. Returned by `hashParts()`. */
 export interface PartHashing extends AsyncIterable<PartChecksums> {
   /**
    * The totals: all parts, the archive tree hash and the whole SHA-256. Reads whatever the iteration
@@ -106,7 +106,7 @@ export interface PartHashing extends AsyncIterable<PartChecksums> {
   /** The archive byte the source is read from: 0, or where the resumed or restored parts end. */
   readonly start: number;
   /**
-   * The hashing state (see {@link PartHasher.save}) for a later run with the `restore` option. Called
+   * The hashing state (see `PartHasher.save`) for a later run with the `restore` option. Called
    * in the body of the `for await`, it is the state right after the part just yielded: a restored run
    * yields the parts after it. Called while a part is being read, it is the state at that part's
    * start (at the exact byte with `savePoint: 'byte'`); the restored run's `start` says which.
@@ -124,7 +124,7 @@ export type ArchiveSize = () => number | undefined | Promise<number | undefined>
 
 /**
  * @internal An adapter's faster way to hash the bytes of parts (src/node/parts.ts: worker threads),
- * used when the part hasher allows it (see `PartHasher.handOver`).
+ * used when the part hasher allows it (see `KernelPartHasher.handOver`).
  */
 export interface PartPipeline {
   /** Hashes `piece` (within the part being read); the caller may reuse it once this resolves. */
