@@ -30,9 +30,9 @@
 import { type ByteRange, assertByteRange } from '../core/byte-range.js';
 import { type BytesLike, toBytes } from '../core/bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from '../core/constants.js';
-import { checkDigest } from '../core/digest.js';
+import { checkDigest, equalDigests } from '../core/digest.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
-import { toHex } from '../core/hex.js';
+import { fromHex, toHex } from '../core/hex.js';
 import { combineTreeHashes } from '../hash/combine.js';
 import { createLinearSha256 } from '../hash/linear.js';
 import { leafCount } from '../hash/tree-spans.js';
@@ -151,7 +151,7 @@ class Manifest implements LeafManifest {
     const fields =
       `${LEAF_MANIFEST_MAGIC} ${LEAF_MANIFEST_VERSION} size=${this.size} leaf-size=${LEAF_SIZE} ` +
       `leaves=${this.leafCount} tree-hash=${toHex(this.treeHash)}`;
-    const header = new TextEncoder().encode(`${fields} check=${manifestCheck(fields, this.#digests)}\n`);
+    const header = new TextEncoder().encode(`${fields} check=${toHex(manifestCheck(fields, this.#digests))}\n`);
     const out = new Uint8Array(header.length + this.#digests.length);
     out.set(header, 0);
     out.set(this.#digests, header.length);
@@ -216,12 +216,12 @@ export function leafManifestFromDigests(size: number, leafDigests: readonly Uint
 }
 
 /** The `check` field: SHA-256 of the header fields before it, a newline, and the digests. */
-function manifestCheck(fields: string, digests: Uint8Array): string {
+function manifestCheck(fields: string, digests: Uint8Array): Uint8Array {
   // Fed in two pieces: no copy of the digests (up to 1.3 GB for the largest archive).
   const check = createLinearSha256();
   check.update(new TextEncoder().encode(`${fields}\n`));
   check.update(digests);
-  return toHex(check.digest());
+  return check.digest();
 }
 
 /** @internal @throws {TreeHashError} `ERR_INVALID_MANIFEST` with `why`. */
@@ -265,11 +265,11 @@ export function decodeLeafManifest(bytes: BytesLike): LeafManifest {
     invalidManifest(`${leaves} leaves need ${leaves * DIGEST_LENGTH} bytes of digests after the header, got ${body.length} (truncated or padded?)`);
   }
   const checked = header.slice(0, header.lastIndexOf(' check='));
-  if (manifestCheck(checked, body) !== checkText) {
+  if (!/^[0-9a-f]{64}$/.test(checkText) || !equalDigests(manifestCheck(checked, body), fromHex(checkText))) {
     invalidManifest(`its check=${checkText} is not the SHA-256 of its header and digests: the file is damaged`);
   }
   const manifest = leafManifestFromDigests(size, body);
-  if (toHex(manifest.treeHash) !== treeHashText) {
+  if (!equalDigests(manifest.treeHash, fromHex(treeHashText))) {
     invalidManifest(`its leaf digests combine to ${toHex(manifest.treeHash)}, not the recorded tree-hash=${treeHashText}: the file is damaged`);
   }
   return manifest;
