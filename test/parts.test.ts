@@ -651,7 +651,7 @@ describe('save() and restorePartHasher()', () => {
   });
 });
 
-// PartHasher state layout (src/parts.ts): a 28-byte header (counts u32 at 16, 20, 24: part hashes,
+// PartHasher state layout (src/upload/part-state.ts): a 28-byte header (counts u32 at 16, 20, 24: part hashes,
 // part state bytes, whole-hash state bytes), then those. A hasher state is a 48-byte header, then
 // the kernel's state region, whose first u32 is the kernel's flags.
 const HASHER_STATE_HEADER = 48;

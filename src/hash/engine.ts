@@ -80,10 +80,10 @@ export function registerNativeHash(factory: LinearHashFactory | null | undefined
 }
 
 /**
- * @internal node:crypto's SHA-256 when this runtime has it synchronously, else undefined: found
+ * node:crypto's SHA-256 when this runtime has it synchronously, else undefined: found
  * through Node's `process.getBuiltinModule` (Node >= 20.16), which bundlers leave alone.
  */
-export function nativeHashFactory(): LinearHashFactory | undefined {
+function nativeHashFactory(): LinearHashFactory | undefined {
   if (nativeFactory === undefined) {
     nativeFactory = null;
     const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
