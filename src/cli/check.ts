@@ -11,6 +11,8 @@ import { toHex } from '../core/hex.js';
 import { hashOperand } from './hash.js';
 import { formatCheckLine, parseSumLine, quoteFileName, type SumsLayout } from './sums.js';
 import { LineWriter } from './output.js';
+import { decodeName, fsPath } from './names.js';
+import { readStandardInput } from './retrieval-io.js';
 import { EXIT_ERROR, EXIT_MISMATCH, printFailure } from './errors.js';
 
 interface CheckOptions {
@@ -55,9 +57,11 @@ read.`,
     .action(async (sumsPath: string, options: CheckOptions) => {
       let text: string;
       try {
-        text = sumsPath === '-' ? await readStdin() : await readFile(sumsPath, 'utf8');
+        // Bytes: a listed name need not be UTF-8 (names.ts).
+        text = decodeName(sumsPath === '-' ? await readStandardInput() : await readFile(fsPath(sumsPath)));
       } catch (cause) {
-        throw new TreeHashError('ERR_READ_FAILED', `cannot read ${sumsPath}: ${(cause as Error).message}`, { cause });
+        printFailure(sumsPath === '-' ? 'standard input' : sumsPath, cause);
+        return;
       }
       // Quoted in messages as GNU's quotef does ('standard input', 'my sums').
       const sumsName = quoteFileName(sumsPath === '-' ? 'standard input' : sumsPath);
@@ -73,41 +77,37 @@ read.`,
       const lines = text.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
       const out = new LineWriter();
-      try {
-        for (const [i, rawLine] of lines.entries()) {
-          if (rawLine.startsWith('#')) continue;
-          const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-          if (line === '') continue;
-          const entry = parseSumLine(line, layout);
-          // As in GNU, "-" cannot name standard input when the sums come from it.
-          if (entry === undefined || (entry.file === '-' && sumsPath === '-')) {
-            malformed++;
-            if (warn) process.stderr.write(`treehash: ${sumsName}: ${i + 1}: improperly formatted tree hash line\n`);
-            continue;
-          }
-          properlyFormatted = true;
-          let actual: string | null = null;
-          try {
-            actual = toHex((await hashOperand(entry.file, { linear: false })).treeHash);
-          } catch (error) {
-            if (options.ignoreMissing && isMissing(error)) continue;
-            printFailure(entry.file, error);
-          }
-          const ok = actual === entry.hex;
-          if (actual === null) unreadable++;
-          else if (ok) matched++;
-          else mismatched++;
-          // A reader that went away only drops the output: the remaining files are still
-          // checked, so that the exit status speaks for the whole list.
-          if (options.json) {
-            await out.write(`${JSON.stringify({ file: entry.file, ok, expected: entry.hex, actual })}\n`);
-          } else if (!status && (!ok || !quiet)) {
-            await out.write(`${formatCheckLine(entry.file, ok ? 'OK' : actual === null ? 'FAILED open or read' : 'FAILED')}\n`);
-          }
+      for (const [i, rawLine] of lines.entries()) {
+        if (rawLine.startsWith('#')) continue;
+        const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+        if (line === '') continue;
+        const entry = parseSumLine(line, layout);
+        // As in GNU, "-" cannot name standard input when the sums come from it.
+        if (entry === undefined || (entry.file === '-' && sumsPath === '-')) {
+          malformed++;
+          if (warn) process.stderr.write(`treehash: ${sumsName}: ${i + 1}: improperly formatted tree hash line\n`);
+          continue;
         }
-      } finally {
-        await out.close();
+        properlyFormatted = true;
+        let actual: string | null = null;
+        try {
+          actual = toHex((await hashOperand(entry.file, { linear: false })).treeHash);
+        } catch (error) {
+          if (options.ignoreMissing && isMissing(error)) continue;
+          printFailure(entry.file, error);
+        }
+        const ok = actual === entry.hex;
+        if (actual === null) unreadable++;
+        else if (ok) matched++;
+        else mismatched++;
+        // A failure to write stdout stops the check at once (main.ts reports it, exit 2).
+        if (options.json) {
+          await out.write(`${JSON.stringify({ file: entry.file, ok, expected: entry.hex, actual })}\n`);
+        } else if (!status && (!ok || !quiet)) {
+          await out.write(`${formatCheckLine(entry.file, ok ? 'OK' : actual === null ? 'FAILED open or read' : 'FAILED')}\n`);
+        }
       }
+      await out.close();
 
       if (!properlyFormatted) {
         process.stderr.write(`treehash: ${sumsName}: no properly formatted tree hash lines found\n`);
@@ -133,8 +133,3 @@ function isMissing(error: unknown): boolean {
   return (cause as { code?: unknown } | undefined)?.code === 'ENOENT';
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

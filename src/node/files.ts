@@ -83,10 +83,10 @@ function checkOffset(value: unknown, name: string): number | undefined {
  *   onProgress: ({ bytes, total }) => console.error(`${bytes} of ${total} bytes`),
  * });
  */
-export async function hashFile(path: string | URL, options?: HashFileOptions & { linear?: true }): Promise<Checksums>;
-export async function hashFile(path: string | URL, options: HashFileOptions & { linear: false }): Promise<TreeChecksum>;
-export async function hashFile(path: string | URL, options?: HashFileOptions): Promise<Checksums | TreeChecksum>;
-export async function hashFile(path: string | URL, options: HashFileOptions = {}): Promise<Checksums | TreeChecksum> {
+export async function hashFile(path: string | URL | Buffer, options?: HashFileOptions & { linear?: true }): Promise<Checksums>;
+export async function hashFile(path: string | URL | Buffer, options: HashFileOptions & { linear: false }): Promise<TreeChecksum>;
+export async function hashFile(path: string | URL | Buffer, options?: HashFileOptions): Promise<Checksums | TreeChecksum>;
+export async function hashFile(path: string | URL | Buffer, options: HashFileOptions = {}): Promise<Checksums | TreeChecksum> {
   const start = checkOffset(options.start, 'start') ?? 0;
   const requestedEnd = checkOffset(options.end, 'end');
   const { signal } = options;

@@ -14,7 +14,7 @@ export interface OpenedFile {
  * Opens `path` for reading and checks what it is.
  * @throws {TreeHashError} `ERR_READ_FAILED` (the fs error as `cause`) when it cannot be opened or is a directory.
  */
-export async function openFile(path: string | URL): Promise<OpenedFile> {
+export async function openFile(path: string | URL | Buffer): Promise<OpenedFile> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -35,11 +35,11 @@ export async function openFile(path: string | URL): Promise<OpenedFile> {
 }
 
 /** The error of a read of `path` that failed at byte `at`. */
-export function readFailedAt(path: string | URL, at: number, cause: unknown): TreeHashError {
+export function readFailedAt(path: string | URL | Buffer, at: number, cause: unknown): TreeHashError {
   return new TreeHashError('ERR_READ_FAILED', `cannot read ${String(path)} at byte ${at}: ${(cause as Error).message}`, { cause });
 }
 
 /** The error of a regular file that ended at byte `position`, before byte `stop`. */
-export function truncatedAt(path: string | URL, position: number, stop: number): TreeHashError {
+export function truncatedAt(path: string | URL | Buffer, position: number, stop: number): TreeHashError {
   return new TreeHashError('ERR_READ_FAILED', `${String(path)} ended at byte ${position}, before byte ${stop}: was it truncated while being hashed?`);
 }

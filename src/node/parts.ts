@@ -21,7 +21,7 @@ export { nodeSha256 };
 const READ_SIZE = 4 * MiB;
 
 /** The file's bytes from `start` on, in chunks of up to READ_SIZE; `onSize` gets the bytes left to read (Infinity for a pipe) before the first chunk. */
-async function* fileChunks(path: string | URL, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
+async function* fileChunks(path: string | URL | Buffer, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
   const { handle, size } = await openFile(path);
   try {
     // Pipes and devices have no size: read them to EOF, and only from their beginning.
@@ -87,7 +87,7 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
  * }
  * const { treeHash, size } = await hashing.done();
  */
-export function hashFileParts(path: string | URL, options: HashPartsOptions): PartHashing {
+export function hashFileParts(path: string | URL | Buffer, options: HashPartsOptions): PartHashing {
   const linear = options?.linear ?? true;
   // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
   const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
