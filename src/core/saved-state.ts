@@ -1,0 +1,348 @@
+/**
+ * The one saved-state format of the hashers: what `TreeHasher.save()` and `PartHasher.save()`
+ * return, and what `restoreTreeHasher()` / `restorePartHasher()` take back. Pure: no kernel, no
+ * I/O; the caller hands in the kernel build's id and a SHA-256 (the Wasm or JS one, available on
+ * every runtime), so this module runs anywhere.
+ *
+ * A state is refused (`ERR_INVALID_STATE`), promptly and before any of it reaches the kernel,
+ * unless every byte is as `save()` wrote it: a SHA-256 check over the whole state catches damage,
+ * and every field is validated on its own and against the others, so that even a state forged
+ * with a correct check cannot make the kernel read out of bounds, loop, or mistake a size.
+ *
+ * Layout, version 2; integers little-endian, every byte not named below is zero:
+ *
+ *     offset  bytes  field
+ *     0       4      magic "GTHS"
+ *     4       1      format version: 2
+ *     5       1      kind: 1 tree hasher, 2 part hasher
+ *     8       32     the kernel build: SHA-256 of the release's scalar Wasm build (its state layout)
+ *     40      4      body length B
+ *     44      B      body, by kind (below)
+ *     44 + B  32     check: SHA-256 of bytes [0, 44 + B)
+ *
+ * A *record* is one kernel instance's state: size (u64, bytes hashed) at 0, flags at 8 (1: closed,
+ * a final shorter subtree was appended), then from 16 the kernel's 2,560-byte state region
+ * (assembly/tree.ts): +0 kernel flags (1 linear SHA-256, 2 no tree), +4 stack depth, +8 leaves
+ * (u64), +32 and +144 two SHA-256 contexts (linear, current leaf: eight state words, total bytes
+ * u64 at +32, block fill u32 at +40, block at +48), +256 stack levels (u32 × 64), +512 stack
+ * digests (32 × 64). Saved regions are canonical: block bytes past the fill and stack slots past
+ * the depth are zero.
+ *
+ * Tree body: one record. Part body: part size (u64) at 0, N part tree hashes (u32) at 8, flags at
+ * 12 (1: a part in progress, 2: the whole archive's SHA-256), from 16 the N hashes (32 bytes each),
+ * then the record of the part in progress (flag 1), then that of the whole-archive SHA-256 (flag 2).
+ */
+import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../constants.js';
+import { TreeHashError, describeValue } from '../errors.js';
+import { fromHex } from '../hex.js';
+
+/** The version this release writes and reads. */
+export const STATE_FORMAT_VERSION = 2;
+/** Bytes of the kernel's state region (assembly/tree.ts STATE_SIZE). */
+export const KERNEL_STATE_SIZE = 2560;
+/** Kernel flags (assembly/tree.ts). */
+export const KERNEL_FLAG_LINEAR = 1;
+export const KERNEL_FLAG_NO_TREE = 2;
+
+const MAGIC = [0x47, 0x54, 0x48, 0x53]; // "GTHS"
+const KINDS = { tree: 1, part: 2 } as const;
+const HEADER = 44;
+const CHECK = 32;
+const RECORD_HEADER = 16;
+const RECORD = RECORD_HEADER + KERNEL_STATE_SIZE;
+const RECORD_CLOSED = 1;
+const PART_HEADER = 16;
+const PART_IN_PROGRESS = 1;
+const PART_WHOLE = 2;
+// Upload limits (src/multipart.ts): 10,000 parts of 1 MiB × 2^k, k ≤ 12.
+const MAX_PARTS = 10_000;
+const MAX_PART_SIZE = 4096 * MiB;
+const MAX_STATE = HEADER + PART_HEADER + MAX_PARTS * DIGEST_LENGTH + 2 * RECORD + CHECK;
+
+// The kernel's state region (assembly/tree.ts, sha256.ts).
+const R_FLAGS = 0;
+const R_DEPTH = 4;
+const R_LEAVES = 8;
+const R_LINEAR_CTX = 32;
+const R_LEAF_CTX = 144;
+const R_LEVELS = 256;
+const R_DIGESTS = 512;
+const CTX_TOTAL = 32;
+const CTX_FILL = 40;
+const CTX_BLOCK = 48;
+const BLOCK = 64;
+const MAX_DEPTH = 64;
+/** pushNode refuses level 48 and up; no archive needs more than 2^33 leaves. */
+const MAX_LEVEL = 47;
+const SHA256_IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+/** One kernel instance's saved state. */
+export interface KernelRecord {
+  /** Bytes hashed (for a tree closed by a final subtree, the bytes that subtree stands for included). */
+  readonly size: number;
+  /** A final, shorter subtree was appended: nothing may follow. */
+  readonly closed: boolean;
+  /** The kernel's state region, {@link KERNEL_STATE_SIZE} bytes. */
+  readonly region: Uint8Array;
+}
+
+/** A TreeHasher's state. */
+export interface TreeHasherState {
+  readonly kind: 'tree';
+  readonly hasher: KernelRecord;
+}
+
+/** A PartHasher's state. */
+export interface PartHasherState {
+  readonly kind: 'part';
+  readonly partSize: number;
+  /** The tree hashes of the parts done (resumed ones included), in order. */
+  readonly partTreeHashes: readonly Uint8Array[];
+  /** The part in progress (its tree and SHA-256), when it has bytes. */
+  readonly part: KernelRecord | undefined;
+  /** The whole archive's SHA-256 (a kernel without a tree), when it is carried. */
+  readonly whole: KernelRecord | undefined;
+}
+
+export type SavedState = TreeHasherState | PartHasherState;
+
+/** What seals a state: the kernel build it belongs to, and the SHA-256 for its check. */
+export interface StateSeal {
+  /** The kernel build's id, 64 hex digits (KERNEL_BUILD_SHA256). */
+  readonly build: string;
+  readonly sha256: (bytes: Uint8Array) => Uint8Array;
+}
+
+const WHAT = { tree: 'tree hasher', part: 'part hasher' } as const;
+
+/**
+ * The bytes of `state`, sealed with `seal`.
+ * @example encodeState({ kind: 'tree', hasher: { size, closed: false, region } }, seal)
+ */
+export function encodeState(state: SavedState, seal: StateSeal): Uint8Array {
+  const records = state.kind === 'tree' ? [state.hasher] : [state.part, state.whole].filter((r) => r !== undefined);
+  const hashes = state.kind === 'part' ? state.partTreeHashes : [];
+  const bodyLength = (state.kind === 'part' ? PART_HEADER + hashes.length * DIGEST_LENGTH : 0) + records.length * RECORD;
+  const out = new Uint8Array(HEADER + bodyLength + CHECK);
+  const view = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  out[4] = STATE_FORMAT_VERSION;
+  out[5] = KINDS[state.kind];
+  out.set(fromHex(seal.build, 32), 8);
+  view.setUint32(40, bodyLength, true);
+  let offset = HEADER;
+  if (state.kind === 'part') {
+    view.setBigUint64(offset, BigInt(state.partSize), true);
+    view.setUint32(offset + 8, hashes.length, true);
+    out[offset + 12] = (state.part ? PART_IN_PROGRESS : 0) | (state.whole ? PART_WHOLE : 0);
+    offset += PART_HEADER;
+    for (const hash of hashes) {
+      out.set(hash, offset);
+      offset += DIGEST_LENGTH;
+    }
+  }
+  for (const record of records) {
+    view.setBigUint64(offset, BigInt(record.size), true);
+    out[offset + 8] = record.closed ? RECORD_CLOSED : 0;
+    out.set(canonicalRegion(record.region), offset + RECORD_HEADER);
+    offset += RECORD;
+  }
+  out.set(seal.sha256(out.subarray(0, offset)), offset);
+  return out;
+}
+
+/** A copy of a live region with the bytes the kernel no longer reads zeroed (stale block bytes, popped stack slots). */
+function canonicalRegion(live: Uint8Array): Uint8Array {
+  const region = live.slice(0, KERNEL_STATE_SIZE);
+  const view = new DataView(region.buffer);
+  region.fill(0, 16, R_LINEAR_CTX);
+  for (const ctx of [R_LINEAR_CTX, R_LEAF_CTX]) {
+    region.fill(0, ctx + CTX_FILL + 4, ctx + CTX_BLOCK);
+    region.fill(0, ctx + CTX_BLOCK + Math.min(view.getUint32(ctx + CTX_FILL, true), BLOCK), ctx + CTX_BLOCK + BLOCK);
+  }
+  const depth = Math.min(view.getUint32(R_DEPTH, true), MAX_DEPTH);
+  region.fill(0, R_LEVELS + 4 * depth, R_DIGESTS);
+  region.fill(0, R_DIGESTS + DIGEST_LENGTH * depth, KERNEL_STATE_SIZE);
+  return region;
+}
+
+/**
+ * Checks saved-state bytes of the hasher `kind` and returns their fields; the regions are copies,
+ * valid to load into a kernel instance as they are.
+ * @throws {TreeHashError} `ERR_INVALID_STATE` for anything but bytes `save()` wrote for this kind
+ *   and kernel build: another kind, format or build, damage (the check), or fields that disagree.
+ */
+export function decodeState(state: unknown, kind: 'tree', seal: StateSeal): TreeHasherState;
+export function decodeState(state: unknown, kind: 'part', seal: StateSeal): PartHasherState;
+export function decodeState(state: unknown, kind: 'tree' | 'part', seal: StateSeal): SavedState {
+  const invalid = (why: string): never => {
+    throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the ${WHAT[kind]}: ${why}`);
+  };
+  if (!(state instanceof Uint8Array)) return invalid(`expected the bytes that its save() returned, got ${describeValue(state)}`);
+  const bytes = state;
+  if (bytes.length < HEADER + CHECK || MAGIC.some((b, i) => bytes[i] !== b)) {
+    return invalid(`these ${bytes.length} bytes are not a saved state (they do not start with "GTHS")`);
+  }
+  if (bytes[4] !== STATE_FORMAT_VERSION) {
+    return invalid(`state format ${bytes[4]} is not this release's (${STATE_FORMAT_VERSION}): it was saved by another release`);
+  }
+  const savedKind = bytes[5] === KINDS.tree ? 'tree' : bytes[5] === KINDS.part ? 'part' : undefined;
+  if (savedKind !== kind) {
+    return invalid(savedKind === undefined ? `unknown kind ${bytes[5]}` : `this is a ${WHAT[savedKind]}'s state, not a ${WHAT[kind]}'s`);
+  }
+  if (bytes[6] !== 0 || bytes[7] !== 0) return invalid('reserved header bytes are not zero');
+  const build = fromHex(seal.build, 32);
+  if (build.some((b, i) => bytes[8 + i] !== b)) return invalid('it was saved by a different build of the kernel (another release)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bodyLength = view.getUint32(40, true);
+  if (bytes.length > MAX_STATE || bodyLength !== bytes.length - HEADER - CHECK) {
+    return invalid(`its length (${bytes.length} bytes) does not match its header (a body of ${bodyLength} bytes)`);
+  }
+  const check = seal.sha256(bytes.subarray(0, HEADER + bodyLength));
+  if (check.some((b, i) => bytes[HEADER + bodyLength + i] !== b)) {
+    return invalid('its check does not match: the bytes were changed or damaged since save()');
+  }
+  return kind === 'tree' ? decodeTree(view, bodyLength, invalid) : decodePart(view, bodyLength, invalid);
+}
+
+function decodeTree(view: DataView, bodyLength: number, invalid: (why: string) => never): TreeHasherState {
+  if (bodyLength !== RECORD) return invalid(`a tree hasher's state holds one record of ${RECORD} bytes, not ${bodyLength}`);
+  return { kind: 'tree', hasher: readRecord(view, HEADER, 'tree', invalid) };
+}
+
+function decodePart(view: DataView, bodyLength: number, invalid: (why: string) => never): PartHasherState {
+  const base = HEADER;
+  const partSize = readSize(view, base, 'the part size', invalid);
+  if (partSize < MiB || partSize > MAX_PART_SIZE || (partSize & (partSize - 1)) !== 0) {
+    return invalid(`the part size ${partSize} is not 1 MiB × 2^k up to 4 GiB`);
+  }
+  const count = view.getUint32(base + 8, true);
+  const flags = view.getUint8(base + 12);
+  if ((flags & ~(PART_IN_PROGRESS | PART_WHOLE)) !== 0 || !zeros(view, base + 13, base + PART_HEADER)) {
+    return invalid(`unknown part-state flags (${flags})`);
+  }
+  if (count > MAX_PARTS) return invalid(`${count} part tree hashes exceed the ${MAX_PARTS}-part limit`);
+  const hasPart = (flags & PART_IN_PROGRESS) !== 0;
+  const hasWhole = (flags & PART_WHOLE) !== 0;
+  const expected = PART_HEADER + count * DIGEST_LENGTH + (hasPart ? RECORD : 0) + (hasWhole ? RECORD : 0);
+  if (bodyLength !== expected) return invalid(`its body has ${bodyLength} bytes; its fields call for ${expected}`);
+  const partTreeHashes: Uint8Array[] = [];
+  let offset = base + PART_HEADER;
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  for (let i = 0; i < count; i++, offset += DIGEST_LENGTH) partTreeHashes.push(bytes.slice(offset, offset + DIGEST_LENGTH));
+  const part = hasPart ? readRecord(view, offset, 'part', invalid) : undefined;
+  if (part !== undefined) {
+    offset += RECORD;
+    if (part.size === 0 || part.size >= partSize) return invalid(`the part in progress holds ${part.size} bytes, not 1 to ${partSize - 1}`);
+    if (count >= MAX_PARTS) return invalid(`a part in progress after ${count} parts would be part ${count + 1} of at most ${MAX_PARTS}`);
+  }
+  const whole = hasWhole ? readRecord(view, offset, 'linear', invalid) : undefined;
+  const size = count * partSize + (part?.size ?? 0);
+  if (whole !== undefined && whole.size !== size) {
+    return invalid(`the whole-archive SHA-256 covers ${whole.size} bytes, but the parts ${size}`);
+  }
+  return { kind: 'part', partSize, partTreeHashes, part, whole };
+}
+
+/** A u64 byte count that must be a safe integer. */
+function readSize(view: DataView, offset: number, what: string, invalid: (why: string) => never): number {
+  const value = view.getBigUint64(offset, true);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return invalid(`${what} (${value}) is beyond 2^53 − 1`);
+  return Number(value);
+}
+
+function zeros(view: DataView, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (view.getUint8(i) !== 0) return false;
+  return true;
+}
+
+/**
+ * Reads one record and validates its region for its role: `tree` a TreeHasher (tree, maybe the
+ * linear SHA-256), `part` a part in progress (tree and linear SHA-256), `linear` a SHA-256 alone.
+ */
+function readRecord(view: DataView, offset: number, role: 'tree' | 'part' | 'linear', invalid: (why: string) => never): KernelRecord {
+  const size = readSize(view, offset, 'the saved size', invalid);
+  const recordFlags = view.getUint8(offset + 8);
+  if ((recordFlags & ~RECORD_CLOSED) !== 0 || !zeros(view, offset + 9, offset + RECORD_HEADER)) {
+    return invalid(`unknown record flags (${recordFlags})`);
+  }
+  const closed = recordFlags === RECORD_CLOSED;
+  const start = view.byteOffset + offset + RECORD_HEADER;
+  const region = new Uint8Array(view.buffer.slice(start, start + KERNEL_STATE_SIZE) as ArrayBuffer);
+  const why = explainRegion(new DataView(region.buffer), role, size, closed);
+  if (why !== null) invalid(why);
+  return { size, closed, region };
+}
+
+/** Why a region is not a state the kernel can continue from for `role`, `size` and `closed`; null when it is. */
+function explainRegion(r: DataView, role: 'tree' | 'part' | 'linear', size: number, closed: boolean): string | null {
+  const flags = r.getUint32(R_FLAGS, true);
+  const allowed = role === 'tree' ? [0, KERNEL_FLAG_LINEAR] : role === 'part' ? [KERNEL_FLAG_LINEAR] : [KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE];
+  if (!allowed.includes(flags)) return `the kernel flags (${flags}) are not those of a ${role === 'linear' ? 'linear SHA-256' : role === 'part' ? 'part in progress' : 'tree hasher'}`;
+  if (!zeros(r, 16, R_LINEAR_CTX)) return 'reserved bytes of the kernel state are not zero';
+  const linearTotal = explainContext(r, R_LINEAR_CTX);
+  if (typeof linearTotal === 'string') return `the linear SHA-256: ${linearTotal}`;
+  const leafFill = explainContext(r, R_LEAF_CTX);
+  if (typeof leafFill === 'string') return `the current leaf: ${leafFill}`;
+  if ((flags & KERNEL_FLAG_LINEAR) !== 0 ? linearTotal !== size : linearTotal !== 0) {
+    return `the linear SHA-256 covers ${linearTotal} bytes, not ${(flags & KERNEL_FLAG_LINEAR) !== 0 ? size : 0}`;
+  }
+  const depth = r.getUint32(R_DEPTH, true);
+  if (depth > MAX_DEPTH) return `a stack depth of ${depth} is more than ${MAX_DEPTH}`;
+  const leavesBig = r.getBigUint64(R_LEAVES, true);
+  // Popped stack slots are zero; the levels on the stack strictly decrease and add up to the leaves.
+  if (!zeros(r, R_LEVELS + 4 * depth, R_DIGESTS) || !zeros(r, R_DIGESTS + DIGEST_LENGTH * depth, KERNEL_STATE_SIZE)) {
+    return 'stack slots past the depth are not zero';
+  }
+  let sum = 0;
+  let below = MAX_LEVEL + 1;
+  let lowest = 0;
+  for (let i = 0; i < depth; i++) {
+    const level = r.getUint32(R_LEVELS + 4 * i, true);
+    if (level >= below) return `stack level ${level} at depth ${i} does not decrease (${below} below it)`;
+    below = level;
+    lowest = level;
+    sum += 2 ** level;
+  }
+  if (BigInt(sum) !== leavesBig) return `the stack's levels add up to ${sum} leaves, not ${leavesBig}`;
+  const leaves = sum;
+  if ((flags & KERNEL_FLAG_NO_TREE) !== 0) {
+    if (depth !== 0 || leafFill !== 0 || !isInitialContext(r, R_LEAF_CTX)) return 'a linear SHA-256 holds a tree';
+    return closed ? 'a linear SHA-256 cannot be closed' : null;
+  }
+  if (leafFill >= LEAF_SIZE) return `the current leaf holds ${leafFill} bytes, not less than ${LEAF_SIZE}`;
+  const treeBytes = leaves * LEAF_SIZE + leafFill;
+  if (!closed) return treeBytes === size ? null : `the tree holds ${treeBytes} bytes, not ${size}`;
+  // Closed by appendTreeHash(hash, n) of a final piece: 2^L leaves pushed at a multiple of 2^L,
+  // n bytes with ceil(n / 1 MiB) ≤ 2^L < 2 × ceil(n / 1 MiB), n not 2^L MiB; no linear SHA-256.
+  if (role !== 'tree' || flags !== 0 || leafFill !== 0 || depth === 0) return 'only a tree hasher without the linear SHA-256 can be closed';
+  for (let level = 0; level <= lowest; level++) {
+    const pieceStart = (leaves - 2 ** level) * LEAF_SIZE;
+    const piece = size - pieceStart;
+    const pieceLeaves = Math.ceil(piece / LEAF_SIZE);
+    if (piece > 0 && piece < 2 ** level * LEAF_SIZE && pieceLeaves <= 2 ** level && 2 ** level < 2 * pieceLeaves) return null;
+  }
+  return `a closed tree of ${leaves} leaves cannot end at byte ${size}`;
+}
+
+/** A SHA-256 context's byte count, or why it is not a context the kernel wrote. */
+function explainContext(r: DataView, ctx: number): number | string {
+  const total = r.getBigUint64(ctx + CTX_TOTAL, true);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) return `a byte count of ${total} is beyond 2^53 − 1`;
+  const fill = r.getUint32(ctx + CTX_FILL, true);
+  if (fill !== Number(total % BigInt(BLOCK))) return `${fill} bytes in the block do not match ${total} bytes hashed`;
+  if (!zeros(r, ctx + CTX_FILL + 4, ctx + CTX_BLOCK) || !zeros(r, ctx + CTX_BLOCK + fill, ctx + CTX_BLOCK + BLOCK)) {
+    return 'block bytes past the fill are not zero';
+  }
+  // Before its first whole block a context has compressed nothing: its state words are still the IV.
+  if (total < BigInt(BLOCK) && !hasInitialWords(r, ctx)) return 'no block hashed, yet the state words are not the initial ones';
+  return Number(total);
+}
+
+function hasInitialWords(r: DataView, ctx: number): boolean {
+  return SHA256_IV.every((word, i) => r.getUint32(ctx + 4 * i, true) === word);
+}
+
+function isInitialContext(r: DataView, ctx: number): boolean {
+  return hasInitialWords(r, ctx) && r.getBigUint64(ctx + CTX_TOTAL, true) === 0n;
+}
