@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_STATE_SIZE, decodeState, encodeState } from '../src/core/saved-state.js';
-import { TreeHashError } from '../src/errors.js';
+import { TreeHashError } from '../src/core/errors.js';
 import { toHex } from '../src/index.js';
 import { KERNEL_BUILD_SHA256, acquireKernel, releaseKernel } from '../src/kernel/wasm.js';
 import { BOUND_MS, CASES, CLOSED, attempt, expected, finishState, opaqueBytes, reseal, seal } from './state-cases.js';

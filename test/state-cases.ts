@@ -11,8 +11,9 @@ import {
   type StateSeal,
   decodeState,
 } from '../src/core/saved-state.js';
-import { TreeHashError } from '../src/errors.js';
-import { createPartHasher, createTreeHasher, sha256, toHex } from '../src/index.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { createTreeHasher, sha256, toHex } from '../src/index.js';
+import { createPartHasher } from '../src/upload/index.js';
 import { KERNEL_BUILD_SHA256, acquireKernel, releaseKernel } from '../src/kernel/wasm.js';
 import { randomBytes } from './helpers.js';
 import { MIB, referenceSha256Hex, referenceTreeHashHex } from './reference.js';

@@ -32,9 +32,9 @@
  * 12 (1: a part in progress, 2: the whole archive's SHA-256), from 16 the N hashes (32 bytes each),
  * then the record of the part in progress (flag 1), then that of the whole-archive SHA-256 (flag 2).
  */
-import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../constants.js';
-import { TreeHashError, describeValue } from '../errors.js';
-import { fromHex } from '../hex.js';
+import { DIGEST_LENGTH, LEAF_SIZE, MiB } from './constants.js';
+import { TreeHashError, describeValue } from './errors.js';
+import { fromHex } from './hex.js';
 
 /** The version this release writes and reads. */
 export const STATE_FORMAT_VERSION = 2;

@@ -9,39 +9,34 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ENGINES, computeChecksums, createChecksums, createTreeHasher, restoreTreeHasher, sha256, toHex, treeHash } from '../../src/index.js';
 import {
-  ENGINES,
   MAX_ARCHIVE_SIZE,
   MAX_PARTS,
   VALID_PART_SIZES,
-  alignRange,
   choosePartSize,
-  computeChecksums,
-  createChecksums,
-  createLeafManifestBuilder,
   createPartHasher,
+  hashParts,
+  parseContentRange,
+  partCount,
+  planParts,
+  restorePartHasher,
+  validatePart,
+} from '../../src/upload/index.js';
+import {
+  alignRange,
+  createLeafManifestBuilder,
   createTreeHashCheck,
-  createTreeHasher,
   decodeLeafManifest,
   describeDownloadPlan,
   downloadChunks,
   explainRetrievalRange,
   explainTreeHashAlignment,
-  hashParts,
   isTreeHashAligned,
   isValidRetrievalRange,
-  parseContentRange,
-  partCount,
   planDownload,
-  planParts,
-  restorePartHasher,
-  restoreTreeHasher,
-  sha256,
-  toHex,
-  treeHash,
-  validatePart,
   verifyTreeHash,
-} from '../../src/index.js';
+} from '../../src/retrieval/index.js';
 import { createVerifier as createNodeVerifier, hashFile, hashStream } from '../../src/node/index.js';
 import { createVerifier as createWebVerifier, hashBlob, hashBlobParts, hashWebStream, hashWebStreamParts } from '../../src/web/index.js';
 import { randomBytes } from '../helpers.js';

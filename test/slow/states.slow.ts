@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeState } from '../../src/core/saved-state.js';
-import type { TreeHashError } from '../../src/errors.js';
+import type { TreeHashError } from '../../src/core/errors.js';
 import { toHex } from '../../src/index.js';
 import { hashFile } from '../../src/node/index.js';
 import { MIB, referenceTreeHashHex } from '../reference.js';
