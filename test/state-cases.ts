@@ -1,63 +1,58 @@
 // Real saved states for the saved-state tests (test/saved-state.test.ts, test/slow/states.slow.ts):
-// tree and part hashers, with and without the linear SHA-256, at sizes that put bytes in every
-// field of the format (src/core/saved-state.ts); what restoring them must give; and which bytes a
-// forged state (check recomputed) may change unnoticed.
+// what save() returns for tree and part hashers, with and without the linear SHA-256, at sizes
+// that put bytes in every field of the format (src/core/saved-state.ts); what restoring them and
+// going on must give (the reference's hashes); and which bytes a forged state (check recomputed)
+// may change unnoticed.
 import { expect } from 'vitest';
-import {
-  KERNEL_STATE_SIZE,
-  type KernelRecord,
-  type PartHasherState,
-  type SavedState,
-  type StateSeal,
-  decodeState,
-} from '../src/core/saved-state.js';
+import { KERNEL_STATE_SIZE, type SavedState, type StateSeal, decodeState } from '../src/core/saved-state.js';
 import { TreeHashError } from '../src/core/errors.js';
-import { createTreeHasher, sha256, toHex } from '../src/index.js';
-import { createPartHasher } from '../src/upload/index.js';
-import { KERNEL_BUILD_SHA256, acquireKernel, releaseKernel } from '../src/kernel/wasm.js';
+import { createTreeHasher, restoreTreeHasher, sha256, toHex } from '../src/index.js';
+import { createPartHasher, restorePartHasher } from '../src/upload/index.js';
+import { KERNEL_BUILD_SHA256 } from '../src/kernel/wasm.js';
 import { randomBytes } from './helpers.js';
 import { MIB, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
+/** The seal of this release, built here from its parts (the kernel build, a SHA-256). */
 export const seal: StateSeal = { build: KERNEL_BUILD_SHA256, sha256: (bytes) => sha256(bytes, { engine: 'wasm' }) };
 export const DATA = randomBytes(5 * MIB + 12345, 7);
 /** A case may take this long (the bug: a changed byte made digest() run for seconds). */
 export const BOUND_MS = 250;
-
-// ---------------------------------------------------------------------------------------------
-// Real states. Until the hashers write this format themselves, their save() bytes (format 1: a
-// 48-byte header, then the region; a part hasher's 28-byte header, hashes, then two such states)
-// give the real kernel regions.
-
-function treeRecordFromV1(v1: Uint8Array): KernelRecord {
-  return { size: new DataView(v1.buffer, v1.byteOffset).getFloat64(8, true), closed: v1[5] === 1, region: v1.slice(48) };
-}
-
-function partStateFromV1(v1: Uint8Array): PartHasherState {
-  const view = new DataView(v1.buffer, v1.byteOffset, v1.byteLength);
-  const [partSize, count, partLength, wholeLength] = [view.getFloat64(8, true), view.getUint32(16, true), view.getUint32(20, true), view.getUint32(24, true)];
-  const hashes = Array.from({ length: count }, (_, i) => v1.slice(28 + 32 * i, 60 + 32 * i));
-  const partAt = 28 + 32 * count;
-  const part = treeRecordFromV1(v1.subarray(partAt, partAt + partLength));
-  const whole = wholeLength > 0 ? treeRecordFromV1(v1.subarray(partAt + partLength)) : undefined;
-  return { kind: 'part', partSize, partTreeHashes: hashes, part: part.size > 0 ? part : undefined, whole };
-}
+/** Bytes fed to a restored hasher before it finishes. */
+const TAIL = 1000;
 
 export interface Case {
   name: string;
+  /** The state's fields, as decodeState reads save()'s bytes (encodeState gives those bytes back). */
   state: SavedState;
   /** The bytes the hasher had seen. */
   size: number;
+  /** What restoring, feeding the next TAIL bytes and finishing gives (see {@link attempt}). */
+  expected: unknown;
 }
 
 export function treeCase(linear: boolean, size: number): Case {
-  const hasher = createTreeHasher({ linear, engine: 'wasm' }).update(DATA.subarray(0, size));
-  return { name: `tree, linear ${linear}, ${size} bytes`, state: { kind: 'tree', hasher: treeRecordFromV1(hasher.save()) }, size };
+  const bytes = createTreeHasher({ linear, engine: 'wasm' }).update(DATA.subarray(0, size)).save();
+  const seen = DATA.subarray(0, size + TAIL);
+  return {
+    name: `tree, linear ${linear}, ${size} bytes`,
+    state: decodeState(bytes, 'tree', seal),
+    size,
+    expected: { tree: referenceTreeHashHex(seen), ...(linear ? { sha256: referenceSha256Hex(seen) } : {}) },
+  };
 }
 
 export function partCase(linear: boolean, size: number): Case {
   const hasher = createPartHasher({ partSize: MIB, linear });
   hasher.update(DATA.subarray(0, size));
-  return { name: `part, linear ${linear}, ${size} bytes`, state: partStateFromV1(hasher.save()), size };
+  const seen = DATA.subarray(0, size + TAIL);
+  const parts: string[] = [];
+  for (let start = Math.floor(size / MIB) * MIB; start < seen.length; start += MIB) parts.push(referenceTreeHashHex(seen.subarray(start, start + MIB)));
+  return {
+    name: `part, linear ${linear}, ${size} bytes`,
+    state: decodeState(hasher.save(), 'part', seal),
+    size,
+    expected: { parts, tree: referenceTreeHashHex(seen), sha256: linear ? referenceSha256Hex(seen) : undefined },
+  };
 }
 
 export const CASES: Case[] = [
@@ -72,58 +67,35 @@ export const CASES: Case[] = [
 
 /** A closed tree: a final shorter subtree appended (only the tree, no linear SHA-256). */
 const closedHasher = createTreeHasher({ engine: 'wasm' }).update(DATA.subarray(0, 2 * MIB)).appendTreeHash(new Uint8Array(32).fill(9), MIB + 5);
-export const CLOSED: Case = { name: 'tree closed by a final subtree', state: { kind: 'tree', hasher: treeRecordFromV1(closedHasher.save()) }, size: 3 * MIB + 5 };
+export const CLOSED: Case = {
+  name: 'tree closed by a final subtree',
+  state: decodeState(closedHasher.save(), 'tree', seal),
+  size: 3 * MIB + 5,
+  expected: { tree: closedHasher.copy().digest('hex') },
+};
 
-// ---------------------------------------------------------------------------------------------
-// Loading records into kernel instances and finishing them: "the right hash".
-
-function finishRecord(record: KernelRecord): { tree: string; linear?: string } {
-  const kernel = acquireKernel(true);
-  try {
-    kernel.memory.set(record.region, kernel.statePtr);
-    kernel.exports.finish();
-    const out = kernel.memory.slice(kernel.outputPtr, kernel.outputPtr + 64);
-    // Without the linear flag the kernel leaves the second half of its output alone.
-    return { tree: toHex(out.subarray(0, 32)), ...((record.region[0]! & 1) !== 0 ? { linear: toHex(out.subarray(32)) } : {}) };
-  } finally {
-    releaseKernel(kernel);
+/** Restores `bytes` through the public API, feeds the bytes after the saved point and finishes. */
+function restoreAndFinish(bytes: Uint8Array): unknown {
+  if (bytes[5] === 1) {
+    const hasher = restoreTreeHasher(bytes);
+    const closed = decodeState(bytes, 'tree', seal).hasher.closed;
+    if (!closed) hasher.update(DATA.subarray(hasher.size, hasher.size + TAIL));
+    if (!hasher.linear) return { tree: hasher.digest('hex') };
+    const { treeHash, sha256: linear } = hasher.digestChecksums();
+    return { tree: toHex(treeHash), sha256: toHex(linear) };
   }
+  const hasher = restorePartHasher(bytes);
+  const parts = hasher.update(DATA.subarray(hasher.size, hasher.size + TAIL)).map((part) => toHex(part.treeHash));
+  const { lastPart, result } = hasher.finish();
+  if (lastPart) parts.push(toHex(lastPart.treeHash));
+  return { parts, tree: toHex(result.treeHash), sha256: result.sha256 && toHex(result.sha256) };
 }
 
-/** What restoring and finishing a decoded state gives: the tree hash, part hashes, SHA-256s. */
-export function finishState(state: SavedState): unknown {
-  if (state.kind === 'tree') return { size: state.hasher.size, ...finishRecord(state.hasher) };
-  return {
-    parts: state.partTreeHashes.map(toHex),
-    part: state.part && { size: state.part.size, ...finishRecord(state.part) },
-    whole: state.whole && { size: state.whole.size, linear: finishRecord(state.whole).linear },
-  };
-}
-
-/** The reference's answer for a case. */
-export function expected(c: Case): unknown {
-  const seen = DATA.subarray(0, c.size);
-  if (c.state.kind === 'tree') {
-    const linear = c.state.hasher.region[0] === 1;
-    return { size: c.size, tree: referenceTreeHashHex(seen), ...(linear ? { linear: referenceSha256Hex(seen) } : {}) };
-  }
-  const done = Math.floor(c.size / MIB);
-  const rest = seen.subarray(done * MIB);
-  return {
-    parts: Array.from({ length: done }, (_, i) => referenceTreeHashHex(seen.subarray(i * MIB, (i + 1) * MIB))),
-    part: rest.length > 0 ? { size: rest.length, tree: referenceTreeHashHex(rest), linear: referenceSha256Hex(rest) } : undefined,
-    whole: c.state.whole ? { size: c.size, linear: referenceSha256Hex(seen) } : undefined,
-  };
-}
-
-const kindOf = (bytes: Uint8Array) => (bytes[5] === 1 ? 'tree' : 'part') as 'tree';
-
-/** Decodes, and on success restores and finishes, in bounded time; never a raw error. */
+/** Restores and finishes in bounded time: refused with a TreeHashError, or a result; never a raw error. */
 export function attempt(bytes: Uint8Array): { refused: TreeHashError } | { result: unknown } {
   const started = performance.now();
   try {
-    const decoded = decodeState(bytes, kindOf(bytes), seal);
-    return { result: finishState(decoded) };
+    return { result: restoreAndFinish(bytes) };
   } catch (error) {
     if (!(error instanceof TreeHashError)) throw error;
     return { refused: error };
@@ -136,7 +108,7 @@ export const reseal = (bytes: Uint8Array) => bytes.set(seal.sha256(bytes.subarra
 
 /**
  * Offsets whose change a forged state may carry unnoticed: SHA-256 state words of contexts that
- * have hashed bytes, block bytes held, stack digests, part tree hashes, and (without the whole
+ * have hashed a block, block bytes held, stack digests, part tree hashes, and (without the whole
  * SHA-256 to contradict it) the part size. Everything else is bookkeeping the kernel relies on.
  */
 export function opaqueBytes(bytes: Uint8Array): Set<number> {

@@ -11,7 +11,8 @@ import { checkDigest } from '../core/digest.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
 import { linearDigest, pushDigest, treeRoot } from '../kernel/drive.js';
-import { loadKernelState, saveKernelState } from '../kernel/state.js';
+import { type KernelRecord, decodeState, encodeState } from '../core/saved-state.js';
+import { STATE_SEAL, kernelRecord, loadRecord } from '../kernel/state.js';
 import { FLAG_LINEAR, type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
 import { type EngineOptions, type Engine, type LinearHash, type LinearHashFactory, resolveEngine } from './engine.js';
 
@@ -65,7 +66,8 @@ export interface TreeHasher {
   /**
    * The hasher's state as bytes, to continue later with {@link restoreTreeHasher} (after a crash,
    * in another process), on any engine. The bytes name the kernel's state layout (the release's
-   * scalar build; the SIMD build shares it); another release's kernel refuses them.
+   * scalar build; the SIMD build shares it), so another release refuses them, and end in a SHA-256
+   * check over the whole state, so a changed byte is refused too (src/core/saved-state.ts).
    * @throws {TreeHashError} `ERR_INVALID_STATE` for engine `'native'` with `linear: true`:
    * node:crypto cannot export a SHA-256 midway (use `'auto'` or `'wasm'` to save).
    */
@@ -321,6 +323,11 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   save(): Uint8Array {
+    return encodeState({ kind: 'tree', hasher: this.saveRecord() }, STATE_SEAL);
+  }
+
+  /** @internal The state as a record of the one saved-state format (a PartHasher's part in progress). */
+  saveRecord(): KernelRecord {
     const kernel = this.#live('save');
     if (this.#nativeLinear !== undefined) {
       throw new TreeHashError(
@@ -329,19 +336,30 @@ export class KernelTreeHasher implements TreeHasher {
       );
     }
     this.#flush(kernel);
-    return saveKernelState(kernel, this.#size, this.#closed);
+    return kernelRecord(kernel, this.#size, this.#closed);
   }
 
-  /** Restores a saved state into a fresh hasher. */
-  static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
-    const bytes = toBytes(state, 'state');
-    const kernel = acquireKernel(resolveEngine(options.engine).scalar);
-    const { flags, size, closed } = loadKernelState(bytes, kernel, 'tree hasher', (flags) => (flags & ~FLAG_LINEAR) === 0);
+  /** Restores saved-state bytes into a fresh hasher: checked whole (src/core/saved-state.ts) before any kernel sees them. */
+  static restore(state: unknown, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
+    return KernelTreeHasher.fromRecord(decodeState(state, 'tree', STATE_SEAL).hasher, options);
+  }
+
+  /** @internal A hasher continuing from a checked record. */
+  static fromRecord(record: KernelRecord, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
     // The linear SHA-256 so far is in the state, so it stays in the kernel whatever the engine.
-    const hasher = new KernelTreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel, true);
-    hasher.#size = size;
-    hasher.#leavesReported = Math.floor(hasher.#size / LEAF_SIZE);
-    hasher.#closed = closed;
+    const linear = (new DataView(record.region.buffer, record.region.byteOffset, 4).getUint32(0, true) & FLAG_LINEAR) !== 0;
+    const kernel = acquireKernel(resolveEngine(options.engine).scalar);
+    loadRecord(kernel, record);
+    let hasher: KernelTreeHasher;
+    try {
+      hasher = new KernelTreeHasher({ ...options, linear }, kernel, true);
+    } catch (error) {
+      releaseKernel(kernel);
+      throw error;
+    }
+    hasher.#size = record.size;
+    hasher.#leavesReported = Math.floor(record.size / LEAF_SIZE);
+    hasher.#closed = record.closed;
     return hasher;
   }
 }
@@ -365,8 +383,10 @@ export function createChecksums(options?: Omit<TreeHasherOptions, 'linear'>): Tr
 
 /**
  * Continues from bytes returned by {@link TreeHasher.save}, at exactly the byte where it stopped,
- * linear hash included.
- * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not a saved state of this build.
+ * linear hash included. The state is checked whole first (its SHA-256 check, every field against
+ * the others), so damaged or changed bytes are refused, never continued into a wrong hash.
+ * @throws {TreeHashError} `ERR_INVALID_STATE` for anything but the unchanged bytes of a save() of
+ *   this release (null and other non-bytes included).
  */
 export function restoreTreeHasher(state: Uint8Array, options?: Omit<TreeHasherOptions, 'linear'>): TreeHasher {
   return KernelTreeHasher.restore(state, options);
