@@ -31,7 +31,9 @@ export interface TreeHasherOptions extends EngineOptions {
   linear?: boolean;
   /**
    * Called with each 1 MiB leaf's digest and index as leaves complete (the last, partial leaf at
-   * digest time). Leaves are reported in order, possibly in batches after several updates.
+   * digest time). Leaves are reported in order, possibly in batches after several updates. What
+   * it throws comes out of that `update()` or `digest()`; the hasher is then unusable (every call
+   * but `reset()` throws `ERR_INVALID_STATE`), as the bytes of that call were only partly hashed.
    */
   onLeaf?: (leafDigest: Uint8Array, leafIndex: number) => void;
 }
@@ -91,6 +93,7 @@ export class KernelTreeHasher implements TreeHasher {
   #size = 0;
   #leavesReported = 0;
   #closed = false; // a partial subtree was appended: nothing may follow
+  #broken = false; // onLeaf threw midway: the kernel and this object's counts disagree
 
   /** `kernel` and `wasmLinear`: a state already loaded into `kernel` (copy, restore), whose linear SHA-256 is the kernel's. */
   constructor(options: TreeHasherOptions = {}, kernel?: Kernel, wasmLinear = false) {
@@ -123,6 +126,12 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   #live(method: string): Kernel {
+    if (this.#broken) {
+      throw new TreeHashError(
+        'ERR_INVALID_STATE',
+        `${method}() after the onLeaf callback threw: the bytes of that call were partly hashed, so this hasher cannot go on (reset() it, or create a new one)`,
+      );
+    }
     if (this.#kernel === undefined) {
       throw new TreeHashError(
         'ERR_HASH_FINALIZED',
@@ -205,7 +214,7 @@ export class KernelTreeHasher implements TreeHasher {
     const digest = hash.digest();
     pushDigest(kernel, digest);
     if (this.#onLeaf === undefined) this.#leavesReported++;
-    else this.#onLeaf(new Uint8Array(digest), this.#leavesReported++);
+    else this.#report(new Uint8Array(digest));
   }
 
   #reportLeaves(kernel: Kernel, completed: number): void {
@@ -215,7 +224,17 @@ export class KernelTreeHasher implements TreeHasher {
     }
     for (let i = 0; i < completed; i++) {
       const start = kernel.leafDigestsPtr + i * DIGEST_LENGTH;
-      this.#onLeaf(kernel.memory.slice(start, start + DIGEST_LENGTH), this.#leavesReported++);
+      this.#report(kernel.memory.slice(start, start + DIGEST_LENGTH));
+    }
+  }
+
+  /** Calls onLeaf; if it throws, the hasher is broken (its error goes to the caller of update or digest). */
+  #report(digest: Uint8Array): void {
+    try {
+      this.#onLeaf!(digest, this.#leavesReported++);
+    } catch (error) {
+      this.#broken = true;
+      throw error;
     }
   }
 
@@ -310,6 +329,7 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   reset(): this {
+    this.#broken = false;
     if (this.#kernel === undefined) this.#kernel = acquireKernel(this.#scalar);
     const nativeLinear = this.#linear && this.#engine === 'native';
     this.#nativeLinear = nativeLinear ? this.#native!() : undefined;

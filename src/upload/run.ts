@@ -56,6 +56,8 @@ class PartHashingRun implements PartHashing {
   #failure: unknown; // the error that ended the run, for done() after a failed iteration
   #failed = false;
   #iterated = false;
+  #progress: ProgressReporter | undefined;
+  #callbackThrew = false; // onProgress threw: the run refuses further use (ERR_INVALID_STATE)
 
   readonly #pipeline: (() => PartPipelineFactory | undefined) | undefined;
 
@@ -81,7 +83,17 @@ class PartHashingRun implements PartHashing {
   }
 
   save(): Uint8Array {
+    this.#refuseAfterCallback('save');
     return this.#hasher.save();
+  }
+
+  /** After the onProgress callback threw, nothing more: its error came back to the caller once. */
+  #refuseAfterCallback(method: string): void {
+    if (this.#callbackThrew) {
+      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after the onProgress callback threw: the run stopped there; start it again (from a state saved before)`, {
+        cause: this.#failure,
+      });
+    }
   }
 
   async *#run(
@@ -97,10 +109,12 @@ class PartHashingRun implements PartHashing {
       // The total is what this run hashes: the archive after the resumed or restored bytes.
       const size = onProgress === undefined ? undefined : await archiveSize?.();
       const progress = new ProgressReporter(onProgress, size === undefined ? undefined : Math.max(0, size - this.start));
+      this.#progress = progress;
       yield* this.#read(chunks(this.start), hasher, signal, kept, progress);
     } catch (error) {
       this.#failed = true;
       this.#failure = error;
+      this.#callbackThrew = this.#progress?.threw(error) === true;
       throw error;
     }
   }
@@ -194,6 +208,7 @@ class PartHashingRun implements PartHashing {
       const step = await this.#generator.next();
       if (step.done) break;
     }
+    this.#refuseAfterCallback('done');
     if (this.#failed) throw this.#failure;
     if (this.#result === undefined) {
       throw new TreeHashError('ERR_INVALID_STATE', 'the iteration over the parts was stopped before the end, so there are no totals');
