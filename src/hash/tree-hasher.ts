@@ -9,6 +9,7 @@ import { type BytesLike, toBytes } from '../core/bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from '../core/constants.js';
 import { checkDigest } from '../core/digest.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { booleanOption, functionOption, optionsObject } from '../core/options.js';
 import { toHex } from '../core/hex.js';
 import { linearDigest, pushDigest, treeRoot } from '../kernel/drive.js';
 import { type KernelRecord, decodeState, encodeState } from '../core/saved-state.js';
@@ -96,15 +97,11 @@ export class KernelTreeHasher implements TreeHasher {
   #broken = false; // onLeaf threw midway: the kernel and this object's counts disagree
 
   /** `kernel` and `wasmLinear`: a state already loaded into `kernel` (copy, restore), whose linear SHA-256 is the kernel's. */
-  constructor(options: TreeHasherOptions = {}, kernel?: Kernel, wasmLinear = false) {
-    if (options === null || typeof options !== 'object') {
-      throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object, got ${describeValue(options)}`);
-    }
-    if (options.onLeaf !== undefined && typeof options.onLeaf !== 'function') {
-      throw new TreeHashError('ERR_INVALID_OPTION', `onLeaf must be a function, got ${describeValue(options.onLeaf)}`);
-    }
-    this.#linear = options.linear === true;
-    this.#onLeaf = options.onLeaf;
+  constructor(options?: TreeHasherOptions, kernel?: Kernel, wasmLinear = false) {
+    const checked = optionsObject<TreeHasherOptions>(options, 'the options of createTreeHasher');
+    this.#onLeaf = functionOption<NonNullable<TreeHasherOptions['onLeaf']>>(checked.onLeaf, 'onLeaf');
+    this.#linear = booleanOption(checked.linear, 'linear') === true;
+    options = checked;
     const resolved = resolveEngine(options.engine);
     this.#engine = resolved.engine;
     this.#scalar = resolved.scalar;
@@ -360,8 +357,9 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   /** Restores saved-state bytes into a fresh hasher: checked whole (src/core/saved-state.ts) before any kernel sees them. */
-  static restore(state: unknown, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
-    return KernelTreeHasher.fromRecord(decodeState(state, 'tree', STATE_SEAL).hasher, options);
+  static restore(state: unknown, options?: Omit<TreeHasherOptions, 'linear'>): KernelTreeHasher {
+    const record = decodeState(state, 'tree', STATE_SEAL).hasher;
+    return KernelTreeHasher.fromRecord(record, optionsObject(options, 'the options of restoreTreeHasher'));
   }
 
   /** @internal A hasher continuing from a checked record. */
@@ -398,7 +396,7 @@ export function createTreeHasher(options?: TreeHasherOptions): TreeHasher {
  * @example const { treeHash, sha256 } = createChecksums().update(body).digestChecksums();
  */
 export function createChecksums(options?: Omit<TreeHasherOptions, 'linear'>): TreeHasher {
-  return new KernelTreeHasher({ ...options, linear: true });
+  return new KernelTreeHasher({ ...optionsObject(options, 'the options of createChecksums'), linear: true });
 }
 
 /**

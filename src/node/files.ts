@@ -8,9 +8,9 @@ import { TreeHashError, describeValue } from '../core/errors.js';
 import { checkEngine, resolveEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
-import { type HashStreamOptions, type TreeChecksum, streamHasher, streamResult } from '../stream/chunks.js';
-import { ProgressReporter, checkProgressCallback } from '../stream/progress.js';
-import { assertIterable, readFailure } from '../stream/sources.js';
+import { type HashStreamOptions, type TreeChecksum, streamHasher, streamOptions, streamResult } from '../stream/chunks.js';
+import { ProgressReporter } from '../stream/progress.js';
+import { assertReadableSource, readFailure } from '../stream/sources.js';
 import { nodeSha256 } from './crypto.js';
 import { openFile, readFailedAt, truncatedAt } from './open-file.js';
 import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
@@ -86,12 +86,11 @@ function checkOffset(value: unknown, name: string): number | undefined {
 export async function hashFile(path: string | URL | Buffer, options?: HashFileOptions & { linear?: true }): Promise<Checksums>;
 export async function hashFile(path: string | URL | Buffer, options: HashFileOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashFile(path: string | URL | Buffer, options?: HashFileOptions): Promise<Checksums | TreeChecksum>;
-export async function hashFile(path: string | URL | Buffer, options: HashFileOptions = {}): Promise<Checksums | TreeChecksum> {
+export async function hashFile(path: string | URL | Buffer, given?: HashFileOptions): Promise<Checksums | TreeChecksum> {
+  const options = streamOptions<HashFileOptions>(given, 'hashFile');
   const start = checkOffset(options.start, 'start') ?? 0;
   const requestedEnd = checkOffset(options.end, 'end');
   const { signal } = options;
-  checkEngine(options.engine);
-  checkProgressCallback(options.onProgress);
   throwIfAborted(signal);
   const { handle, size } = await openFile(path);
   let sink: Sink | undefined;
@@ -156,9 +155,9 @@ export async function hashFile(path: string | URL | Buffer, options: HashFileOpt
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions & { linear?: true }): Promise<Checksums>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
-export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
-  checkEngine(options.engine);
-  assertIterable(source, 'hashStream expects a Readable or an (async) iterable of bytes');
+export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, given?: HashStreamOptions): Promise<Checksums | TreeChecksum> {
+  const options = streamOptions<HashStreamOptions>(given, 'hashStream');
+  assertReadableSource(source, 'hashStream');
   const { signal } = options;
   const progress = new ProgressReporter(options.onProgress, undefined);
   throwIfAborted(signal);

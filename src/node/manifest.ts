@@ -1,6 +1,7 @@
 // Leaf manifests of files on disk.
 import { readFile, writeFile } from 'node:fs/promises';
 import { TreeHashError } from '../core/errors.js';
+import { optionsObject } from '../core/options.js';
 import { type LeafManifest, decodeLeafManifest } from '../retrieval/manifest.js';
 import { createLeafManifestBuilder } from '../retrieval/manifest-builder.js';
 import type { ProgressCallback } from '../stream/progress.js';
@@ -19,7 +20,8 @@ export interface ManifestOfFileOptions {
  *   `ERR_INVALID_OPTION` for an `onProgress` that is not a function; the `onProgress` callback's own error.
  * @example const manifest = await manifestOfFile('archive.tar', { onProgress: ({ bytes }) => console.error(bytes) })
  */
-export async function manifestOfFile(path: string | URL | Buffer, options: ManifestOfFileOptions = {}): Promise<LeafManifest> {
+export async function manifestOfFile(path: string | URL | Buffer, given?: ManifestOfFileOptions): Promise<LeafManifest> {
+  const options = optionsObject<ManifestOfFileOptions>(given, 'the options of manifestOfFile');
   const builder = createLeafManifestBuilder();
   const { size, treeHash } = await hashFile(path, {
     linear: false,

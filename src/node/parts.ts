@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { MiB } from '../core/constants.js';
 import { TreeHashError } from '../core/errors.js';
 import { resolveEngine } from '../hash/engine.js';
-import { hashPartsOf } from '../upload/run.js';
+import { hashPartsOf, partsOptions } from '../upload/run.js';
 import type { HashPartsOptions, PartHashing, PartPipelineFactory } from '../upload/types.js';
 import { nodeSha256 } from './crypto.js';
 import { openFile, readFailedAt, truncatedAt } from './open-file.js';
@@ -87,8 +87,9 @@ async function* fileChunks(path: string | URL | Buffer, start: number, onSize?: 
  * }
  * const { treeHash, size } = await hashing.done();
  */
-export function hashFileParts(path: string | URL | Buffer, options: HashPartsOptions): PartHashing {
-  const linear = options?.linear ?? true;
+export function hashFileParts(path: string | URL | Buffer, given: HashPartsOptions): PartHashing {
+  const options = partsOptions(given, 'hashFileParts');
+  const linear = options.linear ?? true;
   // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
   const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
   let remaining = 0; // what the open file has left to read, known by the first chunk

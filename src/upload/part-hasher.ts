@@ -12,6 +12,7 @@ import { type BytesLike, toBytes } from '../core/bytes.js';
 import { MiB } from '../core/constants.js';
 import { toTreeHashBytes } from '../core/digest.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { optionsObject } from '../core/options.js';
 import { combineTreeHashes } from '../hash/combine.js';
 import { type Engine, type LinearHash, checkEngine, resolveEngine } from '../hash/engine.js';
 import { LinearSha256, createLinearSha256, restoreLinearSha256 } from '../hash/linear.js';
@@ -76,10 +77,9 @@ export class KernelPartHasher implements PartHasher {
   #size: number; // archive bytes so far, resumed parts included
   #finished = false;
 
-  constructor(options: PartHasherOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object with a partSize, got ${describeValue(options)}`);
-    }
+  constructor(given: PartHasherOptions) {
+    if (given === undefined) throw new TreeHashError('ERR_INVALID_OPTION', 'the options of a part hasher must be an object with a partSize, got undefined');
+    const options = optionsObject<PartHasherOptions>(given, 'the options of a part hasher') as PartHasherOptions;
     assertValidPartSize(options.partSize);
     const resumeFrom = options.resumeFrom ?? [];
     if (!Array.isArray(resumeFrom)) {
@@ -108,7 +108,7 @@ export class KernelPartHasher implements PartHasher {
     // 'auto' with savePoint 'part': nothing needs the part's SHA-256 state, so node:crypto computes it.
     this.#partEngine = savePoint === 'part' && engine === 'auto' ? resolveEngine(engine, 'unsaved').engine : engine;
     this.#partSize = options.partSize;
-    this.#resumed = resumeFrom.map((hash, i) => toTreeHashBytes(hash, `resumeFrom[${i}]`));
+    this.#resumed = Array.from(resumeFrom, (hash, i) => toTreeHashBytes(hash, `resumeFrom[${i}]`)); // holes of a sparse array too
     this.#partTreeHashes = [...this.#resumed];
     this.#index = this.#resumed.length;
     this.#size = this.#index * this.#partSize;
@@ -260,10 +260,11 @@ export class KernelPartHasher implements PartHasher {
    * state is checked whole first (src/core/saved-state.ts): its check, and every field against the
    * others (a part in progress shorter than a part, a whole-archive SHA-256 of exactly the bytes so far).
    */
-  static restore(state: unknown, options: RestorePartHasherOptions = {}): KernelPartHasher {
+  static restore(state: unknown, options?: RestorePartHasherOptions): KernelPartHasher {
     const { partSize, partTreeHashes, part, whole } = decodeState(state, 'part', STATE_SEAL);
     // Validate the options before anything holds a kernel instance.
-    const hasher = new KernelPartHasher({ ...options, partSize, resumeFrom: partTreeHashes, linear: false });
+    const given = optionsObject<RestorePartHasherOptions>(options, 'the options of restorePartHasher');
+    const hasher = new KernelPartHasher({ ...given, partSize, resumeFrom: partTreeHashes, linear: false });
     if (part !== undefined) {
       hasher.#part = KernelTreeHasher.fromRecord(part, { engine: hasher.#partEngine });
       hasher.#exactPart = true; // its SHA-256 state is in Wasm, restored

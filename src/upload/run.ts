@@ -2,6 +2,7 @@
 // hasher, yields each part as it completes, reports progress and keeps the totals for done().
 import { type BytesLike, toBytes } from '../core/bytes.js';
 import { TreeHashError } from '../core/errors.js';
+import { booleanOption, optionsObject, signalOption } from '../core/options.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
 import { PROGRESS_STEP, type ProgressCallback, ProgressReporter, checkProgressCallback } from '../stream/progress.js';
 import { readFailure } from '../stream/sources.js';
@@ -69,6 +70,7 @@ class PartHashingRun implements PartHashing {
   ) {
     this.#pipeline = pipeline;
     // Validate now so a bad option throws at the call, not at the first iteration.
+    options = partsOptions(options, 'hashParts');
     this.#hasher = partHasherFor(options);
     const onProgress = checkProgressCallback(options.onProgress);
     this.start = this.#hasher.size;
@@ -228,9 +230,22 @@ function updateCounted(hasher: KernelPartHasher, piece: Uint8Array, progress: Pr
   return completed;
 }
 
+/**
+ * @internal The options of the part-hashing function `fn` (hashParts and the adapters), checked: an
+ * object, and the options of a run of their types (the part hasher checks its own).
+ * @throws {TreeHashError} `ERR_INVALID_OPTION`.
+ */
+export function partsOptions(options: unknown, fn: string): HashPartsOptions {
+  if (options === undefined) throw new TreeHashError('ERR_INVALID_OPTION', `${fn} needs options with a partSize, got undefined`);
+  const checked = optionsObject<HashPartsOptions>(options, `the options of ${fn}`) as HashPartsOptions;
+  booleanOption(checked.keepBytes, 'keepBytes');
+  signalOption(checked.signal);
+  checkProgressCallback(checked.onProgress);
+  return checked;
+}
+
 /** The part hasher for `options`: a new one, or one restored from `options.restore`. */
 function partHasherFor(options: HashPartsOptions): KernelPartHasher {
-  if (options === null || typeof options !== 'object') return new KernelPartHasher(options);
   // save() here is for the loop body, where a part has just completed: nothing needs each part's
   // SHA-256 state, so by default it runs on node:crypto where there is one.
   const savePoint = options.savePoint ?? 'part';
