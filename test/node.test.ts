@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TreeHashError, toHex } from '../src/index.js';
 import { hashFile, hashStream } from '../src/node/index.js';
 import { testEngine } from './setup-engine.js';
-import { ParallelTreeHash, poolWorkers } from '../src/node/parallel.js';
+import { Pipeline, poolWorkers } from '../src/node/pool/index.js';
 import { MIB, mod251, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-node-'));
@@ -221,7 +221,7 @@ describe('past the worker threshold', () => {
     expect(workers.length).toBeGreaterThan(0);
     // Terminate, then post jobs before the workers' exit events can run: they are in flight when
     // the workers die (update() only yields microtasks until every slot is taken).
-    const parallel = new ParallelTreeHash({ linear: true }, data.length);
+    const parallel = new Pipeline({ linear: true }, data.length);
     for (const worker of workers) void worker.terminate();
     let thrown: unknown;
     try {

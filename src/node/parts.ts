@@ -1,17 +1,19 @@
 // Files cut into multipart parts: positional reads, the next read in flight while the current
 // chunk is hashed. With the defaults (savePoint 'part', node:crypto, the whole file's SHA-256 from
 // node:crypto or none) and a file of PARALLEL_THRESHOLD bytes or more, the bytes go through
-// hashFile's arena and worker pool (parallel.ts): the leaves on one worker, the whole file's
-// SHA-256 on another, each part's linear SHA-256 on this thread, so the three passes share the
+// hashFile's pipeline (pool/pipeline.ts): the leaves on the workers, the whole file's SHA-256 on
+// a worker of its own, each part's linear SHA-256 on this thread, so the three passes share the
 // cores. Otherwise (small files, Wasm engines, savePoint 'byte', a supplied `linear` function, a
 // restored state inside a part) everything runs on this thread, through the core's PartHasher.
 import { open, stat } from 'node:fs/promises';
 import { MiB } from '../constants.js';
 import { TreeHashError } from '../errors.js';
 import { type HashPartsOptions, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../parts.js';
-import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256, nodeSha256 } from './parallel.js';
+import { checkUnchanged, fileShrank, isDirectory, openFailed, readFailed } from './file-errors.js';
+import { PARALLEL_THRESHOLD, Pipeline, nativeLinear } from './pool/pipeline.js';
 
-export { nodeSha256 };
+/** node:crypto's SHA-256 as a `LinearHash` (the `linear` option of part hashing takes it). */
+export const nodeSha256 = nativeLinear;
 
 /** Bytes per read: the kernel's input window. */
 const READ_SIZE = 4 * MiB;
@@ -22,16 +24,14 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
   try {
     handle = await open(path, 'r');
   } catch (cause) {
-    throw new TreeHashError('ERR_READ_FAILED', `cannot open ${String(path)}: ${(cause as Error).message}`, { cause });
+    throw openFailed(path, cause);
   }
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) {
-      const cause = Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' });
-      throw new TreeHashError('ERR_READ_FAILED', `cannot hash ${String(path)}: it is a directory`, { cause });
-    }
-    // Pipes and devices have no size: read them to EOF, and only from their beginning.
-    const sized = stat.isFile();
+    if (stat.isDirectory()) throw isDirectory(path);
+    // Pipes and devices have no size, and pseudo-files (/proc) say 0: read them to EOF, and only
+    // from their beginning.
+    const sized = stat.isFile() && (stat.size > 0 || start > 0);
     if (!sized && start > 0) {
       throw new TreeHashError('ERR_INVALID_RANGE', `${String(path)} is not a regular file, so it cannot be resumed at byte ${start}`);
     }
@@ -51,7 +51,7 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
         .read(buffer, 0, Math.min(READ_SIZE, stop - at), sized ? at : null)
         .then(({ bytesRead }) => buffer.subarray(0, bytesRead))
         .catch((cause: unknown) => {
-          throw new TreeHashError('ERR_READ_FAILED', `cannot read ${String(path)} at byte ${at}: ${(cause as Error).message}`, { cause });
+          throw readFailed(path, at, cause);
         });
     };
     let next = position < stop ? read(position) : undefined;
@@ -61,10 +61,12 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
         next = undefined;
         if (bytes.length === 0) {
           if (!sized) break;
-          throw new TreeHashError('ERR_READ_FAILED', `${String(path)} ended at byte ${position}, before byte ${stop}: was it truncated while being hashed?`);
+          throw fileShrank(path, position, stop);
         }
         position += bytes.length;
         if (position < stop) next = read(position);
+        // Before the last bytes are handed on (the last part is hashed from them): grown or written to while read?
+        else if (sized) checkUnchanged(path, stat, await handle.stat(), true);
         yield bytes;
       }
     } finally {
@@ -109,16 +111,15 @@ export function hashFileParts(path: string | URL, options: HashPartsOptions): Pa
   );
 }
 
-/** Part hashing on hashFile's arena and pool: see the top of this file. */
+/** Part hashing on hashFile's pipeline: see the top of this file. */
 function pooledParts(expectedSize: number): PartPipelineFactory {
   return ({ whole, onHashed }) => {
-    const wholeHash = whole ? new WorkerSha256() : undefined;
-    const parallel = new ParallelTreeHash({ linear: true, onHashed, ...(wholeHash ? { whole: wholeHash } : {}) }, expectedSize);
+    const pipeline = new Pipeline({ linear: true, whole, onHashed }, expectedSize);
     return {
-      update: (piece) => parallel.update(piece),
-      cut: () => parallel.cut(),
-      close: () => parallel.close(),
-      abandon: () => parallel.abandon(),
+      update: (piece) => pipeline.update(piece),
+      cut: () => pipeline.cut(),
+      close: () => pipeline.close(),
+      abandon: () => pipeline.abandon(),
     };
   };
 }
