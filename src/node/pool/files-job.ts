@@ -17,7 +17,8 @@ export const FILES_WORDS = 3;
 
 export interface FilesJob {
   readonly kind: 'files';
-  readonly paths: readonly (string | Uint8Array)[];
+  /** null: a path the main thread hashes itself (its outcome is `deferred`). */
+  readonly paths: readonly (string | Uint8Array | null)[];
   readonly control: SharedArrayBuffer;
   readonly linear: boolean;
   /** Files of at least this many bytes are left to the main thread. */
@@ -58,12 +59,15 @@ export function runFilesJob(job: FilesJob, post: (batch: FilesBatch) => void, se
       const index = Atomics.add(control, FILES_NEXT, 1);
       if (index >= job.paths.length) return 'done';
       const raw = job.paths[index]!;
-      const path = typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
       let outcome: FileOutcome;
-      try {
-        outcome = hashFileSync(path, job.linear, job.deferFrom, buffer);
-      } catch (error) {
-        outcome = { error: serialize(error) };
+      if (raw === null) outcome = { deferred: true };
+      else {
+        const path = typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+        try {
+          outcome = hashFileSync(path, job.linear, job.deferFrom, buffer);
+        } catch (error) {
+          outcome = { error: serialize(error) };
+        }
       }
       batch.push([index, outcome]);
       if (batch.length >= BATCH) flush();
