@@ -8,7 +8,7 @@ import { TreeHashError, describeValue } from '../errors.js';
 import type { Checksums } from '../hasher.js';
 import { type TreeChecksum, throwIfAborted } from '../streaming.js';
 import { hashFile } from './files.js';
-import { FILES_LIMIT, FILES_NEXT, FILES_STOP, FILES_WORDS, type FileOutcome, type FilesBatch, type FilesJob } from './pool/files-job.js';
+import { FILES_LIMIT, FILES_NEXT, FILES_STOP, FILES_WORDS, type FileOutcome, type FilesJob, type PackedBatch, unpackBatch } from './pool/files-job.js';
 import { PARALLEL_THRESHOLD } from './pool/pipeline.js';
 import { cores, poolWorker, post, rebuildError } from './pool/pool.js';
 
@@ -131,7 +131,7 @@ class FilesRun {
       if (active !== undefined) return;
       const worker = poolWorker(index);
       this.#active[index] = post(worker, this.#job, (batch) => {
-        for (const [at, outcome] of batch as FilesBatch) this.#outcomes.set(at, outcome);
+        for (const [at, outcome] of unpackBatch(batch as PackedBatch, this.#job.linear)) this.#outcomes.set(at, outcome);
         this.#wake?.();
       }).then(
         () => {

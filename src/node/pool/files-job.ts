@@ -35,14 +35,50 @@ export type FileOutcome =
 /** A batch of outcomes, by index. */
 export type FilesBatch = [index: number, outcome: FileOutcome][];
 
-const BATCH = 32;
+/**
+ * A batch as sent: the checksums packed into one transferred buffer (a message of thousands of
+ * small Uint8Arrays costs more to clone and collect than the hashing of small files), the rest as is.
+ */
+export interface PackedBatch {
+  readonly indexes: Int32Array;
+  readonly sizes: Float64Array;
+  /** 64 bytes per file: the tree hash, then the linear SHA-256 (when asked for). */
+  readonly digests: Uint8Array;
+  readonly others: FilesBatch;
+}
 
-export function runFilesJob(job: FilesJob, post: (batch: FilesBatch) => void, serialize: (error: unknown) => SerializedError): 'done' | 'idle' | 'stopped' {
+export function packBatch(batch: FilesBatch, linear: boolean): PackedBatch {
+  const hashed = batch.filter(([, outcome]) => 'treeHash' in outcome) as [number, { size: number; treeHash: Uint8Array; sha256?: Uint8Array }][];
+  const indexes = new Int32Array(hashed.length);
+  const sizes = new Float64Array(hashed.length);
+  const digests = new Uint8Array(hashed.length * 64);
+  hashed.forEach(([index, { size, treeHash, sha256 }], i) => {
+    indexes[i] = index;
+    sizes[i] = size;
+    digests.set(treeHash, i * 64);
+    if (linear) digests.set(sha256!, i * 64 + 32);
+  });
+  return { indexes, sizes, digests, others: batch.filter(([, outcome]) => !('treeHash' in outcome)) };
+}
+
+export function unpackBatch(packed: PackedBatch, linear: boolean): FilesBatch {
+  const batch: FilesBatch = [...packed.others];
+  packed.indexes.forEach((index, i) => {
+    const treeHash = packed.digests.subarray(i * 64, i * 64 + 32);
+    const size = packed.sizes[i]!;
+    batch.push([index, linear ? { size, treeHash, sha256: packed.digests.subarray(i * 64 + 32, i * 64 + 64) } : { size, treeHash }]);
+  });
+  return batch;
+}
+
+const BATCH = 64;
+
+export function runFilesJob(job: FilesJob, post: (batch: PackedBatch) => void, serialize: (error: unknown) => SerializedError): 'done' | 'idle' | 'stopped' {
   const control = new Int32Array(job.control);
   const buffer = new Uint8Array(LEAF_SIZE);
   let batch: FilesBatch = [];
   const flush = (): void => {
-    if (batch.length > 0) post(batch);
+    if (batch.length > 0) post(packBatch(batch, job.linear));
     batch = [];
   };
   try {

@@ -4,7 +4,7 @@
 // files job's batches). Adding a kind of job: a handler here, its message type in protocol.ts.
 import { parentPort } from 'node:worker_threads';
 import { TreeHashError } from '../../errors.js';
-import { type FilesBatch, type FilesJob, runFilesJob } from './files-job.js';
+import { type FilesJob, type PackedBatch, runFilesJob } from './files-job.js';
 import { dropRun, participate } from './participant.js';
 import type { DropJob, Request, Response, RunJob, SerializedError } from './protocol.js';
 
@@ -36,7 +36,8 @@ type Handler = (job: never, id: number) => unknown;
 const handlers: Record<string, Handler> = {
   run: (job: RunJob) => participate(job, serialize),
   drop: (job: DropJob) => dropRun(job.run),
-  files: (job: FilesJob, id: number) => runFilesJob(job, (batch: FilesBatch) => port.postMessage({ id, partial: batch }), serialize),
+  files: (job: FilesJob, id: number) =>
+    runFilesJob(job, (batch: PackedBatch) => port.postMessage({ id, partial: batch }, [batch.indexes.buffer as ArrayBuffer, batch.sizes.buffer as ArrayBuffer, batch.digests.buffer as ArrayBuffer]), serialize),
 };
 
 // Jobs run one after another (a run blocks this thread until it leaves), in the order they came.
