@@ -56,8 +56,19 @@ export function poolWorker(index: number): PoolWorker {
   return workers[index]!;
 }
 
+/** The parent's Node options, less --input-type (it applies to -e / stdin code, and a worker started from a file refuses it). */
+function workerExecArgv(): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i]!;
+    if (arg === '--input-type') i++;
+    else if (!arg.startsWith('--input-type=')) args.push(arg);
+  }
+  return args;
+}
+
 function startWorker(): PoolWorker {
-  const worker = new Worker(workerUrl());
+  const worker = new Worker(workerUrl(), { execArgv: workerExecArgv() });
   const entry: PoolWorker = { worker, pending: new Map() };
   worker.on('message', (message: Response | { id: number; partial: unknown }) => {
     const job = entry.pending.get(message.id);
