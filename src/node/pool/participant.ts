@@ -14,6 +14,8 @@ import {
   GEN,
   MAIN_GEN,
   PUBLISHED,
+  WANT_DONE,
+  WANT_FILLED,
   READ_NEXT,
   RUNNING,
   type RunJob,
@@ -54,7 +56,7 @@ export async function participate(job: RunJob, serialize: (error: unknown) => Se
     return arena.subarray(slot * slotSize, slot * slotSize + Atomics.load(control, layout.length + slot));
   };
   const filled = (seq: number): boolean => Atomics.load(control, layout.filled + (seq % slotCount)) === seq + 1;
-  /** Wakes the main thread: something it may be waiting for happened. */
+  /** Wakes the main thread: what it waits for (WANT_FILLED, WANT_DONE) happened. */
   const signalMain = (): void => {
     Atomics.add(control, MAIN_GEN, 1);
     Atomics.notify(control, MAIN_GEN);
@@ -69,7 +71,7 @@ export async function participate(job: RunJob, serialize: (error: unknown) => Se
     stream.next = seq + 1;
     const word = layout.streamed + index * slotCount + (seq % slotCount);
     Atomics.store(control, word, seq + 1);
-    signalMain();
+    if (Atomics.load(control, WANT_DONE) === seq + 1) signalMain();
     return true;
   };
 
@@ -82,7 +84,7 @@ export async function participate(job: RunJob, serialize: (error: unknown) => Se
     const slot = seq % slotCount;
     for (let k = 0; k < kernels.length; k++) kernels[k]!.run(bytes, outputs[k]!(slot));
     Atomics.store(control, layout.worked + slot, seq + 1);
-    signalMain();
+    if (Atomics.load(control, WANT_DONE) === seq + 1) signalMain();
     return true;
   };
 
@@ -118,7 +120,7 @@ export async function participate(job: RunJob, serialize: (error: unknown) => Se
     Atomics.store(control, layout.filled + slot, seq + 1);
     Atomics.add(control, GEN, 1);
     Atomics.notify(control, GEN);
-    signalMain();
+    if (Atomics.load(control, WANT_FILLED) === seq + 1) signalMain();
     return true;
   };
 

@@ -20,7 +20,7 @@ import type { LinearHash } from '../../parts.js';
 import type { TreeChecksum } from '../../streaming.js';
 import { fileShrank, readFailed } from '../file-errors.js';
 import { cores } from './pool.js';
-import { type FileSource, MAIN_GEN, PUBLISHED, READ_NEXT, type RunReply, WORK_NEXT } from './protocol.js';
+import { type FileSource, MAIN_GEN, PUBLISHED, READ_NEXT, type RunReply, WANT_DONE, WANT_FILLED, WORK_NEXT } from './protocol.js';
 import { Run } from './run.js';
 
 /** Inputs at least this long spread their leaves over worker threads. */
@@ -114,6 +114,8 @@ export class Pipeline {
     const total = Math.ceil((file.end - file.start) / this.#slotSize);
     run.end(total);
     this.#published = total;
+    // Without a linear hash there is nothing to do as a slot fills: wait for its leaves only.
+    if (this.#linear === undefined) this.#hashed = total;
     if (total > 0) run.join();
     const onAbort = (): void => run.wake();
     signal?.addEventListener('abort', onAbort);
@@ -132,7 +134,7 @@ export class Pipeline {
         if (!progressed) progressed = this.#readOne(file);
         if (!progressed) {
           run.join(); // a worker that left idle (this thread was slow: a callback) comes back
-          await run.wait(MAIN_GEN, gen);
+          await this.#sleep(gen, total);
         }
       }
     } finally {
@@ -246,11 +248,34 @@ export class Pipeline {
       this.#run.throwIfFailed((reply) => new TreeHashError('ERR_READ_FAILED', reply.error?.message ?? 'a worker failed'));
       if (this.#collectReady()) return;
       this.#run.join();
-      await this.#run.wait(MAIN_GEN, gen);
+      await this.#sleep(gen, this.#published);
     }
   }
 
   // ---- both ----
+
+  /**
+   * Sleeps until a worker signals what this thread waits for: the next seq to hash filled, or the
+   * next seq to collect worked and streamed (workers wake this thread for those only). `gen`: MAIN_GEN
+   * when the loop looked at the slots last.
+   */
+  async #sleep(gen: number, total: number): Promise<void> {
+    const { control } = this.#run;
+    const fill = this.#hashed < total && !this.#filled(this.#hashed) ? this.#hashed + 1 : 0;
+    const done = this.#collected < this.#hashed ? this.#collected + 1 : 0;
+    Atomics.store(control, WANT_FILLED, fill);
+    Atomics.store(control, WANT_DONE, done);
+    // Seen after saying what is wanted, or signalled by the worker that did it: never both missed.
+    if ((fill !== 0 && this.#filled(fill - 1)) || (done !== 0 && this.#ready(done - 1))) return;
+    await this.#run.wait(MAIN_GEN, gen);
+  }
+
+  #ready(seq: number): boolean {
+    const { control, layout } = this.#run;
+    if (Atomics.load(control, this.#run.word(layout.worked, seq)) !== seq + 1) return false;
+    for (let s = 0; s < this.#streams; s++) if (Atomics.load(control, layout.streamed + s * this.#slotCount + (seq % this.#slotCount)) !== seq + 1) return false;
+    return true;
+  }
 
   #filled(seq: number): boolean {
     return Atomics.load(this.#run.control, this.#run.word(this.#run.layout.filled, seq)) === seq + 1;
@@ -267,10 +292,7 @@ export class Pipeline {
     let any = false;
     while (this.#collected < this.#hashed) {
       const seq = this.#collected;
-      if (Atomics.load(control, run.word(layout.worked, seq)) !== seq + 1) break;
-      let streamed = true;
-      for (let s = 0; s < this.#streams; s++) if (Atomics.load(control, layout.streamed + s * this.#slotCount + (seq % this.#slotCount)) !== seq + 1) streamed = false;
-      if (!streamed) break;
+      if (!this.#ready(seq)) break;
       const length = this.#length(seq);
       const digests = run.output(0, seq);
       for (let at = 0, i = 0; at < length; at += LEAF_SIZE, i++) {

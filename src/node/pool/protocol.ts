@@ -22,8 +22,10 @@ export const PUBLISHED = 4; // seqs that exist: fd mode all of them at once, pus
 export const ENDED = 5; // 1 once PUBLISHED is final
 export const FAULT = 6; // a reader's failure: FAULT_READ or FAULT_EOF (details in the reply)
 export const FAULT_SEQ = 7; // …and at which seq
-export const MAIN_GEN = 8; // bumped (and notified) whenever a seq is filled, worked or streamed: the main thread sleeps on it
-const HEADER = 9;
+export const MAIN_GEN = 8; // bumped (and notified) when what the main thread waits for happened: it sleeps on it
+export const WANT_FILLED = 9; // seq + 1 of the seq whose filling the main thread waits for (0: none)
+export const WANT_DONE = 10; // seq + 1 of the seq whose slot kernels and streams the main thread waits for (0: none)
+const HEADER = 11;
 
 export const RUNNING = 0;
 export const STOPPED = 1;
