@@ -5,3 +5,4 @@ export { PROGRESS_STEP } from '../streaming.js';
 export { createVerifier, TreeHashVerifier } from './verify.js';
 export { manifestOfFile, readLeafManifest, writeLeafManifest, type ManifestOfFileOptions } from './manifest.js';
 export { hashFileParts, nodeSha256 } from './parts.js';
+export { hashFiles, type HashFilesOptions, type FileHashResult } from './many.js';
