@@ -45,7 +45,11 @@ function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scala
 /** A Pipeline for these options; bytes count for `progress` once their leaves are in the tree. */
 function pipelineFor(options: HashFileOptions, expectedSize: number, progress: ProgressReporter, file?: FileSource): Pipeline {
   const engine = poolEngine(options);
-  const onHashed = (length: number): void => progress.advance(length);
+  // An abort (perhaps from the progress callback itself) stops at the next slot, before another report.
+  const onHashed = (length: number): void => {
+    throwIfAborted(options.signal);
+    progress.advance(length);
+  };
   const onLeaf = options.onLeaf ? { onLeaf: options.onLeaf } : {};
   return new Pipeline({ linear: options.linear !== false, engine, onHashed, workers: checkWorkers(options.workers), ...onLeaf }, expectedSize, file);
 }
