@@ -28,6 +28,9 @@ export const PARALLEL_THRESHOLD = 8 * MiB;
 
 type PoolEngine = 'native' | 'wasm' | 'wasm-scalar';
 
+/** The main thread is woken once per this many slots done, at most (a quarter of the ring). */
+const WAKE_BATCH = 4;
+
 // node:crypto: 1 MiB slots (one leaf: a read and its hashing stay in the core's cache), sixteen
 // of them in flight so that neither side waits for the other. Wasm: 4 MiB slots, four whole leaves
 // for the SIMD build at once. Both arenas are 16 MiB plus the leaf digests, allocated once.
@@ -262,7 +265,16 @@ export class Pipeline {
   async #sleep(gen: number, total: number): Promise<void> {
     const { control } = this.#run;
     const fill = this.#hashed < total && !this.#filled(this.#hashed) ? this.#hashed + 1 : 0;
-    const done = this.#collected < this.#hashed ? this.#collected + 1 : 0;
+    // Woken for the last of the next few seqs that is not done yet, not for each one: the seqs
+    // before it are usually done by then (they were claimed first), and collected in one go.
+    let done = 0;
+    for (let seq = Math.min(this.#collected + WAKE_BATCH, this.#hashed) - 1; seq >= this.#collected; seq--) {
+      if (!this.#ready(seq)) {
+        done = seq + 1;
+        break;
+      }
+    }
+    if (done === 0 && this.#collected < this.#hashed) return; // all of them are done: collect them
     Atomics.store(control, WANT_FILLED, fill);
     Atomics.store(control, WANT_DONE, done);
     // Seen after saying what is wanted, or signalled by the worker that did it: never both missed.
