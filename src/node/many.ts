@@ -2,13 +2,15 @@
 // one from a shared counter and hash each whole on their own thread (pool/files-job.ts); results
 // come back in batches and are yielded in the order of the list. Large files (the pipeline spreads
 // one over every core), pipes and devices are hashed here, in their turn, with hashFile.
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { LEAF_SIZE } from '../constants.js';
 import { checkEngine } from '../engine.js';
 import { TreeHashError, describeValue } from '../errors.js';
 import type { Checksums } from '../hasher.js';
 import { type TreeChecksum, throwIfAborted } from '../streaming.js';
 import { hashFile } from './files.js';
-import { FILES_LIMIT, FILES_NEXT, FILES_STOP, FILES_WORDS, type FileOutcome, type FilesJob, type PackedBatch, unpackBatch } from './pool/files-job.js';
+import { FILES_LIMIT, FILES_NEXT, FILES_STOP, FILES_WORDS, type FileOutcome, type FilesJob, type PackedBatch, hashFileSync, unpackBatch } from './pool/files-job.js';
 import { PARALLEL_THRESHOLD } from './pool/pipeline.js';
 import { cores, poolWorker, post, rebuildError } from './pool/pool.js';
 
@@ -77,9 +79,10 @@ export async function* hashFiles(paths: readonly (string | Buffer | URL)[], opti
   };
   throwIfAborted(signal);
   if (list.length < POOL_FROM || engine === 'wasm' || engine === 'wasm-scalar') {
+    const native = engine === 'auto' || engine === 'native';
     for (const path of list) {
       throwIfAborted(signal);
-      yield await one(path);
+      yield (native && !options.defer?.(path) && smallFile(path, linear)) || (await one(path));
     }
     return;
   }
@@ -97,6 +100,29 @@ export async function* hashFiles(paths: readonly (string | Buffer | URL)[], opti
     }
   } finally {
     await files.pause();
+  }
+}
+
+const leafBuffer = new Uint8Array(LEAF_SIZE);
+
+/**
+ * A regular file of at most one leaf, hashed right here with synchronous reads (well under a
+ * millisecond: no promise per read, no Wasm kernel to start for one SHA-256), or undefined for
+ * anything else (hashFile's turn). A missing file or a directory gives hashFile's error.
+ */
+function smallFile(path: string | Buffer, linear: boolean): FileHashResult | undefined {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    // hashFileSync's open fails the same way and words it as hashFile does.
+  }
+  if (stat !== undefined && !stat.isDirectory() && !(stat.isFile() && stat.size <= LEAF_SIZE)) return undefined;
+  try {
+    const outcome = hashFileSync(path, linear, LEAF_SIZE + 1, leafBuffer);
+    return 'deferred' in outcome ? undefined : { path, ...(outcome as { size: number; treeHash: Uint8Array }) };
+  } catch (error) {
+    return { path, error: error as Error };
   }
 }
 
