@@ -146,6 +146,27 @@ describe('a file that changes while it is hashed', () => {
   });
 });
 
+describe('the pool shared', () => {
+  it('calls at once share the workers; a consumer that holds each part longer than the idle time gets the same result', async () => {
+    const data = [randomBytes(12 * MIB + 1, 21), randomBytes(9 * MIB, 22), randomBytes(17 * MIB + 5, 23)];
+    const paths = data.map((bytes, i) => {
+      const path = join(dir, `shared-${i}.bin`);
+      writeFileSync(path, bytes);
+      return path;
+    });
+    const results = await Promise.all([hashFile(paths[0]!), hashFile(paths[1]!, { linear: false }), hashFileParts(paths[2]!, { partSize: 4 * MIB }).done()]);
+    expect(results.map((r) => bytesToHex(r.treeHash))).toEqual(data.map((bytes) => referenceTreeHashHex(bytes)));
+    expect(bytesToHex(results[0]!.sha256!)).toBe(referenceSha256Hex(data[0]!));
+    expect(bytesToHex(results[2]!.sha256!)).toBe(referenceSha256Hex(data[2]!));
+    // The workers leave a run idle for 20 ms (the whole-file hash's holder too) and come back.
+    const slow = hashFileParts(paths[2]!, { partSize: 2 * MIB });
+    for await (const _part of slow) await new Promise((resolve) => setTimeout(resolve, 60));
+    const done = await slow.done();
+    expect(bytesToHex(done.treeHash)).toBe(referenceTreeHashHex(data[2]!));
+    expect(bytesToHex(done.sha256!)).toBe(referenceSha256Hex(data[2]!));
+  });
+});
+
 describe('the workers option', () => {
   it('caps the worker threads one hashFile uses; a bad value is ERR_INVALID_OPTION', async () => {
     const path = join(dir, 'workers.bin');
