@@ -50,6 +50,11 @@ export function poolWorkers(): Worker[] {
   return workers.map((entry) => entry.worker);
 }
 
+/** Starts `count` workers now (they boot while the caller loads the rest of its code). */
+export function warmPool(count = cores()): void {
+  poolWorker(count - 1);
+}
+
 /** The pool's `index`th worker, starting workers up to it if needed. */
 export function poolWorker(index: number): PoolWorker {
   while (workers.length <= index) workers.push(startWorker());
