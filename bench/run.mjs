@@ -23,6 +23,7 @@ import { Hash as SmithyHash } from '@smithy/hash-node';
 import { fromUtf8 } from '@smithy/util-utf8';
 import * as core from '../dist/index.js';
 import * as nodeApi from '../dist/node/index.js';
+import * as upload from '../dist/upload/index.js';
 import { measureInChromium } from './browser.mjs';
 import { chunkerGroup, manyGroup, poolGroup } from './pool.mjs';
 
@@ -302,13 +303,13 @@ async function partsGroup() {
     const path = cachedFile(dir, PARTS_FILE_BYTES);
     const bytes = data(PARTS_MEMORY_BYTES);
     const partSize = PART_SIZE;
-    const fileParts = core.planParts(PARTS_FILE_BYTES, partSize).parts;
-    const memoryParts = core.planParts(bytes.length, partSize).parts;
+    const fileParts = upload.planParts(PARTS_FILE_BYTES, partSize).parts;
+    const memoryParts = upload.planParts(bytes.length, partSize).parts;
     // The archive tree hash both ways, checked once before timing.
     const ours = await nodeApi.hashFileParts(path, { partSize }).done();
     const awsHashes = [];
     for (const p of fileParts) awsHashes.push((await bodyChecksumGenerator({ body: { path, start: p.start, end: p.end } }, awsChecksumOptions))[1]);
-    if (core.toHex(core.archiveTreeHashFromParts(awsHashes, { partSize, archiveSize: PARTS_FILE_BYTES })) !== core.toHex(ours.treeHash)) {
+    if (core.toHex(upload.archiveTreeHashFromParts(awsHashes, { partSize, archiveSize: PARTS_FILE_BYTES })) !== core.toHex(ours.treeHash)) {
       throw new Error('the AWS SDK per-part hashes disagree with hashFileParts');
     }
     const fileMiB = PARTS_FILE_BYTES / MiB;
@@ -324,14 +325,14 @@ async function partsGroup() {
         },
       },
       { name: 'node:crypto whole-file SHA-256 (read stream)', bytes: PARTS_FILE_BYTES, async: true, fn: () => nodeFileSha256(path) },
-      { name: 'glacier-treehash hashParts(bytes) (parts + whole SHA-256)', bytes: bytes.length, async: true, fn: () => core.hashParts(bytes, { partSize }).done() },
-      { name: 'glacier-treehash hashParts(bytes) linear: false', bytes: bytes.length, async: true, fn: () => core.hashParts(bytes, { partSize, linear: false }).done() },
+      { name: 'glacier-treehash hashParts(bytes) (parts + whole SHA-256)', bytes: bytes.length, async: true, fn: () => upload.hashParts(bytes, { partSize }).done() },
+      { name: 'glacier-treehash hashParts(bytes) linear: false', bytes: bytes.length, async: true, fn: () => upload.hashParts(bytes, { partSize, linear: false }).done() },
       // The whole-archive SHA-256 from a supplied node:crypto hash, fed alongside the parts (the default hashes it as parts are yielded).
       {
         name: 'glacier-treehash hashParts(bytes) linear: nodeSha256',
         bytes: bytes.length,
         async: true,
-        fn: () => core.hashParts(bytes, { partSize, linear: nodeApi.nodeSha256 }).done(),
+        fn: () => upload.hashParts(bytes, { partSize, linear: nodeApi.nodeSha256 }).done(),
       },
       {
         name: '@aws-sdk/body-checksum-node per part (bytes)',

@@ -1,115 +1,17 @@
-// glacier-treehash: the universal core (no I/O, no node: imports). Runs in Node, browsers and
-// edge runtimes; the Wasm kernel is embedded.
-export { MiB, LEAF_SIZE, DIGEST_LENGTH } from './constants.js';
-export { TreeHashError, type TreeHashErrorCode } from './errors.js';
-export { toHex, fromHex } from './hex.js';
-export { type BytesLike } from './bytes.js';
-export {
-  TreeHasher,
-  type TreeHasherOptions,
-  type Checksums,
-  createTreeHasher,
-  createChecksums,
-  restoreTreeHasher,
-  treeHash,
-  computeChecksums,
-  sha256,
-} from './hasher.js';
-export { combineTreeHashes } from './tree.js';
-export { ENGINES, type Engine, type EngineOptions } from './engine.js';
-// Progress reports of the long-running calls (hashFile, hashBlob, …), one shape everywhere.
-export { type HashProgress, type ProgressCallback, PROGRESS_STEP } from './streaming.js';
-export {
-  MAX_PARTS,
-  MIN_PART_SIZE,
-  MAX_PART_SIZE,
-  MAX_ARCHIVE_SIZE,
-  MAX_SINGLE_UPLOAD_SIZE,
-  VALID_PART_SIZES,
-  type PlannedPart,
-  type MultipartPlan,
-  type ContentRange,
-  type PartValidationOptions,
-  isValidPartSize,
-  assertValidPartSize,
-  assertValidArchiveSize,
-  partCount,
-  choosePartSize,
-  planParts,
-  parseContentRange,
-  formatContentRange,
-  validatePart,
-  parseSize,
-} from './multipart.js';
-export {
-  type PartChecksums,
-  type MultipartChecksums,
-  type LinearHash,
-  type PartHasherOptions,
-  type RestorePartHasherOptions,
-  type HashPartsOptions,
-  type PartHashing,
-  type ListedUpload,
-  PartHasher,
-  createPartHasher,
-  restorePartHasher,
-  hashParts,
-  archiveTreeHashFromParts,
-  resumeFromListParts,
-} from './parts.js';
-// Retrieval: range rules, download plans, verification, leaf manifests.
-export {
-  type ByteRange,
-  type AlignedCovers,
-  type ChecksumQuery,
-  type DownloadPlanOptions,
-  type DownloadChunk,
-  type DownloadPlanSummary,
-  type DownloadPlan,
-  isValidRetrievalRange,
-  explainRetrievalRange,
-  isTreeHashAligned,
-  explainTreeHashAlignment,
-  alignRange,
-  parseRange,
-  formatRetrievalRange,
-  formatHttpRange,
-  expectsChecksum,
-  explainChecksumExpectation,
-  planDownload,
-  describeDownloadPlan,
-  downloadChunks,
-  alignedRangesForLeaves,
-} from './ranges.js';
-export {
-  type TreeHashLike,
-  type VerifyOptions,
-  type VerifyTreeHashOptions,
-  type VerifySource,
-  type VerifiedChunk,
-  type DownloadChunks,
-  type VerifyDownloadOptions,
-  type JobOutputResponse,
-  type JobOutputVerdict,
-  TreeHashMismatchError,
-  TreeHashCheck,
-  toTreeHashBytes,
-  assertTreeHashEquals,
-  createTreeHashCheck,
-  verifyTreeHash,
-  verifyTreeHashSync,
-  combineChunkTreeHashes,
-  verifyDownload,
-  verifyJobOutput,
-} from './verify.js';
-export {
-  type ManifestComparison,
-  LeafManifest,
-  LeafManifestBuilder,
-  LEAF_MANIFEST_MAGIC,
-  LEAF_MANIFEST_VERSION,
-  createLeafManifest,
-  createLeafManifestBuilder,
-  decodeLeafManifest,
-  compareWithManifest,
-} from './manifest.js';
+// glacier-treehash: what most users need — one-shot and incremental tree hashing, combining tree
+// hashes, hex, errors, constants and engines. Universal (no I/O, no node: imports): runs in Node,
+// browsers and edge runtimes; the Wasm kernel is embedded. Multipart uploads are in
+// glacier-treehash/upload, retrieval ranges and verification in glacier-treehash/retrieval, files
+// and streams in glacier-treehash/node and glacier-treehash/web.
+export { MiB, LEAF_SIZE, DIGEST_LENGTH } from './core/constants.js';
+export { TreeHashError, type TreeHashErrorCode } from './core/errors.js';
+export { TreeHashMismatchError } from './core/mismatch.js';
+export { toHex, fromHex } from './core/hex.js';
+export type { BytesLike } from './core/bytes.js';
+export type { TreeHashLike } from './core/digest.js';
+export { type TreeHasher, type TreeHasherOptions, type Checksums, createTreeHasher, createChecksums, restoreTreeHasher } from './hash/tree-hasher.js';
+export { treeHash, computeChecksums, sha256 } from './hash/one-shot.js';
+export { combineTreeHashes } from './hash/combine.js';
+export { ENGINES, type Engine, type EngineOptions } from './hash/engine.js';
+// Progress reports of the long-running calls (hashFile, hashBlob, hashParts, …), one shape everywhere.
+export { type HashProgress, type ProgressCallback, PROGRESS_STEP } from './stream/progress.js';

@@ -1,9 +1,10 @@
 // An abort must end hashing even while the source is stalled (no chunk arrives to check the signal).
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { hashParts } from '../src/index.js';
-import { hashStream } from '../src/node/index.js';
-import { hashWebStream, hashWebStreamParts } from '../src/web/index.js';
+import { hashParts } from '../src/upload/hash-parts.js';
+import { hashStream } from '../src/node/files.js';
+import { hashWebStream } from '../src/web/streams.js';
+import { hashWebStreamParts } from '../src/web/parts.js';
 import { caughtAsync } from './helpers.js';
 
 /** Aborts after 50 ms with a reason; the promise must reject with ERR_ABORTED well before 2 s. */

@@ -14,11 +14,11 @@ import {
   UploadMultipartPartCommand,
   type GlacierClientConfig,
 } from '@aws-sdk/client-glacier';
-import { TreeHashError } from '../src/errors.js';
+import { TreeHashError } from '../src/core/errors.js';
 import { bodyChecksumGenerator as universalGenerator } from '../src/aws/index.js';
 import { bodyChecksumGenerator } from '../src/node/aws.js';
 import { hashFileParts } from '../src/node/parts.js';
-import { toHex } from '../src/hex.js';
+import { toHex } from '../src/core/hex.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-aws-'));

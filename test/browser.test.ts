@@ -91,6 +91,7 @@ run('in Chromium', () => {
       const core = await (new Function('return import("/dist/index.js")')());
       const web = await (new Function('return import("/dist/web/index.js")')());
       const aws = await (new Function('return import("/dist/aws/index.js")')());
+      const upload = await (new Function('return import("/dist/upload/index.js")')());
       const data = Uint8Array.from({ length: n }, (_, i) => i % 251);
       const partSize = 2 * 1024 * 1024;
       const fromBlob = [];
@@ -98,9 +99,9 @@ run('in Chromium', () => {
       for await (const part of hashing) fromBlob.push({ range: part.contentRange, tree: core.toHex(part.treeHash), linear: core.toHex(part.sha256) });
       const totals = await hashing.done();
       const fromStream = await web.hashWebStreamParts(new Blob([data]).stream(), { partSize }).done();
-      const combined = core.archiveTreeHashFromParts(fromBlob.map((p: { tree: string }) => p.tree), { partSize, archiveSize: n });
+      const combined = upload.archiveTreeHashFromParts(fromBlob.map((p: { tree: string }) => p.tree), { partSize, archiveSize: n });
       return {
-        plan: core.planParts(n).parts.map((p: { contentRange: string }) => p.contentRange),
+        plan: upload.planParts(n).parts.map((p: { contentRange: string }) => p.contentRange),
         parts: fromBlob,
         tree: core.toHex(totals.treeHash),
         linear: core.toHex(totals.sha256),

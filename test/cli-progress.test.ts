@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { formatApproximateBytes as formatBytes } from '../src/format.js';
+import { formatApproximateBytes as formatBytes } from '../src/core/format.js';
 import { formatProgressLine, startProgressBar, withProgressBar } from '../src/cli/progress.js';
 import { MIB, mod251, referenceTreeHashHex } from './reference.js';
 

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  combineTreeHashes,
-  computeChecksums,
-  createChecksums,
-  createTreeHasher,
-  restoreTreeHasher,
-  sha256,
-  toHex,
-  treeHash,
-} from '../src/index.js';
+import { combineTreeHashes } from '../src/hash/combine.js';
+import { computeChecksums, sha256, treeHash } from '../src/hash/one-shot.js';
+import { createChecksums, createTreeHasher, restoreTreeHasher } from '../src/hash/tree-hasher.js';
+import { toHex } from '../src/core/hex.js';
 import { testEngine } from './setup-engine.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 import { expectCode } from './helpers.js';

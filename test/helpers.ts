@@ -1,6 +1,6 @@
 // Assertions shared by the test files: what was thrown, as a TreeHashError.
 import { expect } from 'vitest';
-import { TreeHashError } from '../src/index.js';
+import { TreeHashError } from '../src/core/errors.js';
 
 /** The TreeHashError `fn` throws synchronously (fails the test if it throws nothing or something else). */
 export function caught(fn: () => unknown): TreeHashError {

@@ -1,7 +1,7 @@
 // Every kernel instance a hasher takes goes back to the pool: counted by wrapping the pool functions.
 import { describe, expect, it, vi } from 'vitest';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { createPartHasher, restorePartHasher } from '../src/parts.js';
+import { createPartHasher, restorePartHasher } from '../src/upload/part-hasher.js';
 import { createVerifier } from '../src/web/verify.js';
 import { MIB, mod251, referenceTreeHash, referenceTreeHashHex } from './reference.js';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SCALAR_WASM_BASE64, SCALAR_WASM_SHA256, SIMD_WASM_BASE64, SIMD_WASM_SHA256 } from '../src/kernel/wasm-binary.js';
 import { acquireKernel, releaseKernel } from '../src/kernel/wasm.js';
-import { createChecksums } from '../src/index.js';
+import { createChecksums } from '../src/hash/tree-hasher.js';
 import { mod251 } from './reference.js';
 
 describe('embedded kernel', () => {

@@ -5,16 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { TreeHashError } from '../src/errors.js';
-import {
-  LeafManifest,
-  compareWithManifest,
-  createLeafManifest,
-  createLeafManifestBuilder,
-  decodeLeafManifest,
-} from '../src/manifest.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { type LeafManifest, decodeLeafManifest, leafManifestFromDigests } from '../src/retrieval/manifest.js';
+import { compareWithManifest } from '../src/retrieval/manifest-compare.js';
+import { createLeafManifest, createLeafManifestBuilder } from '../src/retrieval/manifest-builder.js';
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../src/node/manifest.js';
-import { type ByteRange, parseRange } from '../src/ranges.js';
+import { type ByteRange, parseRange } from '../src/core/byte-range.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceTreeHash, referenceTreeHashHex } from './reference.js';
 import { caught } from './helpers.js';
 import { ALIGNED_6_5_MIB, SIZE_6_5_MIB, UNALIGNED_6_5_MIB } from './retrieval-fixtures.js';
@@ -73,12 +69,12 @@ describe('LeafManifest', () => {
       const builder = createLeafManifestBuilder();
       for (let offset = 0; offset < size; offset += 300_001) builder.update(data.subarray(offset, Math.min(offset + 300_001, size)));
       expect(builder.digest().encode()).toEqual(oneShot.encode());
-      const fromDigests = LeafManifest.fromLeafDigests(size, referenceLeafDigests(data));
+      const fromDigests = leafManifestFromDigests(size, referenceLeafDigests(data));
       expect(fromDigests.encode()).toEqual(oneShot.encode());
     }
-    expect(caught(() => LeafManifest.fromLeafDigests(2 * MIB, referenceLeafDigests(archive))).code).toBe('ERR_INVALID_MANIFEST');
-    expect(caught(() => LeafManifest.fromLeafDigests(-1, [])).code).toBe('ERR_INVALID_SIZE');
-    expect(caught(() => LeafManifest.fromLeafDigests(1, [new Uint8Array(31)])).code).toBe('ERR_INVALID_DIGEST');
+    expect(caught(() => leafManifestFromDigests(2 * MIB, referenceLeafDigests(archive))).code).toBe('ERR_INVALID_MANIFEST');
+    expect(caught(() => leafManifestFromDigests(-1, [])).code).toBe('ERR_INVALID_SIZE');
+    expect(caught(() => leafManifestFromDigests(1, [new Uint8Array(31)])).code).toBe('ERR_INVALID_DIGEST');
   });
 
   it('a builder is single use: after digest() or fromHashed() every call throws ERR_HASH_FINALIZED', () => {
@@ -116,7 +112,7 @@ describe('manifests of many leaves (digests are combined in blocks of 2^16 leave
       digests.push(d);
     }
     const size = (leaves - 1) * MIB + 7;
-    const big = LeafManifest.fromLeafDigests(size, digests);
+    const big = leafManifestFromDigests(size, digests);
     expect(big.treeHash).toEqual(referenceRoot(digests));
     for (const [first, end] of [
       [65_530, 65_540],

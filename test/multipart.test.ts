@@ -12,11 +12,11 @@ import {
   formatContentRange,
   isValidPartSize,
   parseContentRange,
-  parseSize,
   partCount,
   planParts,
   validatePart,
-} from '../src/multipart.js';
+} from '../src/upload/plan.js';
+import { parseSize } from '../src/core/format.js';
 import { codeOfSync } from './helpers.js';
 
 const MIB = 1024 * 1024;

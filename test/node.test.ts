@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TreeHashError, toHex } from '../src/index.js';
-import { hashFile, hashStream } from '../src/node/index.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { toHex } from '../src/core/hex.js';
+import { hashFile, hashStream } from '../src/node/files.js';
 import { testEngine } from './setup-engine.js';
 import { Pipeline, poolWorkers } from '../src/node/pool/index.js';
 import { MIB, mod251, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
@@ -222,7 +223,7 @@ describe('past the worker threshold', () => {
     // Terminate, then post jobs before the workers' exit events can run: they are in flight when
     // the workers die (update() only yields microtasks until every slot is taken).
     const parallel = new Pipeline({ linear: true }, data.length);
-    for (const worker of workers) void worker.terminate();
+    const exits = workers.map((worker) => worker.terminate());
     let thrown: unknown;
     try {
       await parallel.update(data);
@@ -231,6 +232,9 @@ describe('past the worker threshold', () => {
       thrown = error;
     }
     await parallel.abandon();
+    // The run fails at the first exit; another terminated worker may not have exited yet, and a
+    // call now could be handed to it. Every exit seen by the pool first, then the next call.
+    await Promise.all(exits);
     expect(thrown).toBeInstanceOf(TreeHashError);
     expect((thrown as TreeHashError).code).toBe('ERR_WORKER_FAILED');
     const again = await hashFile(path);

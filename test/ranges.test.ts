@@ -2,23 +2,17 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   alignRange,
-  alignedRangesForLeaves,
   expectsChecksum,
   explainChecksumExpectation,
   explainRetrievalRange,
   explainTreeHashAlignment,
-  formatHttpRange,
-  formatRetrievalRange,
   isTreeHashAligned,
   isValidRetrievalRange,
-  parseRange,
-  planDownload,
-  describeDownloadPlan,
-  downloadChunks,
-  type ByteRange,
-} from '../src/ranges.js';
-import { TreeHashError } from '../src/errors.js';
-import { parseContentRange } from '../src/multipart.js';
+} from '../src/retrieval/ranges.js';
+import { alignedRangesForLeaves, planDownload, describeDownloadPlan, downloadChunks } from '../src/retrieval/download-plan.js';
+import { formatHttpRange, formatRetrievalRange, parseRange, type ByteRange } from '../src/core/byte-range.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { parseContentRange } from '../src/upload/plan.js';
 import { bruteNodeSpans } from './retrieval-fixtures.js';
 
 const M = 1024 * 1024;

@@ -1,7 +1,7 @@
 // Runs the whole oracle suite on one engine: vitest.config.ts starts one project per engine and
 // sets TREEHASH_TEST_ENGINE; every API call that names no engine then uses that one.
-import { type Engine, ENGINES } from '../src/index.js';
-import { setDefaultEngine } from '../src/engine.js';
+import { type Engine, ENGINES } from '../src/hash/engine.js';
+import { setDefaultEngine } from '../src/hash/engine.js';
 
 const requested = process.env.TREEHASH_TEST_ENGINE;
 if (requested !== undefined && !(ENGINES as readonly string[]).includes(requested)) {

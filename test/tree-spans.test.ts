@@ -10,7 +10,7 @@ import {
   nodeWithLeafSpan,
   smallestPowerOfTwoAtLeast,
   treeHeight,
-} from '../src/tree-spans.js';
+} from '../src/hash/tree-spans.js';
 
 /** The tree over `leaves` leaves built level by level: per level, the [first, end) leaf span of each node. */
 function bruteLevels(leaves: number): Array<Array<[number, number]>> {

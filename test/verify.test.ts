@@ -2,19 +2,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TreeHashError } from '../src/errors.js';
-import { type ByteRange, parseRange, planDownload } from '../src/ranges.js';
-import {
-  TreeHashMismatchError,
-  assertTreeHashEquals,
-  combineChunkTreeHashes,
-  createTreeHashCheck,
-  toTreeHashBytes,
-  verifyDownload,
-  verifyTreeHash,
-  verifyTreeHashSync,
-  verifyJobOutput,
-} from '../src/verify.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { type ByteRange, parseRange } from '../src/core/byte-range.js';
+import { planDownload } from '../src/retrieval/download-plan.js';
+import { TreeHashMismatchError } from '../src/core/mismatch.js';
+import { assertTreeHashEquals, createTreeHashCheck, verifyTreeHash, verifyTreeHashSync, verifyJobOutput } from '../src/retrieval/verify.js';
+import { combineChunkTreeHashes, verifyDownload } from '../src/retrieval/verify-download.js';
+import { toTreeHashBytes } from '../src/core/digest.js';
 import { createVerifier as createNodeVerifier } from '../src/node/verify.js';
 import { createVerifier as createWebVerifier } from '../src/web/verify.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceTreeHash, referenceTreeHashHex } from './reference.js';

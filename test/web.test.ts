@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TreeHashError, toHex } from '../src/index.js';
-import { hashBlob, hashWebStream } from '../src/web/index.js';
+import { TreeHashError } from '../src/core/errors.js';
+import { toHex } from '../src/core/hex.js';
+import { hashBlob, hashWebStream } from '../src/web/streams.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 function streamOf(data: Uint8Array, chunk: number): ReadableStream<Uint8Array> {

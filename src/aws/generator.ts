@@ -1,9 +1,10 @@
 // The AWS SDK v3 Glacier client's `bodyChecksumGenerator`, on this library's kernel. Shared by the
 // universal entry (src/aws/index.ts) and the Node one (src/node/aws.ts), which adds file streams.
-import { isBytesLike, toBytes } from '../bytes.js';
-import { TreeHashError, describeValue } from '../errors.js';
-import { type Checksums, computeChecksums } from '../hasher.js';
-import { toHex } from '../hex.js';
+import { isBytesLike, toBytes } from '../core/bytes.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
+import { computeChecksums } from '../hash/one-shot.js';
+import type { Checksums } from '../hash/tree-hasher.js';
 import { isBlob } from '../web/parts.js';
 import { hashBlob } from '../web/streams.js';
 

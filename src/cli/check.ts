@@ -6,8 +6,8 @@
 // here, as in every treehash command, 2 means "could not check" and wins over 1).
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { TreeHashError } from '../errors.js';
-import { toHex } from '../hex.js';
+import { TreeHashError } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
 import { hashOperands } from './hash.js';
 import { formatCheckLine, parseSumLine, quoteFileName, type SumsLayout } from './sums.js';
 import { LineWriter } from './output.js';

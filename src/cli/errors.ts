@@ -1,6 +1,6 @@
 // How the CLI reports a failure: one line on stderr naming what failed, in the words of the
 // coreutils where the cause is a filesystem error; and the exit codes every command uses.
-import { TreeHashError } from '../errors.js';
+import { TreeHashError } from '../core/errors.js';
 import { quoteFileName } from './sums.js';
 
 /** Exit code: everything worked and matched. */

@@ -1,14 +1,15 @@
 // `treehash hash [--json] FILE...`: the main job, like sha256sum.
 import type { Command } from 'commander';
-import { toHex } from '../hex.js';
+import { toHex } from '../core/hex.js';
 import { hashFile, hashStream } from '../node/files.js';
 import { type FileHashResult, hashFiles } from '../node/many.js';
 import { LineWriter } from './output.js';
-import type { Checksums } from '../hasher.js';
+import type { Checksums } from '../hash/tree-hasher.js';
 import { printFailure } from './errors.js';
 import { formatSumLine } from './sums.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';
-import type { ProgressCallback, TreeChecksum } from '../streaming.js';
+import type { ProgressCallback } from '../stream/progress.js';
+import type { TreeChecksum } from '../stream/chunks.js';
 
 /** Hashes one CLI operand: `-` is standard input, anything else a file (`linear: false`: the tree hash only). */
 export function hashOperand(file: string, options: { onProgress?: ProgressCallback | undefined; linear?: boolean } = {}): Promise<TreeChecksum> {

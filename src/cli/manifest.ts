@@ -1,10 +1,10 @@
 // `treehash manifest FILE [-o OUT]`: write the leaf manifest of a file (keep it with the archive's
 // records at upload time); `treehash manifest --show M`: print a manifest as text.
 import type { Command } from 'commander';
-import { TreeHashError } from '../errors.js';
-import { toHex } from '../hex.js';
+import { TreeHashError } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
 import { manifestOfFile, readLeafManifest, writeLeafManifest } from '../node/manifest.js';
-import { formatRetrievalRange } from '../ranges.js';
+import { formatRetrievalRange } from '../core/byte-range.js';
 import { printJsonLine } from './retrieval-io.js';
 import { LineWriter } from './output.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';

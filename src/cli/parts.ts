@@ -2,11 +2,13 @@
 // each part's Content-Range and checksums, then the archive's.
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { TreeHashError } from '../errors.js';
-import { toHex } from '../hex.js';
-import { assertValidPartSize, choosePartSize, partCount } from '../multipart.js';
-import { hashFileParts, nodeSha256 } from '../node/parts.js';
-import { type MultipartChecksums, type PartChecksums, type PartHashing, hashParts } from '../parts.js';
+import { TreeHashError } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
+import { assertValidPartSize, choosePartSize, partCount } from '../upload/plan.js';
+import { hashFileParts } from '../node/parts.js';
+import { nodeSha256 } from '../node/crypto.js';
+import { type MultipartChecksums, type PartChecksums, type PartHashing } from '../upload/types.js';
+import { hashParts } from '../upload/hash-parts.js';
 import { printFailure } from './errors.js';
 import { LineWriter } from './output.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, startProgressBar } from './progress.js';

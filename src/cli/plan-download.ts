@@ -1,15 +1,10 @@
 // `treehash plan-download --size N [--range A-B] [--chunk-size SIZE] [--json]`: the GetJobOutput
 // ranges to download a job output in tree-hash-aligned pieces, each verifiable on its own.
 import type { Command } from 'commander';
-import { MiB } from '../constants.js';
-import {
-  describeDownloadPlan,
-  downloadChunks,
-  explainChecksumExpectation,
-  formatHttpRange,
-  formatRetrievalRange,
-  parseRange,
-} from '../ranges.js';
+import { MiB } from '../core/constants.js';
+import { describeDownloadPlan, downloadChunks } from '../retrieval/download-plan.js';
+import { explainChecksumExpectation } from '../retrieval/ranges.js';
+import { formatHttpRange, formatRetrievalRange, parseRange } from '../core/byte-range.js';
 import { parseByteCount } from './retrieval-io.js';
 import { LineWriter } from './output.js';
 

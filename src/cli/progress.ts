@@ -5,9 +5,9 @@
 // run so far (steadier than the last few reports of a fast hash).
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
-import { MiB } from '../constants.js';
-import { formatApproximateBytes } from '../format.js';
-import type { HashProgress, ProgressCallback } from '../streaming.js';
+import { MiB } from '../core/constants.js';
+import { formatApproximateBytes } from '../core/format.js';
+import type { HashProgress, ProgressCallback } from '../stream/progress.js';
 
 /** The help text of the two options, the same on every command that hashes. */
 export const PROGRESS_HELP = 'show a progress bar on stderr while hashing (bytes, total, MiB/s, ETA), when stderr is a terminal';

@@ -1,17 +1,11 @@
 // `treehash range START-END (--size N | --manifest M) [--json]`: is this retrieval range valid,
 // is it tree-hash aligned (will GetJobOutput return a checksum), and what aligned range covers it.
 import type { Command } from 'commander';
-import { TreeHashError } from '../errors.js';
-import { toHex } from '../hex.js';
+import { TreeHashError } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
 import { readLeafManifest } from '../node/manifest.js';
-import {
-  type ByteRange,
-  alignRange,
-  explainRetrievalRange,
-  explainTreeHashAlignment,
-  formatRetrievalRange,
-  parseRange,
-} from '../ranges.js';
+import { type ByteRange, formatRetrievalRange, parseRange } from '../core/byte-range.js';
+import { alignRange, explainRetrievalRange, explainTreeHashAlignment } from '../retrieval/ranges.js';
 import { parseByteCount, printJsonLine } from './retrieval-io.js';
 
 interface RangeOptions {

@@ -1,7 +1,7 @@
 // Small helpers shared by the retrieval commands (range, plan-download, verify, check, manifest):
 // argument parsing that fails with typed errors, and JSON lines. Exit codes are in errors.ts.
-import { TreeHashError } from '../errors.js';
-import { parseSize } from '../multipart.js';
+import { TreeHashError } from '../core/errors.js';
+import { parseSize } from '../core/format.js';
 
 /**
  * Parses a byte count given to option `name`: {@link parseSize}'s rules (binary units, e.g.

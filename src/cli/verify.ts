@@ -2,14 +2,14 @@
 // 1 when it does not, 2 on any other error. With a manifest, name the bad byte ranges and the
 // tree-hash-aligned ranges to download again.
 import type { Command } from 'commander';
-import { TreeHashError } from '../errors.js';
-import { toHex } from '../hex.js';
-import { compareWithManifest } from '../manifest.js';
+import { TreeHashError } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
+import { compareWithManifest } from '../retrieval/manifest-compare.js';
 import { hashFile } from '../node/files.js';
 import { manifestOfFile, readLeafManifest } from '../node/manifest.js';
-import { LEAF_SIZE } from '../constants.js';
-import { type ByteRange, formatRetrievalRange, parseRange } from '../ranges.js';
-import { toTreeHashBytes } from '../verify.js';
+import { LEAF_SIZE } from '../core/constants.js';
+import { type ByteRange, formatRetrievalRange, parseRange } from '../core/byte-range.js';
+import { toTreeHashBytes } from '../core/digest.js';
 import { printJsonLine } from './retrieval-io.js';
 import { EXIT_MISMATCH } from './errors.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';

@@ -5,7 +5,7 @@
 // Two builds of the same sources are embedded: SIMD (four leaves at once in v128 lanes) and
 // scalar. The SIMD build is used where WebAssembly.validate accepts it, the scalar one elsewhere
 // (or when asked for with engine 'wasm-scalar').
-import { TreeHashError } from '../errors.js';
+import { TreeHashError } from '../core/errors.js';
 import { SCALAR_WASM_BASE64, SCALAR_WASM_SHA256, SIMD_WASM_BASE64 } from './wasm-binary.js';
 
 /** The ABI exported by assembly/index.ts. */

@@ -1,6 +1,6 @@
 // glacier-treehash/aws under Node: the universal generator plus file streams (fs.ReadStream),
 // hashed by path so the stream itself stays unread for the upload, as @aws-sdk/body-checksum-node does.
-import { TreeHashError, describeValue } from '../errors.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
 import { type BodyChecksumGenerator, makeBodyChecksumGenerator } from '../aws/generator.js';
 import { hashFile } from './files.js';
 

@@ -4,29 +4,20 @@
 // on are read by the pool itself (positional reads into the slots, by whichever thread is free);
 // smaller ones and pipes are read here. Files under 8 MiB on the Wasm engines are read with
 // positional reads straight into the kernel's input window instead.
-import { createHash } from 'node:crypto';
-import { type FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { toBytes } from '../bytes.js';
-import { checkEngine, registerNativeHash } from '../engine.js';
-import { TreeHashError, describeValue } from '../errors.js';
-import type { Checksums } from '../hasher.js';
-import {
-  type HashStreamOptions,
-  ProgressReporter,
-  type TreeChecksum,
-  checkProgressCallback,
-  abortableIterate,
-  hasherFor,
-  streamResult,
-  throwIfAborted,
-} from '../streaming.js';
-import { checkUnchanged, isDirectory, openFailed, readFailed, fileShrank } from './file-errors.js';
-import { PARALLEL_THRESHOLD, Pipeline } from './pool/pipeline.js';
+import { toBytes } from '../core/bytes.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { checkEngine, resolveEngine } from '../hash/engine.js';
+import type { Checksums } from '../hash/tree-hasher.js';
+import { abortableIterate, throwIfAborted } from '../stream/abort.js';
+import { type HashStreamOptions, type TreeChecksum, streamHasher, streamResult } from '../stream/chunks.js';
+import { ProgressReporter, checkProgressCallback } from '../stream/progress.js';
+import { assertIterable, readFailure } from '../stream/sources.js';
+import { nodeSha256 } from './crypto.js';
+import { checkUnchanged, openFile, readFailedAt, truncatedAt } from './open-file.js';
+import { PARALLEL_THRESHOLD, Pipeline, type PoolLeaves } from './pool/pipeline.js';
 import type { FileSource } from './pool/protocol.js';
-
-// node:crypto for engine 'native' in the core too, on Node versions without process.getBuiltinModule.
-registerNativeHash(() => createHash('sha256'));
 
 /** Where read bytes go: the Wasm hasher's window, or the parallel path's shared slots. */
 interface Sink {
@@ -36,22 +27,21 @@ interface Sink {
   abandon(): Promise<void>;
 }
 
-/** The worker pool's engine for these options: 'auto' is node:crypto here (src/node always has it). */
-function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scalar' {
-  const engine = checkEngine(options.engine);
-  return engine === 'auto' ? 'native' : engine;
+/** Which code hashes the pool's leaves for these options: 'auto' is node:crypto here (src/node always has it). */
+function poolLeaves(options: HashStreamOptions): PoolLeaves {
+  return resolveEngine(options.engine, 'unsaved', nodeSha256).leaves;
 }
 
 /** A Pipeline for these options; bytes count for `progress` once their leaves are in the tree. */
 function pipelineFor(options: HashFileOptions, expectedSize: number, progress: ProgressReporter, file?: FileSource): Pipeline {
-  const engine = poolEngine(options);
+  const leaves = poolLeaves(options);
   // An abort (perhaps from the progress callback itself) stops at the next slot, before another report.
   const onHashed = (length: number): void => {
     throwIfAborted(options.signal);
     progress.advance(length);
   };
   const onLeaf = options.onLeaf ? { onLeaf: options.onLeaf } : {};
-  return new Pipeline({ linear: options.linear !== false, engine, onHashed, workers: checkWorkers(options.workers), ...onLeaf }, expectedSize, file);
+  return new Pipeline({ linear: options.linear !== false, leaves, onHashed, workers: checkWorkers(options.workers), ...onLeaf }, expectedSize, file);
 }
 
 /** The `workers` option: a positive integer, or undefined. */
@@ -66,11 +56,11 @@ function checkWorkers(value: unknown): number | undefined {
 function sinkFor(options: HashFileOptions, expectedSize: number, progress: ProgressReporter): Sink {
   // node:crypto hashes small inputs fastest through the pipeline (no copy into Wasm memory);
   // the Wasm engines go through the pool only when there is enough for the workers.
-  if (poolEngine(options) === 'native' || expectedSize >= PARALLEL_THRESHOLD) {
+  if (poolLeaves(options) === 'native' || expectedSize >= PARALLEL_THRESHOLD) {
     const parallel = pipelineFor(options, expectedSize, progress);
     return { writable: () => parallel.writable(), commit: (n) => parallel.commit(n), finish: () => parallel.finish(), abandon: () => parallel.abandon() };
   }
-  const hasher = hasherFor(options);
+  const hasher = streamHasher(options, nodeSha256);
   return {
     writable: () => hasher.writableWindow(),
     commit: (n) => {
@@ -132,16 +122,9 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
   checkProgressCallback(options.onProgress);
   throwIfAborted(signal);
   checkWorkers(options.workers);
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw openFailed(path, cause);
-  }
+  const { handle, stat } = await openFile(path);
   let sink: Sink | Pipeline | undefined;
   try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw isDirectory(path);
     const ranged = options.start !== undefined || options.end !== undefined;
     // Pipes, sockets and devices (e.g. /dev/fd/N from process substitution) have no size, and
     // pseudo-files (/proc/version) say 0: read to EOF.
@@ -161,7 +144,7 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
     const stop = end + 1;
     const progress = new ProgressReporter(options.onProgress, sized ? stop - start : undefined);
     let result: Checksums | TreeChecksum;
-    if (sized && stop - start >= PARALLEL_THRESHOLD && poolEngine(options) === 'native') {
+    if (sized && stop - start >= PARALLEL_THRESHOLD && poolLeaves(options) === 'native') {
       // The pool reads the file itself: positional reads into its slots, by whichever thread is free.
       const pipeline = (sink = pipelineFor(options, stop - start, progress, { fd: handle.fd, start, end: stop, path: String(path) }));
       await pipeline.readAll(signal);
@@ -193,11 +176,11 @@ async function readInto(sink: Sink, handle: FileHandle, path: string | URL, star
     try {
       ({ bytesRead } = await handle.read(window, 0, want, sized ? position : null));
     } catch (cause) {
-      throw readFailed(path, position, cause);
+      throw readFailedAt(path, position, cause);
     }
     if (bytesRead === 0) {
       if (!sized) break;
-      throw fileShrank(path, position, stop);
+      throw truncatedAt(path, position, stop);
     }
     sink.commit(bytesRead);
     position += bytesRead;
@@ -221,10 +204,7 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
   checkEngine(options.engine);
-  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
-  if (iterable == null || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `hashStream expects a Readable or an (async) iterable of bytes, got ${describeValue(source)}`);
-  }
+  assertIterable(source, 'hashStream expects a Readable or an (async) iterable of bytes');
   const { signal } = options;
   const progress = new ProgressReporter(options.onProgress, undefined);
   throwIfAborted(signal);
@@ -239,10 +219,8 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
     result = await parallel.finish();
   } catch (cause) {
     await parallel.abandon();
-    // Leaving the loop early destroys a Node Readable, so nothing keeps reading. The progress
-    // callback's own error is the caller's, not a failure of the stream.
-    if (cause instanceof TreeHashError || progress.threw(cause)) throw cause;
-    throw new TreeHashError('ERR_READ_FAILED', `the stream failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    // Leaving the loop early destroys a Node Readable, so nothing keeps reading.
+    throw readFailure(cause, progress, 'the stream failed');
   }
   progress.finish(result.size);
   return result;

@@ -1,8 +1,10 @@
 // glacier-treehash/node: files and Node streams.
 export { hashFile, hashStream, type HashFileOptions } from './files.js';
-export type { HashStreamOptions, TreeChecksum, HashProgress, ProgressCallback } from '../streaming.js';
-export { PROGRESS_STEP } from '../streaming.js';
-export { createVerifier, TreeHashVerifier } from './verify.js';
+export type { HashStreamOptions, TreeChecksum } from '../stream/chunks.js';
+export type { HashProgress, ProgressCallback } from '../stream/progress.js';
+export { PROGRESS_STEP } from '../stream/progress.js';
+export { createVerifier, type TreeHashVerifier } from './verify.js';
 export { manifestOfFile, readLeafManifest, writeLeafManifest, type ManifestOfFileOptions } from './manifest.js';
-export { hashFileParts, nodeSha256 } from './parts.js';
+export { hashFileParts } from './parts.js';
+export { nodeSha256 } from './crypto.js';
 export { hashFiles, type HashFilesOptions, type FileHashResult } from './many.js';

@@ -1,8 +1,9 @@
 // Leaf manifests of files on disk.
 import { readFile, writeFile } from 'node:fs/promises';
-import { TreeHashError } from '../errors.js';
-import { type LeafManifest, createLeafManifestBuilder, decodeLeafManifest } from '../manifest.js';
-import type { ProgressCallback } from '../streaming.js';
+import { TreeHashError } from '../core/errors.js';
+import { type LeafManifest, decodeLeafManifest } from '../retrieval/manifest.js';
+import { createLeafManifestBuilder } from '../retrieval/manifest-builder.js';
+import type { ProgressCallback } from '../stream/progress.js';
 import { hashFile } from './files.js';
 
 /** Options of {@link manifestOfFile}. */

@@ -4,11 +4,13 @@
 // one over every core), pipes and devices are hashed here, in their turn, with hashFile.
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LEAF_SIZE } from '../constants.js';
-import { checkEngine } from '../engine.js';
-import { TreeHashError, describeValue } from '../errors.js';
-import type { Checksums } from '../hasher.js';
-import { type TreeChecksum, throwIfAborted } from '../streaming.js';
+import { LEAF_SIZE } from '../core/constants.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { checkEngine, resolveEngine } from '../hash/engine.js';
+import type { Checksums } from '../hash/tree-hasher.js';
+import { throwIfAborted } from '../stream/abort.js';
+import type { TreeChecksum } from '../stream/chunks.js';
+import { nodeSha256 } from './crypto.js';
 import { hashFile } from './files.js';
 import { FILES_LIMIT, FILES_NEXT, FILES_STOP, FILES_WORDS, type FileOutcome, type FilesJob, type PackedBatch, hashFileSync, unpackBatch } from './pool/files-job.js';
 import { PARALLEL_THRESHOLD } from './pool/pipeline.js';
@@ -61,6 +63,8 @@ export async function* hashFiles(paths: readonly (string | Buffer | URL)[], opti
   const linear = options.linear ?? true;
   if (typeof linear !== 'boolean') throw new TreeHashError('ERR_INVALID_OPTION', `linear must be a boolean, got ${describeValue(linear)}`);
   const engine = checkEngine(options.engine);
+  // The workers hash with node:crypto: only where the engine resolver says leaves are node:crypto's.
+  const native = resolveEngine(engine, 'unsaved', nodeSha256).leaves === 'native';
   const cap = options.workers;
   if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 1)) {
     throw new TreeHashError('ERR_INVALID_OPTION', `workers must be a positive integer, got ${describeValue(cap)}`);
@@ -78,8 +82,7 @@ export async function* hashFiles(paths: readonly (string | Buffer | URL)[], opti
     }
   };
   throwIfAborted(signal);
-  if (list.length < POOL_FROM || engine === 'wasm' || engine === 'wasm-scalar') {
-    const native = engine === 'auto' || engine === 'native';
+  if (list.length < POOL_FROM || !native) {
     for (const path of list) {
       throwIfAborted(signal);
       yield (native && !options.defer?.(path) && smallFile(path, linear)) || (await one(path));

@@ -5,30 +5,25 @@
 // a worker of its own, each part's linear SHA-256 on this thread, so the three passes share the
 // cores. Otherwise (small files, Wasm engines, savePoint 'byte', a supplied `linear` function, a
 // restored state inside a part) everything runs on this thread, through the core's PartHasher.
-import { open, stat } from 'node:fs/promises';
-import { MiB } from '../constants.js';
-import { TreeHashError } from '../errors.js';
-import { type HashPartsOptions, type PartHashing, type PartPipelineFactory, hashPartsOf } from '../parts.js';
-import { checkUnchanged, fileShrank, isDirectory, openFailed, readFailed } from './file-errors.js';
-import { PARALLEL_THRESHOLD, Pipeline, nativeLinear } from './pool/pipeline.js';
+import { stat } from 'node:fs/promises';
+import { MiB } from '../core/constants.js';
+import { TreeHashError } from '../core/errors.js';
+import { resolveEngine } from '../hash/engine.js';
+import { hashPartsOf } from '../upload/run.js';
+import type { HashPartsOptions, PartHashing, PartPipelineFactory } from '../upload/types.js';
+import { nodeSha256 } from './crypto.js';
+import { checkUnchanged, openFile, readFailedAt, truncatedAt } from './open-file.js';
+import { PARALLEL_THRESHOLD, Pipeline } from './pool/pipeline.js';
 
-/** node:crypto's SHA-256 as a `LinearHash` (the `linear` option of part hashing takes it). */
-export const nodeSha256 = nativeLinear;
+export { nodeSha256 };
 
 /** Bytes per read: the kernel's input window. */
 const READ_SIZE = 4 * MiB;
 
 /** The file's bytes from `start` on, in chunks of up to READ_SIZE; `onSize` gets the bytes left to read (Infinity for a pipe) before the first chunk. */
 async function* fileChunks(path: string | URL, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
-  let handle;
+  const { handle, stat } = await openFile(path);
   try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw openFailed(path, cause);
-  }
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw isDirectory(path);
     // Pipes and devices have no size, and pseudo-files (/proc) say 0: read them to EOF, and only
     // from their beginning.
     const sized = stat.isFile() && (stat.size > 0 || start > 0);
@@ -51,7 +46,7 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
         .read(buffer, 0, Math.min(READ_SIZE, stop - at), sized ? at : null)
         .then(({ bytesRead }) => buffer.subarray(0, bytesRead))
         .catch((cause: unknown) => {
-          throw readFailed(path, at, cause);
+          throw readFailedAt(path, at, cause);
         });
     };
     let next = position < stop ? read(position) : undefined;
@@ -61,7 +56,7 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
         next = undefined;
         if (bytes.length === 0) {
           if (!sized) break;
-          throw fileShrank(path, position, stop);
+          throw truncatedAt(path, position, stop);
         }
         position += bytes.length;
         if (position < stop) next = read(position);
@@ -86,8 +81,9 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
  * `linear` true or false) the hashing is spread over hashFile's worker pool, which never keeps the
  * process alive.
  * @throws {TreeHashError} at the call: the codes of `createPartHasher`. While iterating:
- *   `ERR_READ_FAILED` (the fs error as `cause`), `ERR_INVALID_RANGE` (resumed parts beyond the file),
- *   `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`, `ERR_WORKER_FAILED` (a worker thread died).
+ *   `ERR_READ_FAILED` (the fs error as `cause`), `ERR_FILE_CHANGED` (the file grew, shrank or was
+ *   written to while read), `ERR_INVALID_RANGE` (resumed parts beyond the file), `ERR_EMPTY_ARCHIVE`,
+ *   `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`, `ERR_WORKER_FAILED` (a worker thread died).
  * @example
  * const hashing = hashFileParts('backup.tar', { partSize: 64 * MiB });
  * for await (const part of hashing) {
@@ -100,21 +96,21 @@ export function hashFileParts(path: string | URL, options: HashPartsOptions): Pa
   // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
   const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
   let remaining = 0; // what the open file has left to read, known by the first chunk
-  const engine = options?.engine ?? 'auto';
-  const poolable = typeof linear === 'boolean' && (engine === 'auto' || engine === 'native');
+  // Asked once the options are checked (the pipeline is wanted after the first chunk).
+  const poolable = () => typeof linear === 'boolean' && resolveEngine(options.engine, 'unsaved', nodeSha256).leaves === 'native';
   return hashPartsOf(
     (start) => fileChunks(path, start, (left) => void (remaining = left)),
     { ...options, linear: linear === true ? nodeSha256 : linear },
     fileSize,
     // A pipe (remaining: Infinity) stays on this thread, as hashFile's streams of unknown size start there.
-    () => (poolable && remaining >= PARALLEL_THRESHOLD && remaining !== Infinity ? pooledParts(remaining) : undefined),
+    () => (poolable() && remaining >= PARALLEL_THRESHOLD && remaining !== Infinity ? pooledParts(remaining) : undefined),
   );
 }
 
 /** Part hashing on hashFile's pipeline: see the top of this file. */
 function pooledParts(expectedSize: number): PartPipelineFactory {
   return ({ whole, onHashed }) => {
-    const pipeline = new Pipeline({ linear: true, whole, onHashed }, expectedSize);
+    const pipeline = new Pipeline({ linear: true, leaves: 'native', whole, onHashed }, expectedSize);
     return {
       update: (piece) => pipeline.update(piece),
       cut: () => pipeline.cut(),

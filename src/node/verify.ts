@@ -1,8 +1,9 @@
 // Verifying a download in a Node pipeline: bytes pass through unchanged (to a file, say) while
 // their tree hash is computed; at the end of the stream a mismatch fails the pipeline.
 import { Transform, type TransformCallback } from 'node:stream';
-import { TreeHashError } from '../errors.js';
-import { type TreeHashCheck, type TreeHashLike, type VerifyOptions, createTreeHashCheck } from '../verify.js';
+import { TreeHashError } from '../core/errors.js';
+import { type TreeHashCheck, type VerifyOptions, createTreeHashCheck } from '../retrieval/verify.js';
+import { type TreeHashLike } from '../core/digest.js';
 
 /**
  * A Node `Transform` that passes bytes through and checks their tree hash when the input ends.

@@ -1,6 +1,7 @@
 // glacier-treehash/web: Web Streams and Blobs (browsers, edge runtimes, Node).
 export { hashWebStream, hashBlob } from './streams.js';
-export type { HashStreamOptions, TreeChecksum, HashProgress, ProgressCallback } from '../streaming.js';
-export { PROGRESS_STEP } from '../streaming.js';
+export type { HashStreamOptions, TreeChecksum } from '../stream/chunks.js';
+export type { HashProgress, ProgressCallback } from '../stream/progress.js';
+export { PROGRESS_STEP } from '../stream/progress.js';
 export { createVerifier } from './verify.js';
 export { hashBlobParts, hashWebStreamParts, isBlob } from './parts.js';

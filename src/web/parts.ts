@@ -1,10 +1,11 @@
 // Blobs, Files and Web Streams cut into multipart parts. Pure web APIs: runs in browsers, workers,
 // edge runtimes and Node 20+.
-import type { BytesLike } from '../bytes.js';
-import { TreeHashError, describeValue } from '../errors.js';
-import { partCount } from '../multipart.js';
-import { type HashPartsOptions, type PartHashing, hashPartsOf } from '../parts.js';
-import { readerChunks } from '../streaming.js';
+import type { BytesLike } from '../core/bytes.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { isReadableStream, readerChunks } from '../stream/sources.js';
+import { partCount } from '../upload/plan.js';
+import { hashPartsOf } from '../upload/run.js';
+import type { HashPartsOptions, PartHashing } from '../upload/types.js';
 
 /** Whether `value` is a Blob (or File), also one from another realm. */
 export function isBlob(value: unknown): value is Blob {
@@ -50,7 +51,7 @@ export function hashBlobParts(blob: Blob, options: HashPartsOptions): PartHashin
  * for await (const part of hashing) console.log(part.contentRange, toHex(part.treeHash));
  */
 export function hashWebStreamParts(stream: ReadableStream<unknown>, options: HashPartsOptions): PartHashing {
-  if (stream === null || typeof (stream as { getReader?: unknown })?.getReader !== 'function') {
+  if (!isReadableStream(stream)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashWebStreamParts expects a ReadableStream, got ${describeValue(stream)}`);
   }
   return hashPartsOf(() => readerChunks(stream) as AsyncIterable<BytesLike>, options);

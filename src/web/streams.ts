@@ -1,8 +1,10 @@
 // Web Streams and Blobs: the same in browsers, Deno, Bun, Cloudflare Workers and Node.
-import { TreeHashError, describeValue } from '../errors.js';
-import type { Checksums } from '../hasher.js';
-import { checkEngine } from '../engine.js';
-import { type HashStreamOptions, type TreeChecksum, checkProgressCallback, hashChunks, readerChunks } from '../streaming.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import type { Checksums } from '../hash/tree-hasher.js';
+import { checkEngine } from '../hash/engine.js';
+import { type HashStreamOptions, type TreeChecksum, hashChunks } from '../stream/chunks.js';
+import { checkProgressCallback } from '../stream/progress.js';
+import { isReadableStream, readerChunks } from '../stream/sources.js';
 
 /** Whole-stream functions check their options before they take a stream's reader (which locks it). */
 function checkOptions(options: HashStreamOptions): void {
@@ -28,7 +30,7 @@ export async function hashWebStream(stream: ReadableStream<unknown>, options?: H
 export async function hashWebStream(stream: ReadableStream<unknown>, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashWebStream(stream: ReadableStream<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
 export async function hashWebStream(stream: ReadableStream<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
-  if (stream === null || typeof (stream as { getReader?: unknown })?.getReader !== 'function') {
+  if (!isReadableStream(stream)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashWebStream expects a ReadableStream, got ${describeValue(stream)}`);
   }
   checkOptions(options);

@@ -1,6 +1,7 @@
 // Verifying a download with Web streams (browsers, Deno, Bun, workers, Node's global streams):
 // bytes pass through unchanged while their tree hash is computed; a mismatch errors the stream at its end.
-import { type TreeHashLike, type VerifyOptions, createTreeHashCheck } from '../verify.js';
+import { type TreeHashLike } from '../core/digest.js';
+import { type VerifyOptions, createTreeHashCheck } from '../retrieval/verify.js';
 
 /**
  * A `TransformStream` that passes bytes through and errors at the end when their tree hash is not

@@ -5,8 +5,8 @@
 // spreads them over every core) or not regular files (pipes, devices) are left to the main thread.
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { LEAF_SIZE } from '../../constants.js';
-import { checkUnchanged, fileShrank, isDirectory, openFailed, readFailed, trustedSize } from '../file-errors.js';
+import { LEAF_SIZE } from '../../core/constants.js';
+import { checkUnchanged, directoryError, openFailed, readFailedAt, trustedSize, truncatedAt } from '../open-file.js';
 import type { SerializedError } from './protocol.js';
 
 /** Control words of a files job (Int32Array). */
@@ -124,7 +124,7 @@ export function hashFileSync(path: string | Buffer, linear: boolean, deferFrom: 
   }
   try {
     const before = fstatSync(fd);
-    if (before.isDirectory()) throw isDirectory(name);
+    if (before.isDirectory()) throw directoryError(name);
     if (!before.isFile() || before.size >= deferFrom) return { deferred: true };
     // A size of 0 may be a pseudo-file's (/proc/version): read to the end whatever the size says.
     const sized = trustedSize(before);
@@ -143,7 +143,7 @@ export function hashFileSync(path: string | Buffer, linear: boolean, deferFrom: 
         try {
           n = readSync(fd, buffer, fill, want - fill, null);
         } catch (cause) {
-          throw readFailed(name, position + fill, cause);
+          throw readFailedAt(name, position + fill, cause);
         }
         if (n === 0) {
           ended = true;
@@ -160,7 +160,7 @@ export function hashFileSync(path: string | Buffer, linear: boolean, deferFrom: 
     if (sized && position < stop) {
       // Ended early: a truncation, or a pseudo-file whose size is a guess (sysfs says 4096).
       const now = fstatSync(fd);
-      if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) throw fileShrank(name, position, stop);
+      if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) throw truncatedAt(name, position, stop);
     } else if (sized) {
       checkUnchanged(name, before, fstatSync(fd), true);
     }

@@ -3,7 +3,7 @@
 // slot, combined in order on the main thread; a per-part MD5) is one more entry here and one more
 // spec in the run the main thread starts. Runs in worker threads only.
 import { createHash, type Hash } from 'node:crypto';
-import { DIGEST_LENGTH, LEAF_SIZE } from '../../constants.js';
+import { DIGEST_LENGTH, LEAF_SIZE } from '../../core/constants.js';
 
 /**
  * Work on one slot, in any order, by whichever worker claims the slot: reads `bytes` (the slot's

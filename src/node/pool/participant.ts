@@ -3,7 +3,7 @@
 // filled seq, or (fd mode) the next read into a free slot — else sleep on the GEN word. Nothing is
 // sent per slot: the main thread sees the control words change.
 import { readSync } from 'node:fs';
-import { readFailed } from '../file-errors.js';
+import { readFailedAt } from '../open-file.js';
 import { type SlotKernel, type StreamKernel, slotKernel, streamKernel } from './kernels.js';
 import {
   ENDED,
@@ -107,7 +107,7 @@ export async function participate(job: RunJob, serialize: (error: unknown) => Se
         got += n;
       }
     } catch (cause) {
-      fault = { left: 'fault', error: serialize(readFailed(file.path, position + got, cause)) };
+      fault = { left: 'fault', error: serialize(readFailedAt(file.path, position + got, cause)) };
       stop(FAULT_READ, seq);
       return true;
     }

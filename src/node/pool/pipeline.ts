@@ -12,13 +12,15 @@
 // this thread as slots fill.
 import { createHash } from 'node:crypto';
 import { readSync } from 'node:fs';
-import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../../constants.js';
-import { TreeHashError } from '../../errors.js';
-import { type Checksums, TreeHasher, type TreeHasherOptions, createLinearSha256, sha256 } from '../../hasher.js';
-import { simdSupported } from '../../kernel/wasm.js';
-import type { LinearHash } from '../../parts.js';
-import type { TreeChecksum } from '../../streaming.js';
-import { fileShrank, readFailed } from '../file-errors.js';
+import { DIGEST_LENGTH, LEAF_SIZE, MiB } from '../../core/constants.js';
+import { TreeHashError } from '../../core/errors.js';
+import type { LinearHash, ResolvedEngine } from '../../hash/engine.js';
+import { createLinearSha256 } from '../../hash/linear.js';
+import { sha256 } from '../../hash/one-shot.js';
+import { type Checksums, KernelTreeHasher as TreeHasher, type TreeHasherOptions } from '../../hash/tree-hasher.js';
+import type { TreeChecksum } from '../../stream/chunks.js';
+import { nodeSha256 } from '../crypto.js';
+import { readFailedAt, truncatedAt } from '../open-file.js';
 import { cores } from './pool.js';
 import { type FileSource, MAIN_GEN, PUBLISHED, READ_NEXT, type RunReply, WANT_DONE, WANT_FILLED, WORK_NEXT } from './protocol.js';
 import { Run } from './run.js';
@@ -26,7 +28,15 @@ import { Run } from './run.js';
 /** Inputs at least this long spread their leaves over worker threads. */
 export const PARALLEL_THRESHOLD = 8 * MiB;
 
-type PoolEngine = 'native' | 'wasm' | 'wasm-scalar';
+/** Which code hashes the leaves: the engine resolver's answer (`resolveEngine(engine, 'unsaved', nodeSha256).leaves`). */
+export type PoolLeaves = ResolvedEngine['leaves'];
+
+/** The slot kernel (kernels.ts) and the engine of this thread's own leaves, for each answer. */
+const LEAF_KERNELS: Record<PoolLeaves, { kernel: string; engine: 'native' | 'wasm' | 'wasm-scalar' }> = {
+  native: { kernel: 'leaves', engine: 'native' },
+  simd: { kernel: 'leaves-wasm', engine: 'wasm' },
+  scalar: { kernel: 'leaves-wasm-scalar', engine: 'wasm-scalar' },
+};
 
 /** The main thread is woken once per this many slots done, at most (a quarter of the ring). */
 const WAKE_BATCH = 4;
@@ -40,7 +50,8 @@ const LAYOUTS: Record<'native' | 'wasm', { slotSize: number; slotCount: number }
 };
 
 export interface PipelineOptions {
-  engine?: PoolEngine;
+  /** Which code hashes the leaves (default node:crypto); the linear SHA-256 is node:crypto's for 'native', the Wasm kernel's otherwise. */
+  leaves?: PoolLeaves;
   /** The linear SHA-256 of the bytes (since the last cut), on this thread. */
   linear: boolean;
   /** The SHA-256 of every byte across cuts, held by a worker of its own (hashFileParts' whole file). */
@@ -63,7 +74,7 @@ export class Pipeline {
   readonly #run: Run;
   readonly #slotSize: number;
   readonly #slotCount: number;
-  readonly #engine: PoolEngine;
+  readonly #engine: 'native' | 'wasm' | 'wasm-scalar';
   readonly #options: PipelineOptions;
   readonly #linearFactory: (() => LinearHash) | undefined;
   #linear: LinearHash | undefined;
@@ -80,16 +91,16 @@ export class Pipeline {
 
   /** `expectedSize`: the input's length when known (0 when not: a stream's first PARALLEL_THRESHOLD bytes are then hashed on this thread). */
   constructor(options: PipelineOptions, expectedSize = 0, file?: FileSource) {
-    const engine = options.engine ?? 'native';
-    this.#engine = engine === 'wasm' && !simdSupported() ? 'wasm-scalar' : engine;
-    const { slotSize, slotCount } = LAYOUTS[engine === 'native' ? 'native' : 'wasm'];
+    const leaves = options.leaves ?? 'native';
+    const { kernel, engine } = LEAF_KERNELS[leaves];
+    this.#engine = engine;
+    const { slotSize, slotCount } = LAYOUTS[leaves === 'native' ? 'native' : 'wasm'];
     this.#slotSize = slotSize;
     this.#slotCount = slotCount;
     this.#options = options;
     this.#streams = options.whole ? 1 : 0;
     this.#parallel = file !== undefined || expectedSize >= PARALLEL_THRESHOLD || options.whole === true;
     this.#file = file;
-    const kernel = this.#engine === 'native' ? 'leaves' : this.#engine === 'wasm' ? 'leaves-wasm' : 'leaves-wasm-scalar';
     this.#run = new Run({
       slotSize,
       slotCount,
@@ -98,7 +109,7 @@ export class Pipeline {
       workers: leafWorkers(options.linear, options.workers),
       ...(file === undefined ? {} : { file }),
     });
-    this.#linearFactory = !options.linear ? undefined : engine === 'native' ? nativeLinear : createLinearSha256;
+    this.#linearFactory = !options.linear ? undefined : leaves === 'native' ? nodeSha256 : createLinearSha256;
     this.#linear = this.#linearFactory?.();
     this.#tree = this.#newTree();
   }
@@ -163,11 +174,11 @@ export class Pipeline {
         got += n;
       }
     } catch (cause) {
-      this.#run.fail(readFailed(file.path, position + got, cause));
+      this.#run.fail(readFailedAt(file.path, position + got, cause));
       return true;
     }
     if (got < length) {
-      this.#run.fail(fileShrank(file.path, position + got, file.end));
+      this.#run.fail(truncatedAt(file.path, position + got, file.end));
       return true;
     }
     this.#publishSlot(seq, length);
@@ -176,7 +187,7 @@ export class Pipeline {
 
   #faultError(reply: RunReply): Error {
     const file = this.#file!;
-    if (reply.endedAt !== undefined) return fileShrank(file.path, reply.endedAt, file.end);
+    if (reply.endedAt !== undefined) return truncatedAt(file.path, reply.endedAt, file.end);
     return new TreeHashError('ERR_READ_FAILED', reply.error?.message ?? `cannot read ${file.path}`);
   }
 
@@ -374,13 +385,4 @@ export class Pipeline {
     await this.#run.stop(false);
     this.#run.drop();
   }
-}
-
-/** node:crypto's SHA-256 as a `LinearHash`. */
-export function nativeLinear(): LinearHash {
-  const hash = createHash('sha256');
-  return {
-    update: (bytes) => hash.update(bytes),
-    digest: () => new Uint8Array(hash.digest()),
-  };
 }

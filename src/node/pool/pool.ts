@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { TreeHashError } from '../../errors.js';
+import { TreeHashError } from '../../core/errors.js';
 import type { Job, Response, SerializedError } from './protocol.js';
 
 function workerUrl(): URL {

@@ -3,7 +3,7 @@
 // { id, ok, value | error }. A job may also send { id, partial } messages before its reply (the
 // files job's batches). Adding a kind of job: a handler here, its message type in protocol.ts.
 import { parentPort } from 'node:worker_threads';
-import { TreeHashError } from '../../errors.js';
+import { TreeHashError } from '../../core/errors.js';
 import { type FilesJob, type PackedBatch, runFilesJob } from './files-job.js';
 import { dropRun, participate } from './participant.js';
 import type { DropJob, Request, Response, RunJob, SerializedError } from './protocol.js';

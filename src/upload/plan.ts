@@ -1,5 +1,6 @@
 /**
- * Multipart upload planning and part validation: pure arithmetic, no I/O, no hashing.
+ * Multipart upload planning and part validation: pure arithmetic, no I/O, no hashing (`parseSize`,
+ * which reads sizes written for humans, is in src/core/format.ts).
  *
  * Rules (Amazon S3 Glacier developer guide, "Uploading Large Archives in Parts" —
  * https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html — and the API pages
@@ -11,10 +12,10 @@
  *
  * Sizes here can exceed 2^32, so all arithmetic is on plain numbers (exact to 2^53), never `| 0`.
  */
-import { MiB } from './constants.js';
-import { TreeHashError, describeValue } from './errors.js';
-import { formatBytes } from './format.js';
-import { type ByteRange, readRangeText } from './ranges.js';
+import { MiB } from '../core/constants.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { formatBytes, isSizeNumber } from '../core/format.js';
+import { type ByteRange, readRangeText } from '../core/byte-range.js';
 
 /** At most 10,000 parts per multipart upload (api-upload-part; uploading-archive-mpu "Quick Facts"). */
 export const MAX_PARTS = 10_000;
@@ -70,10 +71,6 @@ export interface MultipartPlan {
  */
 export interface ContentRange extends ByteRange {
   readonly total?: number;
-}
-
-function isSizeNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 const PART_SIZE_RULE = `a part size must be 1 MiB × 2^k, from 1 MiB to 4 GiB (${MIN_PART_SIZE} to ${MAX_PART_SIZE} bytes)`;
@@ -313,66 +310,4 @@ export function validatePart(
     }
   }
   return { index, start, end, size, contentRange };
-}
-
-const SIZE_UNITS: Readonly<Record<string, number>> = {
-  '': 1,
-  b: 1,
-  k: 1024,
-  kib: 1024,
-  m: MiB,
-  mib: MiB,
-  g: 1024 * MiB,
-  gib: 1024 * MiB,
-  t: 1024 * 1024 * MiB,
-  tib: 1024 * 1024 * MiB,
-};
-
-// AWS's Glacier pages write "MB" and mean MiB, while elsewhere MB means 10^6: refused as ambiguous.
-const AMBIGUOUS_UNITS = new Set(['kb', 'mb', 'gb', 'tb']);
-
-const SIZE_TEXT = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
-
-/**
- * Reads a byte count written for humans: a non-negative integer, or a string such as `'8MiB'`,
- * `'1 GiB'`, `'1.5g'`, `'4608000'`. Units are binary and case-insensitive: B, K/KiB, M/MiB, G/GiB,
- * T/TiB (K, M, G, T as in dd and truncate). `KB`/`MB`/`GB`/`TB` are refused: AWS's Glacier pages
- * write "MB" and mean MiB, elsewhere it means 10^6 bytes. The result must be a whole number of bytes.
- * @throws {TreeHashError} `ERR_INVALID_SIZE` for anything else (negative, fractional bytes, an
- *   ambiguous or unknown unit, beyond 2^53 − 1).
- * @example parseSize('8MiB')   // 8388608
- * @example parseSize('1GiB')   // 1073741824
- * @example parseSize(8388608)  // 8388608
- */
-export function parseSize(size: string | number): number {
-  const fail = (why: string): never => {
-    throw new TreeHashError(
-      'ERR_INVALID_SIZE',
-      `invalid size: ${why}; expected a whole number of bytes, optionally with a binary unit (B, KiB, MiB, GiB, TiB), ` +
-        `e.g. "8MiB" or 8388608; got ${describeValue(size)}`,
-    );
-  };
-  if (typeof size === 'number') {
-    if (!isSizeNumber(size)) return fail('not a non-negative safe integer');
-    return size;
-  }
-  if (typeof size !== 'string') return fail('not a string or number');
-  const match = SIZE_TEXT.exec(size);
-  if (!match) return fail('not a number followed by a unit');
-  const unit = match[2]!.toLowerCase();
-  if (AMBIGUOUS_UNITS.has(unit)) return fail(`"${match[2]}" is ambiguous (AWS writes MB for MiB), write ${unit[0]!.toUpperCase()}iB`);
-  const scale = SIZE_UNITS[unit];
-  if (scale === undefined) return fail(`unknown unit "${match[2]}"`);
-  const [whole, fraction = ''] = match[1]!.split('.');
-  // Exact for fractions such as "1.5GiB": scale is a power of two, so whole×scale and fraction×scale
-  // are exact integers or a genuine remainder, without rounding through a decimal float.
-  let bytes = Number(whole) * scale;
-  if (fraction !== '') {
-    const numerator = Number(fraction) * scale;
-    const denominator = 10 ** fraction.length;
-    if (!Number.isSafeInteger(numerator) || numerator % denominator !== 0) return fail('not a whole number of bytes');
-    bytes += numerator / denominator;
-  }
-  if (!Number.isSafeInteger(bytes)) return fail('beyond 2^53 − 1 bytes');
-  return bytes;
 }

@@ -11,7 +11,7 @@ export type TreeHashErrorCode =
   | 'ERR_HASH_FINALIZED'
   | 'ERR_INVALID_STATE'
   | 'ERR_INVALID_RANGE'
-  // Retrieval (src/ranges.ts, src/verify.ts, src/manifest.ts)
+  // Retrieval (src/retrieval/)
   | 'ERR_INVALID_SIZE'
   | 'ERR_INVALID_CHUNK_SIZE'
   | 'ERR_RANGE_NOT_ALIGNED'
@@ -25,7 +25,7 @@ export type TreeHashErrorCode =
   | 'ERR_WASM_UNAVAILABLE'
   | 'ERR_ENGINE_UNAVAILABLE'
   | 'ERR_WORKER_FAILED'
-  // Multipart upload (src/multipart.ts, src/parts.ts); ERR_INVALID_SIZE above too
+  // Multipart upload (src/upload/); ERR_INVALID_SIZE above too
   | 'ERR_INVALID_PART_SIZE'
   | 'ERR_TOO_MANY_PARTS'
   | 'ERR_ARCHIVE_TOO_LARGE'

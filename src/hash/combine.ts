@@ -1,8 +1,8 @@
-// Pure tree math over digests (no bytes, no I/O).
-import { TreeHashError, describeValue } from './errors.js';
-import { checkDigest } from './hasher.js';
-import { acquireKernel, releaseKernel } from './kernel/wasm.js';
-import { DIGEST_LENGTH } from './constants.js';
+// Combining digests into the Glacier tree on the kernel's stack (no bytes, no I/O).
+import { checkDigest } from '../core/digest.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { pushDigest, treeRoot } from '../kernel/drive.js';
+import { acquireKernel, releaseKernel } from '../kernel/wasm.js';
 
 /**
  * The Glacier tree over given digests, in order: pairs are hashed level by level and an unpaired
@@ -21,12 +21,9 @@ export function combineTreeHashes(digests: readonly Uint8Array[]): Uint8Array {
   try {
     kernel.exports.init(0);
     // Each digest is pushed as a level-0 node: the same binary-counter stack as for leaves.
-    for (const digest of digests) {
-      kernel.memory.set(digest, kernel.nodeInputPtr);
-      kernel.exports.pushNode(0);
-    }
+    for (const digest of digests) pushDigest(kernel, digest);
     kernel.exports.finish();
-    return kernel.memory.slice(kernel.outputPtr, kernel.outputPtr + DIGEST_LENGTH);
+    return treeRoot(kernel);
   } finally {
     releaseKernel(kernel);
   }

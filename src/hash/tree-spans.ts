@@ -10,7 +10,7 @@
  * Leaf counts reach 40,960,000 for the largest archive and sizes exceed 2^32, so this module uses
  * ordinary arithmetic (exact for integers below 2^53) and never bitwise operators.
  */
-import { LEAF_SIZE } from './constants.js';
+import { LEAF_SIZE } from '../core/constants.js';
 
 /** A node of the tree: `level` 0 holds the leaves; `index` counts from the left within its level. */
 export interface TreeNode {

@@ -1,0 +1,247 @@
+// The async driver of part hashing: reads a source (or an adapter's pipeline), feeds a part
+// hasher, yields each part as it completes, reports progress and keeps the totals for done().
+import { type BytesLike, toBytes } from '../core/bytes.js';
+import { TreeHashError } from '../core/errors.js';
+import { abortableIterate, throwIfAborted } from '../stream/abort.js';
+import { PROGRESS_STEP, type ProgressCallback, ProgressReporter, checkProgressCallback } from '../stream/progress.js';
+import { readFailure } from '../stream/sources.js';
+import { KernelPartHasher } from './part-hasher.js';
+import { assertValidPartSize } from './plan.js';
+import type {
+  ArchiveSize,
+  HashPartsOptions,
+  IterableSource,
+  MultipartChecksums,
+  PartChecksums,
+  PartHashing,
+  PartPipeline,
+  PartPipelineFactory,
+} from './types.js';
+
+/** The bytes of the part being read, for `keepBytes`: grown by doubling up to the part size. */
+class PartBytes {
+  readonly #partSize: number;
+  #buffer = new Uint8Array(0);
+  #fill = 0;
+
+  constructor(partSize: number) {
+    this.#partSize = partSize;
+  }
+
+  add(piece: Uint8Array): void {
+    if (this.#fill + piece.length > this.#buffer.length) {
+      // Grow, rather than take the part size at once: a 4 GiB part size for a small archive.
+      const grown = new Uint8Array(Math.min(this.#partSize, Math.max(2 * this.#buffer.length, this.#fill + piece.length, 1024 * 1024)));
+      grown.set(this.#buffer.subarray(0, this.#fill));
+      this.#buffer = grown;
+    }
+    this.#buffer.set(piece, this.#fill);
+    this.#fill += piece.length;
+  }
+
+  /** The part's bytes; the next part starts a new buffer (the consumer keeps this one). */
+  take(): Uint8Array {
+    const bytes = this.#buffer.length === this.#fill ? this.#buffer : this.#buffer.subarray(0, this.#fill);
+    this.#buffer = new Uint8Array(0);
+    this.#fill = 0;
+    return bytes;
+  }
+}
+
+class PartHashingRun implements PartHashing {
+  readonly #generator: AsyncGenerator<PartChecksums, void, undefined>;
+  readonly #hasher: KernelPartHasher;
+  readonly start: number;
+  #result: MultipartChecksums | undefined;
+  #failure: unknown; // the error that ended the run, for done() after a failed iteration
+  #failed = false;
+  #iterated = false;
+
+  readonly #pipeline: (() => PartPipelineFactory | undefined) | undefined;
+
+  constructor(
+    chunks: (start: number) => IterableSource,
+    options: HashPartsOptions,
+    archiveSize?: ArchiveSize,
+    pipeline?: () => PartPipelineFactory | undefined,
+  ) {
+    this.#pipeline = pipeline;
+    // Validate now so a bad option throws at the call, not at the first iteration.
+    this.#hasher = partHasherFor(options);
+    const onProgress = checkProgressCallback(options.onProgress);
+    this.start = this.#hasher.size;
+    if (options.keepBytes === true && this.start % this.#hasher.partSize !== 0) {
+      throw new TreeHashError(
+        'ERR_INVALID_OPTION',
+        `keepBytes needs to start at a part boundary, but the restored state is at byte ${this.start}: the part's first bytes are gone`,
+      );
+    }
+    const kept = options.keepBytes === true ? new PartBytes(this.#hasher.partSize) : undefined;
+    this.#generator = this.#run(chunks, this.#hasher, options.signal, kept, onProgress, archiveSize);
+  }
+
+  save(): Uint8Array {
+    return this.#hasher.save();
+  }
+
+  async *#run(
+    chunks: (start: number) => IterableSource,
+    hasher: KernelPartHasher,
+    signal: AbortSignal | undefined,
+    kept: PartBytes | undefined,
+    onProgress: ProgressCallback | undefined,
+    archiveSize: ArchiveSize | undefined,
+  ): AsyncGenerator<PartChecksums, void, undefined> {
+    try {
+      throwIfAborted(signal); // before opening the source
+      // The total is what this run hashes: the archive after the resumed or restored bytes.
+      const size = onProgress === undefined ? undefined : await archiveSize?.();
+      const progress = new ProgressReporter(onProgress, size === undefined ? undefined : Math.max(0, size - this.start));
+      yield* this.#read(chunks(this.start), hasher, signal, kept, progress);
+    } catch (error) {
+      this.#failed = true;
+      this.#failure = error;
+      throw error;
+    }
+  }
+
+  /** The adapter's pipeline for this run, if it has one and the hasher allows it (asked once the source gave its first chunk). */
+  #pipelineFor(hasher: KernelPartHasher, progress: ProgressReporter): PartPipeline | undefined {
+    const factory = this.#pipeline?.();
+    const setup = factory === undefined ? undefined : hasher.handOver();
+    return setup === undefined ? undefined : factory!({ whole: setup.whole, onHashed: (length) => progress.advance(length) });
+  }
+
+  /** The parts of `source`, then the last one; the totals go to #result. */
+  async *#read(
+    source: IterableSource,
+    hasher: KernelPartHasher,
+    signal: AbortSignal | undefined,
+    kept: PartBytes | undefined,
+    progress: ProgressReporter,
+  ): AsyncGenerator<PartChecksums, void, undefined> {
+    const start = hasher.size;
+    const partSize = hasher.partSize;
+    let pipeline: PartPipeline | undefined;
+    let first = true;
+    let fill = 0; // with a pipeline: bytes of the part being read
+    let closed = false;
+    try {
+      try {
+        for await (const chunk of abortableIterate(source, signal)) {
+          // Hash only up to the next part boundary before yielding, so that while the consumer holds
+          // part i, exactly the bytes up to its end are hashed: save() then resumes after part i.
+          const bytes = toBytes(chunk as BytesLike, 'each chunk');
+          if (first) {
+            first = false;
+            pipeline = this.#pipelineFor(hasher, progress);
+          }
+          for (let offset = 0; offset < bytes.length; ) {
+            if (pipeline !== undefined && fill === 0) hasher.startHashedPart();
+            const partBytesSoFar = pipeline === undefined ? hasher.size % partSize : fill;
+            const n = Math.min(bytes.length - offset, partSize - partBytesSoFar);
+            const piece = offset === 0 && n === bytes.length ? bytes : bytes.subarray(offset, offset + n);
+            kept?.add(piece);
+            offset += n;
+            if (pipeline === undefined) {
+              const completed = progress.active ? updateCounted(hasher, piece, progress) : hasher.update(piece);
+              for (const part of completed) yield kept ? { ...part, bytes: kept.take() } : part;
+              continue;
+            }
+            // The pipeline: a part is yielded once all its bytes are hashed.
+            await pipeline.update(piece);
+            fill += n;
+            if (fill === partSize) {
+              fill = 0;
+              const part = hasher.addHashedPart(await pipeline.cut());
+              yield kept ? { ...part, bytes: kept.take() } : part;
+            }
+          }
+        }
+      } catch (cause) {
+        throw readFailure(cause, progress, 'reading the source failed');
+      }
+      throwIfAborted(signal);
+      let finished;
+      if (pipeline === undefined) finished = hasher.finish();
+      else {
+        const last = fill > 0 ? await pipeline.cut() : undefined;
+        const whole = await pipeline.close();
+        closed = true;
+        finished = hasher.finishHashed(last, whole);
+      }
+      const { lastPart, result } = finished;
+      progress.finish(result.size - start);
+      if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
+      this.#result = result;
+    } finally {
+      // An error, an abort, or the consumer stopped early: wait for the pipeline's work in flight, keep nothing.
+      if (pipeline !== undefined && !closed) await pipeline.abandon();
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<PartChecksums> {
+    if (this.#iterated) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the parts can be iterated once; call hashParts() again for another pass');
+    }
+    this.#iterated = true;
+    return this.#generator;
+  }
+
+  async done(): Promise<MultipartChecksums> {
+    this.#iterated = true;
+    for (;;) {
+      const step = await this.#generator.next();
+      if (step.done) break;
+    }
+    if (this.#failed) throw this.#failure;
+    if (this.#result === undefined) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the iteration over the parts was stopped before the end, so there are no totals');
+    }
+    return this.#result;
+  }
+}
+
+/** `hasher.update(piece)` by steps, each one counted: a big piece (bytes given whole) still reports as it goes. */
+function updateCounted(hasher: KernelPartHasher, piece: Uint8Array, progress: ProgressReporter): PartChecksums[] {
+  const completed: PartChecksums[] = [];
+  for (let offset = 0; offset < piece.length; offset += PROGRESS_STEP) {
+    const step = piece.subarray(offset, offset + PROGRESS_STEP);
+    completed.push(...hasher.update(step));
+    progress.advance(step.length);
+  }
+  return completed;
+}
+
+/** The part hasher for `options`: a new one, or one restored from `options.restore`. */
+function partHasherFor(options: HashPartsOptions): KernelPartHasher {
+  if (options === null || typeof options !== 'object') return new KernelPartHasher(options);
+  // save() here is for the loop body, where a part has just completed: nothing needs each part's
+  // SHA-256 state, so by default it runs on node:crypto where there is one.
+  const savePoint = options.savePoint ?? 'part';
+  if (options.restore === undefined) return new KernelPartHasher({ ...options, savePoint });
+  if (options.resumeFrom !== undefined) {
+    throw new TreeHashError('ERR_INVALID_OPTION', 'give either resumeFrom or restore, not both: a saved state already holds the part hashes');
+  }
+  assertValidPartSize(options.partSize);
+  const hasher = KernelPartHasher.restore(options.restore, { ...(options.engine === undefined ? {} : { engine: options.engine }), savePoint });
+  if (hasher.partSize !== options.partSize) {
+    throw new TreeHashError('ERR_INVALID_STATE', `the saved state has a part size of ${hasher.partSize} bytes, not ${options.partSize}`);
+  }
+  return hasher;
+}
+
+/**
+ * @internal Builds a {@link PartHashing} over a function that opens the byte source at a given
+ * archive byte (0, or after resumed or restored parts): for the adapters. `pipeline`, asked once
+ * the source has given its first chunk (so the adapter may know the size by then), may offer a
+ * faster way to hash the parts.
+ */
+export function hashPartsOf(
+  open: (start: number) => IterableSource,
+  options: HashPartsOptions,
+  archiveSize?: ArchiveSize,
+  pipeline?: () => PartPipelineFactory | undefined,
+): PartHashing {
+  return new PartHashingRun(open, options, archiveSize, pipeline);
+}
