@@ -72,14 +72,18 @@ export function hashBlobInWorker(blob: Blob, options: HashStreamOptions): Promis
       signal?.removeEventListener('abort', onAbort);
     };
     const send = (request: WorkerRequest) => target.postMessage(request);
+    // As on this thread: the promise rejects at once, and no progress is reported after an abort.
     function onAbort(): void {
-      let reason = signal!.reason;
+      const reason: unknown = signal!.reason;
+      cleanUp();
+      let travelling = reason;
       try {
         structuredClone(reason);
       } catch {
-        reason = String(reason);
+        travelling = String(reason);
       }
-      send({ type: 'abort', id, reason });
+      send({ type: 'abort', id, reason: travelling });
+      reject(new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: reason }));
     }
     pending.set(id, (reply) => {
       if (reply.type === 'progress') {
