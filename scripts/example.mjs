@@ -14,13 +14,21 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const EXAMPLE = join(ROOT, 'examples', 'browser');
 export const EXAMPLE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self'";
 
-/** Bundles the page's script and the library's worker (which the page's bundle starts as ./worker.js). */
-export async function buildExample() {
+/**
+ * Bundles a page script as a client would (esbuild, from the package's built entries) into
+ * OUTDIR/main.js, and the library's worker into OUTDIR/worker.js: the library starts
+ * `new URL('./worker.js', import.meta.url)`, i.e. next to the bundle that holds it.
+ */
+export async function bundleForBrowser(entry, outdir) {
   if (!existsSync(join(ROOT, 'dist', 'web', 'worker.js'))) throw new Error('dist/ is not built: run npm run build first');
   const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning', absWorkingDir: ROOT };
-  await build({ ...common, entryPoints: [join(EXAMPLE, 'main.ts')], outfile: join(EXAMPLE, 'dist', 'main.js') });
-  // The library starts `new URL('./worker.js', import.meta.url)`: next to the bundle that holds it.
-  await build({ ...common, entryPoints: [join(ROOT, 'dist', 'web', 'worker.js')], outfile: join(EXAMPLE, 'dist', 'worker.js') });
+  await build({ ...common, entryPoints: [entry], outfile: join(outdir, 'main.js') });
+  await build({ ...common, entryPoints: [join(ROOT, 'dist', 'web', 'worker.js')], outfile: join(outdir, 'worker.js') });
+}
+
+/** Builds the example page's script and worker into examples/browser/dist/. */
+export function buildExample() {
+  return bundleForBrowser(join(EXAMPLE, 'main.ts'), join(EXAMPLE, 'dist'));
 }
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };

@@ -8,7 +8,7 @@ import { describe } from 'vitest';
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 
 /** `describe` where Chromium is installed (or in CI, where its absence must fail), else `describe.skip`. */
-export const describeInChromium = CHROMIUM !== undefined || process.env.CI ? describe : describe.skip;
+export const describeInChromium: typeof describe | typeof describe.skip = CHROMIUM !== undefined || process.env.CI ? describe : describe.skip;
 
 export async function launchChromium(): Promise<Browser> {
   if (!CHROMIUM) throw new Error('Chromium is not installed (apt-get install chromium); .ci/run installs it');

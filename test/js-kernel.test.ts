@@ -69,7 +69,7 @@ describe('the JavaScript kernel', () => {
   });
 
   it('pushNode keeps the Wasm kernel\'s rules and status numbers', () => {
-    for (const make of [createJsKernel, () => acquireKernel(true)]) {
+    for (const make of [createJsKernel, () => acquireKernel('scalar')]) {
       const kernel = make();
       kernel.exports.init(0);
       expect(kernel.exports.pushNode(48)).toBe(3);
@@ -94,7 +94,7 @@ describe('the JavaScript kernel', () => {
         fc.boolean(),
         (size, cut, at, toJs) => {
           const data = mod251(size);
-          const wasm = acquireKernel(true);
+          const wasm = acquireKernel('scalar');
           const js = createJsKernel();
           try {
             wasm.exports.init(FLAG_LINEAR);

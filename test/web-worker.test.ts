@@ -1,11 +1,15 @@
-// hashBlob(blob, { worker: true }) in Chromium: the library starts its own Web Worker from the
-// built package's module URL; results equal the reference; progress, abort and the callback's own
-// error cross the boundary; bad options fail before anything is posted. In Node (no Web Workers)
-// the option fails with ERR_WORKER_FAILED.
+// hashBlob(blob, { worker: true }) in Chromium: the library, bundled with esbuild as a client
+// bundles it (test/fixtures/browser-lib.js), starts its own Web Worker from its module URL;
+// results equal the reference; progress, abort and the callback's own error cross the boundary;
+// bad options fail before anything is posted. In Node (no Web Workers) the option fails with
+// ERR_WORKER_FAILED.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, serveFolder } from '../scripts/example.mjs';
+import { ROOT, bundleForBrowser, serveFolder } from '../scripts/example.mjs';
 import { hashBlob } from '../src/web/index.js';
 import { describeInChromium, launchChromium } from './chromium.js';
 import { codeOf } from './helpers.js';
@@ -22,24 +26,29 @@ describeInChromium('hashBlob in the library\'s Web Worker, in Chromium', () => {
   let origin: string;
   let browser: Browser;
   let page: Page;
+  let dir: string;
 
   beforeAll(async () => {
-    ({ server, origin } = await serveFolder(ROOT));
+    dir = mkdtempSync(join(tmpdir(), 'treehash-worker-'));
+    await bundleForBrowser(join(ROOT, 'test', 'fixtures', 'browser-lib.js'), dir);
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>worker</title>');
+    ({ server, origin } = await serveFolder(dir));
     browser = await launchChromium();
     page = await browser.newPage();
-    await page.goto(`${origin}/test/fixtures/blank.html`);
+    await page.goto(`${origin}/`);
   });
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('gives the reference hashes, with progress reports that end at the size', async () => {
     const sizes = [0, 1, MIB - 1, MIB, 4 * MIB + 1, 9 * MIB + 3];
     const results = await page.evaluate(async (sizeList) => {
-      const web = await (new Function('return import("/dist/web/index.js")')());
-      const core = await (new Function('return import("/dist/index.js")')());
+      const core = await (new Function('return import("/main.js")')());
+      const web = core.web;
       const out = [];
       for (const size of sizeList) {
         const data = Uint8Array.from({ length: size }, (_, i) => i % 251);
@@ -62,8 +71,8 @@ describeInChromium('hashBlob in the library\'s Web Worker, in Chromium', () => {
 
   it('abort crosses to the worker (ERR_ABORTED, with the reason); the callback\'s own error comes back as itself; the worker goes on serving', async () => {
     const outcome = await page.evaluate(async () => {
-      const web = await (new Function('return import("/dist/web/index.js")')());
-      const core = await (new Function('return import("/dist/index.js")')());
+      const core = await (new Function('return import("/main.js")')());
+      const web = core.web;
       const blob = new Blob([new Uint8Array(48 * 1024 * 1024)]);
       const controller = new AbortController();
       let reportsAfterAbort = 0;

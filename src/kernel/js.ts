@@ -3,7 +3,7 @@
 // same ABI as assembly/index.ts over a plain Uint8Array, with SHA-256 from @noble/hashes. Its state
 // region has the Wasm kernel's layout byte for byte (assembly/tree.ts, assembly/sha256.ts), so a
 // state saved on one kernel continues on the other, and the hashers above do not know which runs.
-import { _SHA256, sha256 } from '@noble/hashes/sha2.js';
+import { _SHA256 } from '@noble/hashes/sha2.js';
 import type { Kernel, KernelExports } from './wasm.js';
 
 const LEAF_SIZE = 1 << 20;
@@ -44,6 +44,12 @@ interface NobleSha256State {
   update(data: Uint8Array): unknown;
   digestInto(out: Uint8Array): void;
 }
+
+/** SHA-256 of `bytes` (the class, not the `sha256` helper: a smaller bundle). */
+export function jsSha256(bytes: Uint8Array): Uint8Array {
+  return new _SHA256().update(bytes).digest();
+}
+const sha256 = jsSha256;
 
 /** A kernel instance whose memory is a plain array and whose exports are JavaScript. */
 export function createJsKernel(): Kernel {
@@ -147,6 +153,7 @@ export function createJsKernel(): Kernel {
     statePtr: () => STATE,
     stateSize: () => STATE_SIZE,
     layoutError: () => 0,
+    simdBuild: () => 0,
     init(newFlags: number): void {
       memory.fill(0, STATE, STATE + STATE_SIZE);
       view.setUint32(STATE, newFlags, true);
@@ -184,7 +191,7 @@ export function createJsKernel(): Kernel {
         completed = 1;
       }
       let d = depth();
-      let node = memory.slice(STACK_DIGESTS + 32 * (d - 1), STACK_DIGESTS + 32 * d);
+      let node: Uint8Array = memory.slice(STACK_DIGESTS + 32 * (d - 1), STACK_DIGESTS + 32 * d);
       while (d > 1) {
         d--;
         pair.set(memory.subarray(STACK_DIGESTS + 32 * (d - 1), STACK_DIGESTS + 32 * d), 0);
@@ -200,6 +207,7 @@ export function createJsKernel(): Kernel {
   } satisfies KernelExports;
 
   return {
+    build: 'js',
     simd: false,
     exports,
     memory,

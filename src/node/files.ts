@@ -8,7 +8,7 @@ import { TreeHashError, describeValue } from '../core/errors.js';
 import { checkEngine, resolveEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
-import { type HashStreamOptions, type TreeChecksum, streamHasher, streamResult } from '../stream/chunks.js';
+import { type HashStreamOptions, type TreeChecksum, hashChunks, streamHasher, streamResult } from '../stream/chunks.js';
 import { ProgressReporter, checkProgressCallback } from '../stream/progress.js';
 import { assertIterable, readFailure } from '../stream/sources.js';
 import { nodeSha256 } from './crypto.js';
@@ -23,14 +23,17 @@ interface Sink {
   abandon(): Promise<void>;
 }
 
-/** The worker pool's engine for these options: 'auto' is node:crypto here (src/node always has it). */
-function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scalar' {
-  return resolveEngine(options.engine, 'unsaved', nodeSha256).engine as 'native' | 'wasm' | 'wasm-scalar';
+/**
+ * The worker pool's engine for these options: 'auto' is node:crypto here (src/node always has it);
+ * undefined for 'js', whose kernel in JavaScript runs on the calling thread.
+ */
+function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scalar' | undefined {
+  const { engine } = resolveEngine(options.engine, 'unsaved', nodeSha256);
+  return engine === 'js' ? undefined : (engine as 'native' | 'wasm' | 'wasm-scalar');
 }
 
 /** A ParallelTreeHash for these options; bytes count for `progress` once their leaves are in the tree. */
-function parallelFor(options: HashStreamOptions, expectedSize: number, progress: ProgressReporter): ParallelTreeHash {
-  const engine = poolEngine(options);
+function parallelFor(options: HashStreamOptions, engine: 'native' | 'wasm' | 'wasm-scalar', expectedSize: number, progress: ProgressReporter): ParallelTreeHash {
   const onHashed = (length: number): void => progress.advance(length);
   return new ParallelTreeHash({ linear: options.linear !== false, engine, onHashed, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) }, expectedSize);
 }
@@ -38,8 +41,9 @@ function parallelFor(options: HashStreamOptions, expectedSize: number, progress:
 function sinkFor(options: HashStreamOptions, expectedSize: number, progress: ProgressReporter): Sink {
   // node:crypto hashes small inputs fastest through ParallelTreeHash (no copy into Wasm memory);
   // the Wasm engines go through the pool only when there is enough for the workers.
-  if (poolEngine(options) === 'native' || expectedSize >= PARALLEL_THRESHOLD) {
-    const parallel = parallelFor(options, expectedSize, progress);
+  const engine = poolEngine(options);
+  if (engine === 'native' || (engine !== undefined && expectedSize >= PARALLEL_THRESHOLD)) {
+    const parallel = parallelFor(options, engine, expectedSize, progress);
     return { writable: () => parallel.writable(), commit: (n) => parallel.commit(n), finish: () => parallel.finish(), abandon: () => parallel.abandon() };
   }
   const hasher = streamHasher(options, nodeSha256);
@@ -159,12 +163,15 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
   checkEngine(options.engine);
   assertIterable(source, 'hashStream expects a Readable or an (async) iterable of bytes');
+  const engine = poolEngine(options);
+  // Engine 'js': the universal chunk loop (leaves through WebCrypto, the rest in JavaScript).
+  if (engine === undefined) return hashChunks(source, options);
   const { signal } = options;
   const progress = new ProgressReporter(options.onProgress, undefined);
   throwIfAborted(signal);
   // Chunks are copied into the shared slots (they are the stream's, not ours); the first few MiB
   // are hashed on this thread, so short streams never start the worker pool.
-  const parallel = parallelFor(options, 0, progress);
+  const parallel = parallelFor(options, engine, 0, progress);
   let result: Checksums | TreeChecksum;
   try {
     for await (const chunk of abortableIterate(source, signal)) {

@@ -274,7 +274,10 @@ export class ParallelTreeHash {
     expectedSize = 0,
   ) {
     const engine = options.engine ?? 'native';
-    this.#kind = resolveEngine(engine, 'unsaved', nodeSha256).leaves;
+    const leaves = resolveEngine(engine, 'unsaved', nodeSha256).leaves;
+    // Engine 'js' never comes here (files.ts keeps it on the calling thread).
+    if (leaves === 'js') throw new TreeHashError('ERR_INVALID_STATE', 'the worker pool has no kernel in JavaScript');
+    this.#kind = leaves;
     const layout = this.#kind === 'native' ? NATIVE_LAYOUT : WASM_LAYOUT;
     this.#slotSize = layout.slotSize;
     this.#slotCount = layout.slotCount;
