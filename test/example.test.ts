@@ -46,6 +46,7 @@ describeInChromium('the example page in Chromium', () => {
     expect(await page.textContent('#tree-hash')).toBe(tree);
     expect(await page.textContent('#sha256')).toBe(referenceSha256Hex(data));
     expect(await page.textContent('#size')).toContain(size.toLocaleString('en'));
+    expect(await page.textContent('#engine')).toMatch(/^wasm-simd kernel, in a Web Worker/); // its CSP allows 'wasm-unsafe-eval'
     expect(await page.evaluate(() => (document.getElementById('progress') as HTMLProgressElement).value)).toBe(1);
 
     const rows = await page.$$eval('#parts tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));

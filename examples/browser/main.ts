@@ -1,6 +1,6 @@
 // The example page: hash a chosen or dropped file with glacier-treehash, off the main thread.
 // Built with esbuild from the package's own entries (`npm run example`); see README.md.
-import { TreeHashError, VALID_PART_SIZES, assertTreeHashEquals, choosePartSize, toHex } from 'glacier-treehash';
+import { TreeHashError, VALID_PART_SIZES, assertTreeHashEquals, choosePartSize, engineInfo, toHex } from 'glacier-treehash';
 import { hashBlob, hashBlobParts } from 'glacier-treehash/web';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -43,7 +43,8 @@ async function hashFile(chosen: File): Promise<void> {
     $('size').textContent = formatSize(size);
     $('tree-hash').textContent = treeHashHex;
     $('sha256').textContent = toHex(sha256);
-    $('engine').textContent = 'a Web Worker started by the library ({ worker: true })';
+    // The worker is served under the page's policy, so it runs the kernel this page would.
+    $('engine').textContent = `${engineInfo().kernel} kernel, in a Web Worker the library started ({ worker: true })`;
     $('results').hidden = false;
     status.textContent = `Hashed in ${seconds.toFixed(2)} s (${(size / MiB / Math.max(seconds, 1e-3)).toFixed(0)} MiB/s).`;
     check();
