@@ -97,4 +97,19 @@ describeInChromium('hashBlob in the library\'s Web Worker, in Chromium', () => {
       after: referenceTreeHashHex(new TextEncoder().encode('Welcome to Amazon Glacier.')),
     });
   });
+
+  it('a bundle served without worker.js: ERR_WORKER_FAILED that says where worker.js must be; hashing on the page still works', async () => {
+    rmSync(join(dir, 'worker.js'));
+    const fresh = await browser.newPage();
+    await fresh.goto(`${origin}/`);
+    const outcome = await fresh.evaluate(async () => {
+      const core = await (new Function('return import("/main.js")')());
+      const failed = await core.web.hashBlob(new Blob(['abc']), { worker: true }).then(() => 'resolved', (e: { code: string; message: string }) => `${e.code} ${e.message}`);
+      const onPage = core.toHex((await core.web.hashBlob(new Blob(['abc']))).treeHash);
+      return { failed, onPage };
+    });
+    expect(outcome.failed).toMatch(/^ERR_WORKER_FAILED .*worker\.js/);
+    expect(outcome.onPage).toBe(referenceTreeHashHex(new TextEncoder().encode('abc')));
+    await fresh.close();
+  });
 });
