@@ -1,6 +1,8 @@
 // The example page: hash a chosen or dropped file with glacier-treehash, off the main thread.
 // Built with esbuild from the package's own entries (`npm run example`); see README.md.
-import { TreeHashError, VALID_PART_SIZES, assertTreeHashEquals, choosePartSize, engineInfo, toHex } from 'glacier-treehash';
+import { TreeHashError, engineInfo, toHex } from 'glacier-treehash';
+import { assertTreeHashEquals } from 'glacier-treehash/retrieval';
+import { VALID_PART_SIZES, choosePartSize } from 'glacier-treehash/upload';
 import { hashBlob, hashBlobParts } from 'glacier-treehash/web';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
