@@ -2,7 +2,9 @@
 // only modules compiled at deploy time; a CSP without 'wasm-unsafe-eval'; no WebAssembly at all).
 // Each case loads a fresh copy of the library (vi.resetModules) into a Node where compiling from
 // bytes is stubbed to throw as such a host does. Every result is checked against the reference.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
@@ -155,5 +157,25 @@ describe('an edge-like host: compiling Wasm from bytes throws', () => {
     const onJs = core.restoreTreeHasher(first.save(), { engine: 'js' }).update(data.subarray(2 * MIB + 5, 4 * MIB + 1));
     const back = core.restoreTreeHasher(onJs.save(), { engine: 'wasm' }).update(data.subarray(4 * MIB + 1));
     expect(hexes(core, back.digestChecksums())).toEqual([referenceTreeHashHex(data), referenceSha256Hex(data)]);
+  });
+
+  it("the package variant without embedded bytes (an edge host's export condition): 'auto' runs JavaScript, a module handed in runs Wasm", () => {
+    // The built package, as a bundler or runtime resolves it under the condition (dist/, npm run build).
+    const script = `
+      const m = await import('glacier-treehash');
+      const before = m.engineInfo();
+      const js = m.toHex(m.treeHash('Welcome to Amazon Glacier.'));
+      let explicit = '';
+      try { m.treeHash('x', { engine: 'wasm' }); } catch (error) { explicit = error.code + ' ' + error.message; }
+      await m.setKernelModule(new WebAssembly.Module((await import('node:fs')).readFileSync('build/treehash.simd.wasm')));
+      console.log(JSON.stringify({ before, js, explicit, after: m.engineInfo(), wasm: m.toHex(m.treeHash('Welcome to Amazon Glacier.', { engine: 'wasm' })) }));`;
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const out = JSON.parse(execFileSync(process.execPath, ['--conditions=glacier-treehash-precompiled', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }));
+    const welcome = referenceTreeHashHex(new TextEncoder().encode('Welcome to Amazon Glacier.'));
+    expect(out.before.kernel).toBe('js');
+    expect(out.before.wasmError).toMatch(/carries no embedded kernel/);
+    expect(out.explicit).toMatch(/^ERR_WASM_UNAVAILABLE .*setKernelModule/);
+    expect(out.after.kernel).toBe('wasm-simd');
+    expect([out.js, out.wasm]).toEqual([welcome, welcome]);
   });
 });
