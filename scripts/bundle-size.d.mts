@@ -4,4 +4,11 @@ export interface BundleSize {
   gzip: number;
 }
 export const BUDGET_GZIP_BYTES: number;
-export function measureBundles(): Promise<{ embedded: BundleSize; precompiled: BundleSize; workerd: BundleSize; kernelSimd: BundleSize; kernelScalar: BundleSize; worker: BundleSize }>;
+export function measureBundles(): Promise<{
+  embedded: BundleSize;
+  precompiled: BundleSize;
+  workerd: BundleSize;
+  kernelSimd: BundleSize;
+  kernelScalar: BundleSize;
+  worker: BundleSize;
+}>;

@@ -21,7 +21,16 @@ export const EXAMPLE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-e
  */
 export async function bundleForBrowser(entry, outdir) {
   if (!existsSync(join(ROOT, 'dist', 'web', 'worker.js'))) throw new Error('dist/ is not built: run npm run build first');
-  const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning', absWorkingDir: ROOT };
+  const common = {
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    absWorkingDir: ROOT,
+  };
   await build({ ...common, entryPoints: [entry], outfile: join(outdir, 'main.js') });
   await build({ ...common, entryPoints: [join(ROOT, 'dist', 'web', 'worker.js')], outfile: join(outdir, 'worker.js') });
 }
@@ -31,7 +40,14 @@ export function buildExample() {
   return bundleForBrowser(join(EXAMPLE, 'main.ts'), join(EXAMPLE, 'dist'));
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
 
 /**
  * Serves a folder's files on 127.0.0.1 with the given response headers; resolves to the server

@@ -123,7 +123,9 @@ describe('an edge-like host: compiling Wasm from bytes throws', () => {
     const { core } = await freshLibrary();
     expect(core.engineInfo().kernel).toBe('js');
     expect(await codeOf(() => core.computeChecksums(new Uint8Array(3), { engine: 'wasm' }))).toBe('ERR_WASM_UNAVAILABLE');
-    expect(() => core.computeChecksums(new Uint8Array(3), { engine: 'wasm' })).toThrow(/Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval'/);
+    expect(() => core.computeChecksums(new Uint8Array(3), { engine: 'wasm' })).toThrow(
+      /Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval'/,
+    );
   });
 
   it('a runtime without WebAssembly: the JavaScript kernel, and the cause named', async () => {
@@ -140,7 +142,7 @@ describe('an edge-like host: compiling Wasm from bytes throws', () => {
     }
   });
 
-  it('setKernelModule takes the .wasm bytes (checked to be this release\'s) and refuses anything else', async () => {
+  it("setKernelModule takes the .wasm bytes (checked to be this release's) and refuses anything else", async () => {
     const { core } = await freshLibrary();
     await core.setKernelModule(new Uint8Array(SCALAR_BYTES));
     expect(core.engineInfo('wasm-scalar').kernel).toBe('wasm-scalar');
@@ -170,7 +172,9 @@ describe('an edge-like host: compiling Wasm from bytes throws', () => {
       await m.setKernelModule(new WebAssembly.Module((await import('node:fs')).readFileSync('build/treehash.simd.wasm')));
       console.log(JSON.stringify({ before, js, explicit, after: m.engineInfo(), wasm: m.toHex(m.treeHash('Welcome to Amazon Glacier.', { engine: 'wasm' })) }));`;
     const root = fileURLToPath(new URL('..', import.meta.url));
-    const out = JSON.parse(execFileSync(process.execPath, ['--conditions=glacier-treehash-precompiled', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }));
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--conditions=glacier-treehash-precompiled', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }),
+    );
     const welcome = referenceTreeHashHex(new TextEncoder().encode('Welcome to Amazon Glacier.'));
     expect(out.before.kernel).toBe('js');
     expect(out.before.wasmError).toMatch(/carries no embedded kernel/);

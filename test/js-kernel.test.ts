@@ -14,7 +14,7 @@ const FLAG_NO_TREE = 2;
 /** Feeds `data` to `kernel` through its input window in pieces of `cut` bytes; returns the leaf digests it reported. */
 function feed(kernel: Kernel, data: Uint8Array, cut: number, from = 0, to = data.length): string[] {
   const leaves: string[] = [];
-  for (let offset = from; offset < to; ) {
+  for (let offset = from; offset < to;) {
     // Like the hasher: a window never crosses a leaf boundary of the tree's own count.
     const limit = Math.min(cut, kernel.inputCapacity - kernel.exports.leafFill(), to - offset);
     kernel.memory.set(data.subarray(offset, offset + limit), kernel.inputPtr);
@@ -68,7 +68,7 @@ describe('the JavaScript kernel', () => {
     expect(finish(kernel).linear).toBe(referenceSha256Hex(data));
   });
 
-  it('pushNode keeps the Wasm kernel\'s rules and status numbers', () => {
+  it("pushNode keeps the Wasm kernel's rules and status numbers", () => {
     for (const make of [createJsKernel, () => acquireKernel('scalar')]) {
       const kernel = make();
       kernel.exports.init(0);

@@ -21,7 +21,7 @@ it('in a runtime without Web Workers, { worker: true } is ERR_WORKER_FAILED; a n
   expect(await codeOf(() => hashBlob(new Blob([]), { worker: 'yes' as unknown as boolean }))).toBe('ERR_INVALID_OPTION');
 });
 
-describeInChromium('hashBlob in the library\'s Web Worker, in Chromium', () => {
+describeInChromium("hashBlob in the library's Web Worker, in Chromium", () => {
   let server: Server;
   let origin: string;
   let browser: Browser;
@@ -47,7 +47,7 @@ describeInChromium('hashBlob in the library\'s Web Worker, in Chromium', () => {
   it('gives the reference hashes, with progress reports that end at the size', async () => {
     const sizes = [0, 1, MIB - 1, MIB, 4 * MIB + 1, 9 * MIB + 3];
     const results = await page.evaluate(async (sizeList) => {
-      const core = await (new Function('return import("/main.js")')());
+      const core = await new Function('return import("/main.js")')();
       const web = core.web;
       const out = [];
       for (const size of sizeList) {
@@ -55,7 +55,14 @@ describeInChromium('hashBlob in the library\'s Web Worker, in Chromium', () => {
         const reports: { bytes: number; total: number | undefined }[] = [];
         const both = await web.hashBlob(new Blob([data]), { worker: true, onProgress: (p: { bytes: number; total: number | undefined }) => reports.push(p) });
         const tree = await web.hashBlob(new Blob([data]), { worker: true, linear: false });
-        out.push({ size, tree: core.toHex(both.treeHash), linear: core.toHex(both.sha256), treeOnly: core.toHex(tree.treeHash), keys: Object.keys(tree).sort(), reports });
+        out.push({
+          size,
+          tree: core.toHex(both.treeHash),
+          linear: core.toHex(both.sha256),
+          treeOnly: core.toHex(tree.treeHash),
+          keys: Object.keys(tree).sort(),
+          reports,
+        });
       }
       return out;
     }, sizes);
@@ -69,21 +76,47 @@ describeInChromium('hashBlob in the library\'s Web Worker, in Chromium', () => {
     }
   });
 
-  it('abort crosses to the worker (ERR_ABORTED, with the reason); the callback\'s own error comes back as itself; the worker goes on serving', async () => {
+  it("abort crosses to the worker (ERR_ABORTED, with the reason); the callback's own error comes back as itself; the worker goes on serving", async () => {
     const outcome = await page.evaluate(async () => {
-      const core = await (new Function('return import("/main.js")')());
+      const core = await new Function('return import("/main.js")')();
       const web = core.web;
       const blob = new Blob([new Uint8Array(48 * 1024 * 1024)]);
       const controller = new AbortController();
       let reportsAfterAbort = 0;
       const aborted = await web
-        .hashBlob(blob, { worker: true, signal: controller.signal, onProgress: () => (controller.signal.aborted ? reportsAfterAbort++ : controller.abort('user left')) })
-        .then(() => 'resolved', (e: { code: string; cause: unknown }) => `${e.code} ${String(e.cause)}`);
+        .hashBlob(blob, {
+          worker: true,
+          signal: controller.signal,
+          onProgress: () => (controller.signal.aborted ? reportsAfterAbort++ : controller.abort('user left')),
+        })
+        .then(
+          () => 'resolved',
+          (e: { code: string; cause: unknown }) => `${e.code} ${String(e.cause)}`,
+        );
       const thrown = { mine: true };
-      const callbackError = await web.hashBlob(blob, { worker: true, onProgress: () => { throw thrown; } }).then(() => 'resolved', (e: unknown) => e === thrown);
-      const already = await web.hashBlob(blob, { worker: true, signal: AbortSignal.abort() }).then(() => 'resolved', (e: { code: string }) => e.code);
-      const onLeaf = await web.hashBlob(blob, { worker: true, onLeaf: () => {} }).then(() => 'resolved', (e: { code: string }) => e.code);
-      const engine = await web.hashBlob(blob, { worker: true, engine: 'fast' }).then(() => 'resolved', (e: { code: string }) => e.code);
+      const callbackError = await web
+        .hashBlob(blob, {
+          worker: true,
+          onProgress: () => {
+            throw thrown;
+          },
+        })
+        .then(
+          () => 'resolved',
+          (e: unknown) => e === thrown,
+        );
+      const already = await web.hashBlob(blob, { worker: true, signal: AbortSignal.abort() }).then(
+        () => 'resolved',
+        (e: { code: string }) => e.code,
+      );
+      const onLeaf = await web.hashBlob(blob, { worker: true, onLeaf: () => {} }).then(
+        () => 'resolved',
+        (e: { code: string }) => e.code,
+      );
+      const engine = await web.hashBlob(blob, { worker: true, engine: 'fast' }).then(
+        () => 'resolved',
+        (e: { code: string }) => e.code,
+      );
       const after = core.toHex((await web.hashBlob(new Blob(['Welcome to Amazon Glacier.']), { worker: true })).treeHash);
       return { aborted, reportsAfterAbort, callbackError, already, onLeaf, engine, after };
     });
@@ -103,8 +136,11 @@ describeInChromium('hashBlob in the library\'s Web Worker, in Chromium', () => {
     const fresh = await browser.newPage();
     await fresh.goto(`${origin}/`);
     const outcome = await fresh.evaluate(async () => {
-      const core = await (new Function('return import("/main.js")')());
-      const failed = await core.web.hashBlob(new Blob(['abc']), { worker: true }).then(() => 'resolved', (e: { code: string; message: string }) => `${e.code} ${e.message}`);
+      const core = await new Function('return import("/main.js")')();
+      const failed = await core.web.hashBlob(new Blob(['abc']), { worker: true }).then(
+        () => 'resolved',
+        (e: { code: string; message: string }) => `${e.code} ${e.message}`,
+      );
       const onPage = core.toHex((await core.web.hashBlob(new Blob(['abc']))).treeHash);
       return { failed, onPage };
     });

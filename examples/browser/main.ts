@@ -14,7 +14,8 @@ const progress = $<HTMLProgressElement>('progress');
 const status = $<HTMLParagraphElement>('status');
 
 const MiB = 1024 * 1024;
-const formatSize = (bytes: number) => (bytes >= MiB ? `${(bytes / MiB).toFixed(2)} MiB (${bytes.toLocaleString('en')} bytes)` : `${bytes.toLocaleString('en')} bytes`);
+const formatSize = (bytes: number) =>
+  bytes >= MiB ? `${(bytes / MiB).toFixed(2)} MiB (${bytes.toLocaleString('en')} bytes)` : `${bytes.toLocaleString('en')} bytes`;
 
 partSizeSelect.append(new Option('auto (smallest valid)', 'auto'));
 for (const size of VALID_PART_SIZES) partSizeSelect.append(new Option(size >= 1024 * MiB ? `${size / (1024 * MiB)} GiB` : `${size / MiB} MiB`, String(size)));
@@ -70,7 +71,8 @@ function check(): void {
     out.textContent = 'OK: the file matches the expected tree hash';
     out.className = 'ok';
   } catch (error) {
-    out.textContent = error instanceof TreeHashError && error.code === 'ERR_TREE_HASH_MISMATCH' ? 'MISMATCH: the file does not match' : `invalid: ${(error as Error).message}`;
+    out.textContent =
+      error instanceof TreeHashError && error.code === 'ERR_TREE_HASH_MISMATCH' ? 'MISMATCH: the file does not match' : `invalid: ${(error as Error).message}`;
     out.className = 'bad';
   }
 }
@@ -85,13 +87,15 @@ async function showParts(): Promise<void> {
   for await (const part of hashing) {
     if (mine !== partsRun) return;
     const row = document.createElement('tr');
-    for (const text of [String(part.index), part.contentRange, toHex(part.treeHash)]) row.append(Object.assign(document.createElement('td'), { textContent: text }));
+    for (const text of [String(part.index), part.contentRange, toHex(part.treeHash)])
+      row.append(Object.assign(document.createElement('td'), { textContent: text }));
     rows.push(row);
   }
   const { treeHash } = await hashing.done();
   if (mine !== partsRun) return;
   $('parts').replaceChildren(...rows);
-  $('parts-summary').textContent = `${rows.length} part${rows.length === 1 ? '' : 's'} of ${formatSize(partSize)}; archive tree hash from the parts ${toHex(treeHash) === treeHashHex ? 'matches' : 'DIFFERS'}`;
+  $('parts-summary').textContent =
+    `${rows.length} part${rows.length === 1 ? '' : 's'} of ${formatSize(partSize)}; archive tree hash from the parts ${toHex(treeHash) === treeHashHex ? 'matches' : 'DIFFERS'}`;
   $('parts-section').hidden = false;
 }
 

@@ -37,7 +37,14 @@ const SHA256_IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0
 
 /** The fields of @noble/hashes' SHA-256 object that hold its running state (protected in its types). */
 interface NobleSha256State {
-  A: number; B: number; C: number; D: number; E: number; F: number; G: number; H: number;
+  A: number;
+  B: number;
+  C: number;
+  D: number;
+  E: number;
+  F: number;
+  G: number;
+  H: number;
   length: number;
   pos: number;
   buffer: Uint8Array;

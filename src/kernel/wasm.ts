@@ -229,13 +229,33 @@ export function releaseKernel(kernel: Kernel): void {
 /** A precompiled kernel module, its bytes (the .wasm file), or a promise of either. */
 export type KernelModuleSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | PromiseLike<WebAssembly.Module | ArrayBuffer | ArrayBufferView>;
 
-const ABI = ['memory', 'inputPtr', 'inputCapacity', 'outputPtr', 'nodeInputPtr', 'leafDigestsPtr', 'statePtr', 'stateSize', 'layoutError', 'simdBuild', 'init', 'absorb', 'absorbLinear', 'absorbTree', 'pushNode', 'finish'];
+const ABI = [
+  'memory',
+  'inputPtr',
+  'inputCapacity',
+  'outputPtr',
+  'nodeInputPtr',
+  'leafDigestsPtr',
+  'statePtr',
+  'stateSize',
+  'layoutError',
+  'simdBuild',
+  'init',
+  'absorb',
+  'absorbLinear',
+  'absorbTree',
+  'pushNode',
+  'finish',
+];
 
 function setModule(module: WebAssembly.Module): void {
   const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
   const missing = ABI.filter((name) => !names.has(name));
   if (missing.length > 0) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `the module is not this release's tree-hash kernel (it lacks ${missing.join(', ')}): use the .wasm of the same glacier-treehash version`);
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `the module is not this release's tree-hash kernel (it lacks ${missing.join(', ')}): use the .wasm of the same glacier-treehash version`,
+    );
   }
   const instance = new WebAssembly.Instance(module, IMPORTS);
   const build: WasmBuild = (instance.exports as unknown as KernelExports).simdBuild() === 1 ? 'simd' : 'scalar';
@@ -273,7 +293,10 @@ export function setKernelModule(source: KernelModuleSource): Promise<void> {
       const view = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
       const id = toHex(jsSha256(view));
       if (id !== SCALAR_WASM_SHA256 && id !== SIMD_WASM_SHA256) {
-        throw new TreeHashError('ERR_INVALID_INPUT', "the bytes are not this release's tree-hash kernel (kernel.wasm or kernel-simd.wasm of the same glacier-treehash version)");
+        throw new TreeHashError(
+          'ERR_INVALID_INPUT',
+          "the bytes are not this release's tree-hash kernel (kernel.wasm or kernel-simd.wasm of the same glacier-treehash version)",
+        );
       }
       let module: WebAssembly.Module;
       try {
@@ -284,7 +307,10 @@ export function setKernelModule(source: KernelModuleSource): Promise<void> {
       setModule(module);
       return Promise.resolve();
     }
-    throw new TreeHashError('ERR_INVALID_INPUT', `setKernelModule expects a WebAssembly.Module, its bytes, or a promise of either, got ${describeValue(source)}`);
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `setKernelModule expects a WebAssembly.Module, its bytes, or a promise of either, got ${describeValue(source)}`,
+    );
   } catch (error) {
     return Promise.reject(error);
   }

@@ -20,7 +20,10 @@ function failAll(message: string, cause?: unknown): void {
 function startWorker(): Worker {
   if (worker !== undefined) return worker;
   if (typeof Worker !== 'function') {
-    throw new TreeHashError('ERR_WORKER_FAILED', '{ worker: true } needs Web Workers (browsers, Deno); this runtime has none: leave `worker` unset to hash on this thread');
+    throw new TreeHashError(
+      'ERR_WORKER_FAILED',
+      '{ worker: true } needs Web Workers (browsers, Deno); this runtime has none: leave `worker` unset to hash on this thread',
+    );
   }
   let started: Worker;
   try {
@@ -35,7 +38,9 @@ function startWorker(): Worker {
     event.preventDefault();
     if (worker === started) worker = undefined;
     started.terminate();
-    failAll(`the hashing worker failed${event.message ? `: ${event.message}` : ' to start (is worker.js served next to the library, and allowed by worker-src?)'}`);
+    failAll(
+      `the hashing worker failed${event.message ? `: ${event.message}` : ' to start (is worker.js served next to the library, and allowed by worker-src?)'}`,
+    );
   });
   worker = started;
   return started;

@@ -6,8 +6,7 @@ import { TreeHashMismatchError } from '../core/mismatch.js';
 
 /** What the worker is asked to do. Options travel without their callbacks and signal. */
 export type WorkerRequest =
-  | { type: 'hashBlob'; id: number; blob: Blob; options: Record<string, unknown>; progress: boolean }
-  | { type: 'abort'; id: number; reason: unknown };
+  { type: 'hashBlob'; id: number; blob: Blob; options: Record<string, unknown>; progress: boolean } | { type: 'abort'; id: number; reason: unknown };
 
 export type WorkerReply =
   | { type: 'progress'; id: number; bytes: number; total: number | undefined }

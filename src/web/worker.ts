@@ -28,7 +28,9 @@ async function hash(request: Extract<WorkerRequest, { type: 'hashBlob' }>): Prom
     const options = {
       ...request.options,
       signal: controller.signal,
-      ...(request.progress ? { onProgress: ({ bytes, total }: { bytes: number; total: number | undefined }) => post({ type: 'progress', id, bytes, total }) } : {}),
+      ...(request.progress
+        ? { onProgress: ({ bytes, total }: { bytes: number; total: number | undefined }) => post({ type: 'progress', id, bytes, total }) }
+        : {}),
     };
     post({ type: 'done', id, result: await hashBlob(request.blob, options) });
   } catch (error) {
