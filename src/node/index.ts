@@ -7,3 +7,4 @@ export { createVerifier, type TreeHashVerifier } from './verify.js';
 export { manifestOfFile, readLeafManifest, writeLeafManifest, type ManifestOfFileOptions } from './manifest.js';
 export { hashFileParts } from './parts.js';
 export { nodeSha256 } from './crypto.js';
+export { hashFiles, type HashFilesOptions, type FileHashResult } from './many.js';
