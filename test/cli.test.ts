@@ -32,8 +32,8 @@ describe('treehash hash', () => {
   });
 
   it('stops at once, with one line and exit 2, when the reader goes away (| head)', () => {
-    // Enough lines that the pipe is closed while hashing goes on.
-    const operands = Array.from({ length: 300 }, () => files[1]!.path).map((path) => `"${path}"`).join(' ');
+    // Enough output to fill the pipe (lines are written in batches): the reader is gone by then.
+    const operands = Array.from({ length: 3000 }, () => files[1]!.path).map((path) => `"${path}"`).join(' ');
     const command = `("${process.execPath}" "${BIN}" hash ${operands}; echo "exit $?" >&2) | head -n 1`;
     const run = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8' });
     expect(run.stdout).toBe(`${referenceTreeHashHex(files[1]!.data)}  ${files[1]!.path}\n`);

@@ -123,12 +123,15 @@ export function opaqueBytes(bytes: Uint8Array): Set<number> {
     const r = at + 16;
     // An empty tree hasher is as valid with the linear SHA-256 as without.
     if (view.getBigUint64(at, true) === 0n) opaque.add(r);
+    // Bytes the kernel never reads, and data it cannot check: the reserved words, each context's
+    // state words, padding and block, the stack's levels past its depth and every stack digest.
+    span(r + 16, r + 32);
     for (const ctx of [r + 32, r + 144]) {
-      const total = Number(view.getBigUint64(ctx + 32, true));
-      if (total >= 64) span(ctx, ctx + 32);
-      span(ctx + 48, ctx + 48 + view.getUint32(ctx + 40, true));
+      span(ctx, ctx + 32);
+      span(ctx + 44, ctx + 112);
     }
-    span(r + 512, r + 512 + 32 * view.getUint32(r + 4, true));
+    span(r + 256 + 4 * view.getUint32(r + 4, true), r + 512);
+    span(r + 512, r + 2560);
     return at + 16 + KERNEL_STATE_SIZE;
   };
   if (bytes[5] === 1) {

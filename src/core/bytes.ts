@@ -34,7 +34,7 @@ export function toBytes(data: BytesLike, what = 'data'): Uint8Array {
   if (buffer !== undefined && isDetached(buffer)) {
     throw new TreeHashError(
       'ERR_INVALID_INPUT',
-      `${what} is ${data instanceof ArrayBuffer ? 'an ArrayBuffer' : `a ${data.constructor.name}`} whose buffer was detached (transferred elsewhere): it has no bytes left to hash`,
+      `${what} is ${describeValue(data)} whose buffer was detached (transferred elsewhere)`,
     );
   }
   if (data instanceof Uint8Array) return data;

@@ -11,26 +11,22 @@ import { TreeHashError, describeValue } from './errors.js';
  */
 export function optionsObject<T extends object>(options: unknown, what = 'options'): Partial<T> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TreeHashError('ERR_INVALID_OPTION', `${what} must be an object (or undefined), got ${describeValue(options)}`);
-  }
-  return options as Partial<T>;
+  return options === null || typeof options !== 'object' || Array.isArray(options) ? refuse(what, 'an object', options) : (options as Partial<T>);
+}
+
+/** Throws `ERR_INVALID_OPTION`: `name` must be `what`. */
+function refuse(name: string, what: string, value: unknown): never {
+  throw new TreeHashError('ERR_INVALID_OPTION', `${name} must be ${what} (or undefined), got ${describeValue(value)}`);
 }
 
 /** A boolean option; undefined stays undefined. @throws {TreeHashError} `ERR_INVALID_OPTION`. */
 export function booleanOption(value: unknown, name: string): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new TreeHashError('ERR_INVALID_OPTION', `${name} must be true or false (or undefined), got ${describeValue(value)}`);
-  }
-  return value;
+  return value === undefined || typeof value === 'boolean' ? value : refuse(name, 'true or false', value);
 }
 
 /** A callback option; undefined stays undefined. @throws {TreeHashError} `ERR_INVALID_OPTION`. */
 export function functionOption<F extends (...args: never[]) => unknown>(value: unknown, name: string): F | undefined {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new TreeHashError('ERR_INVALID_OPTION', `${name} must be a function (or undefined), got ${describeValue(value)}`);
-  }
-  return value as F | undefined;
+  return value === undefined || typeof value === 'function' ? (value as F | undefined) : refuse(name, 'a function', value);
 }
 
 /**
@@ -41,7 +37,7 @@ export function signalOption(value: unknown, name = 'signal'): AbortSignal | und
   if (value === undefined) return undefined;
   const signal = value as Partial<AbortSignal> | null;
   if (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
-    throw new TreeHashError('ERR_INVALID_OPTION', `${name} must be an AbortSignal (or undefined), got ${describeValue(value)}`);
+    refuse(name, 'an AbortSignal', value);
   }
   return value as AbortSignal;
 }

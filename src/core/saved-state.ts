@@ -25,8 +25,8 @@
  * (assembly/tree.ts): +0 kernel flags (1 linear SHA-256, 2 no tree), +4 stack depth, +8 leaves
  * (u64), +32 and +144 two SHA-256 contexts (linear, current leaf: eight state words, total bytes
  * u64 at +32, block fill u32 at +40, block at +48), +256 stack levels (u32 × 64), +512 stack
- * digests (32 × 64). Saved regions are canonical: block bytes past the fill and stack slots past
- * the depth are zero.
+ * digests (32 × 64). Bytes the kernel never reads (block bytes past the fill, stack slots past the
+ * depth) are saved as they are and not checked.
  *
  * Tree body: one record. Part body: part size (u64) at 0, N part tree hashes (u32) at 8, flags at
  * 12 (1: a part in progress, 2: the whole archive's SHA-256), from 16 the N hashes (32 bytes each),
@@ -74,7 +74,6 @@ const BLOCK = 64;
 const MAX_DEPTH = 64;
 /** pushNode refuses level 48 and up; no archive needs more than 2^33 leaves. */
 const MAX_LEVEL = 47;
-const SHA256_IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
 /** One kernel instance's saved state. */
 export interface KernelRecord {
@@ -144,26 +143,11 @@ export function encodeState(state: SavedState, seal: StateSeal): Uint8Array {
   for (const record of records) {
     view.setBigUint64(offset, BigInt(record.size), true);
     out[offset + 8] = record.closed ? RECORD_CLOSED : 0;
-    out.set(canonicalRegion(record.region), offset + RECORD_HEADER);
+    out.set(record.region, offset + RECORD_HEADER);
     offset += RECORD;
   }
   out.set(seal.sha256(out.subarray(0, offset)), offset);
   return out;
-}
-
-/** A copy of a live region with the bytes the kernel no longer reads zeroed (stale block bytes, popped stack slots). */
-function canonicalRegion(live: Uint8Array): Uint8Array {
-  const region = live.slice(0, KERNEL_STATE_SIZE);
-  const view = new DataView(region.buffer);
-  region.fill(0, 16, R_LINEAR_CTX);
-  for (const ctx of [R_LINEAR_CTX, R_LEAF_CTX]) {
-    region.fill(0, ctx + CTX_FILL + 4, ctx + CTX_BLOCK);
-    region.fill(0, ctx + CTX_BLOCK + Math.min(view.getUint32(ctx + CTX_FILL, true), BLOCK), ctx + CTX_BLOCK + BLOCK);
-  }
-  const depth = Math.min(view.getUint32(R_DEPTH, true), MAX_DEPTH);
-  region.fill(0, R_LEVELS + 4 * depth, R_DIGESTS);
-  region.fill(0, R_DIGESTS + DIGEST_LENGTH * depth, KERNEL_STATE_SIZE);
-  return region;
 }
 
 /**
@@ -178,25 +162,25 @@ export function decodeState(state: unknown, kind: 'tree' | 'part', seal: StateSe
   const invalid = (why: string): never => {
     throw new TreeHashError('ERR_INVALID_STATE', `cannot restore the ${WHAT[kind]}: ${why}`);
   };
-  if (!(state instanceof Uint8Array)) return invalid(`expected the bytes that its save() returned, got ${describeValue(state)}`);
+  if (!(state instanceof Uint8Array)) return invalid(`expected the bytes of save(), got ${describeValue(state)}`);
   const bytes = state;
   if (bytes.length < HEADER + CHECK || MAGIC.some((b, i) => bytes[i] !== b)) {
-    return invalid(`these ${bytes.length} bytes are not a saved state (they do not start with "GTHS")`);
+    return invalid('not a saved state');
   }
   if (bytes[4] !== STATE_FORMAT_VERSION) {
-    return invalid(`state format ${bytes[4]} is not this release's (${STATE_FORMAT_VERSION}): it was saved by another release`);
+    return invalid('saved by another release (format)');
   }
   const savedKind = bytes[5] === KINDS.tree ? 'tree' : bytes[5] === KINDS.part ? 'part' : undefined;
   if (savedKind !== kind) {
     return invalid(savedKind === undefined ? `unknown kind ${bytes[5]}` : `this is a ${WHAT[savedKind]}'s state, not a ${WHAT[kind]}'s`);
   }
-  if (bytes[6] !== 0 || bytes[7] !== 0) return invalid('reserved header bytes are not zero');
+  if (bytes[6] !== 0 || bytes[7] !== 0) return invalid('its fields disagree (header)');
   const build = fromHex(seal.build, 32);
-  if (build.some((b, i) => bytes[8 + i] !== b)) return invalid('it was saved by a different build of the kernel (another release)');
+  if (build.some((b, i) => bytes[8 + i] !== b)) return invalid('saved by another release (a different build of the kernel)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bodyLength = view.getUint32(40, true);
   if (bytes.length > MAX_STATE || bodyLength !== bytes.length - HEADER - CHECK) {
-    return invalid(`its length (${bytes.length} bytes) does not match its header (a body of ${bodyLength} bytes)`);
+    return invalid('its length does not match its header');
   }
   const check = seal.sha256(bytes.subarray(0, HEADER + bodyLength));
   if (check.some((b, i) => bytes[HEADER + bodyLength + i] !== b)) {
@@ -206,26 +190,26 @@ export function decodeState(state: unknown, kind: 'tree' | 'part', seal: StateSe
 }
 
 function decodeTree(view: DataView, bodyLength: number, invalid: (why: string) => never): TreeHasherState {
-  if (bodyLength !== RECORD) return invalid(`a tree hasher's state holds one record of ${RECORD} bytes, not ${bodyLength}`);
+  if (bodyLength !== RECORD) return invalid('its fields disagree (body length)');
   return { kind: 'tree', hasher: readRecord(view, HEADER, 'tree', invalid) };
 }
 
 function decodePart(view: DataView, bodyLength: number, invalid: (why: string) => never): PartHasherState {
   const base = HEADER;
-  const partSize = readSize(view, base, 'the part size', invalid);
+  const partSize = readSize(view, base, 'part size', invalid);
   if (partSize < MiB || partSize > MAX_PART_SIZE || (partSize & (partSize - 1)) !== 0) {
-    return invalid(`the part size ${partSize} is not 1 MiB × 2^k up to 4 GiB`);
+    return invalid('its fields disagree (part size)');
   }
   const count = view.getUint32(base + 8, true);
   const flags = view.getUint8(base + 12);
   if ((flags & ~(PART_IN_PROGRESS | PART_WHOLE)) !== 0 || !zeros(view, base + 13, base + PART_HEADER)) {
-    return invalid(`unknown part-state flags (${flags})`);
+    return invalid('its fields disagree (part flags)');
   }
-  if (count > MAX_PARTS) return invalid(`${count} part tree hashes exceed the ${MAX_PARTS}-part limit`);
+  if (count > MAX_PARTS) return invalid('its fields disagree (part count)');
   const hasPart = (flags & PART_IN_PROGRESS) !== 0;
   const hasWhole = (flags & PART_WHOLE) !== 0;
   const expected = PART_HEADER + count * DIGEST_LENGTH + (hasPart ? RECORD : 0) + (hasWhole ? RECORD : 0);
-  if (bodyLength !== expected) return invalid(`its body has ${bodyLength} bytes; its fields call for ${expected}`);
+  if (bodyLength !== expected) return invalid('its fields disagree (body length)');
   const partTreeHashes: Uint8Array[] = [];
   let offset = base + PART_HEADER;
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
@@ -233,13 +217,13 @@ function decodePart(view: DataView, bodyLength: number, invalid: (why: string) =
   const part = hasPart ? readRecord(view, offset, 'part', invalid) : undefined;
   if (part !== undefined) {
     offset += RECORD;
-    if (part.size === 0 || part.size >= partSize) return invalid(`the part in progress holds ${part.size} bytes, not 1 to ${partSize - 1}`);
-    if (count >= MAX_PARTS) return invalid(`a part in progress after ${count} parts would be part ${count + 1} of at most ${MAX_PARTS}`);
+    if (part.size === 0 || part.size >= partSize) return invalid('its fields disagree (part in progress)');
+    if (count >= MAX_PARTS) return invalid('its fields disagree (part count)');
   }
   const whole = hasWhole ? readRecord(view, offset, 'linear', invalid) : undefined;
   const size = count * partSize + (part?.size ?? 0);
   if (whole !== undefined && whole.size !== size) {
-    return invalid(`the whole-archive SHA-256 covers ${whole.size} bytes, but the parts ${size}`);
+    return invalid('its fields disagree (whole-archive SHA-256)');
   }
   return { kind: 'part', partSize, partTreeHashes, part, whole };
 }
@@ -247,7 +231,7 @@ function decodePart(view: DataView, bodyLength: number, invalid: (why: string) =
 /** A u64 byte count that must be a safe integer. */
 function readSize(view: DataView, offset: number, what: string, invalid: (why: string) => never): number {
   const value = view.getBigUint64(offset, true);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return invalid(`${what} (${value}) is beyond 2^53 − 1`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return invalid(`its fields disagree (${what})`);
   return Number(value);
 }
 
@@ -261,16 +245,16 @@ function zeros(view: DataView, from: number, to: number): boolean {
  * linear SHA-256), `part` a part in progress (tree and linear SHA-256), `linear` a SHA-256 alone.
  */
 function readRecord(view: DataView, offset: number, role: 'tree' | 'part' | 'linear', invalid: (why: string) => never): KernelRecord {
-  const size = readSize(view, offset, 'the saved size', invalid);
+  const size = readSize(view, offset, 'size', invalid);
   const recordFlags = view.getUint8(offset + 8);
   if ((recordFlags & ~RECORD_CLOSED) !== 0 || !zeros(view, offset + 9, offset + RECORD_HEADER)) {
-    return invalid(`unknown record flags (${recordFlags})`);
+    return invalid('its fields disagree (record flags)');
   }
   const closed = recordFlags === RECORD_CLOSED;
   const start = view.byteOffset + offset + RECORD_HEADER;
   const region = new Uint8Array(view.buffer.slice(start, start + KERNEL_STATE_SIZE) as ArrayBuffer);
   const why = explainRegion(new DataView(region.buffer), role, size, closed);
-  if (why !== null) invalid(why);
+  if (why !== null) invalid(`its fields disagree (${why})`);
   return { size, closed, region };
 }
 
@@ -278,71 +262,45 @@ function readRecord(view: DataView, offset: number, role: 'tree' | 'part' | 'lin
 function explainRegion(r: DataView, role: 'tree' | 'part' | 'linear', size: number, closed: boolean): string | null {
   const flags = r.getUint32(R_FLAGS, true);
   const allowed = role === 'tree' ? [0, KERNEL_FLAG_LINEAR] : role === 'part' ? [KERNEL_FLAG_LINEAR] : [KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE];
-  if (!allowed.includes(flags)) return `the kernel flags (${flags}) are not those of a ${role === 'linear' ? 'linear SHA-256' : role === 'part' ? 'part in progress' : 'tree hasher'}`;
-  if (!zeros(r, 16, R_LINEAR_CTX)) return 'reserved bytes of the kernel state are not zero';
+  if (!allowed.includes(flags)) return 'kernel flags';
   const linearTotal = explainContext(r, R_LINEAR_CTX);
-  if (typeof linearTotal === 'string') return `the linear SHA-256: ${linearTotal}`;
+  if (typeof linearTotal === 'string') return `linear SHA-256 ${linearTotal}`;
   const leafFill = explainContext(r, R_LEAF_CTX);
-  if (typeof leafFill === 'string') return `the current leaf: ${leafFill}`;
+  if (typeof leafFill === 'string') return `leaf ${leafFill}`;
   if ((flags & KERNEL_FLAG_LINEAR) !== 0 ? linearTotal !== size : linearTotal !== 0) {
-    return `the linear SHA-256 covers ${linearTotal} bytes, not ${(flags & KERNEL_FLAG_LINEAR) !== 0 ? size : 0}`;
+    return 'linear SHA-256 byte count';
   }
   const depth = r.getUint32(R_DEPTH, true);
-  if (depth > MAX_DEPTH) return `a stack depth of ${depth} is more than ${MAX_DEPTH}`;
+  if (depth > MAX_DEPTH) return 'stack depth';
   const leavesBig = r.getBigUint64(R_LEAVES, true);
-  // Popped stack slots are zero; the levels on the stack strictly decrease and add up to the leaves.
-  if (!zeros(r, R_LEVELS + 4 * depth, R_DIGESTS) || !zeros(r, R_DIGESTS + DIGEST_LENGTH * depth, KERNEL_STATE_SIZE)) {
-    return 'stack slots past the depth are not zero';
-  }
+  // The levels on the stack strictly decrease and add up to the leaves (slots past the depth are never read).
   let sum = 0;
   let below = MAX_LEVEL + 1;
   let lowest = 0;
   for (let i = 0; i < depth; i++) {
     const level = r.getUint32(R_LEVELS + 4 * i, true);
-    if (level >= below) return `stack level ${level} at depth ${i} does not decrease (${below} below it)`;
+    if (level >= below) return 'stack levels';
     below = level;
     lowest = level;
     sum += 2 ** level;
   }
-  if (BigInt(sum) !== leavesBig) return `the stack's levels add up to ${sum} leaves, not ${leavesBig}`;
+  if (BigInt(sum) !== leavesBig) return 'leaf count';
   const leaves = sum;
-  if ((flags & KERNEL_FLAG_NO_TREE) !== 0) {
-    if (depth !== 0 || leafFill !== 0 || !isInitialContext(r, R_LEAF_CTX)) return 'a linear SHA-256 holds a tree';
-    return closed ? 'a linear SHA-256 cannot be closed' : null;
-  }
-  if (leafFill >= LEAF_SIZE) return `the current leaf holds ${leafFill} bytes, not less than ${LEAF_SIZE}`;
+  if ((flags & KERNEL_FLAG_NO_TREE) !== 0) return depth !== 0 || leafFill !== 0 || closed ? 'tree in a linear SHA-256' : null;
+  if (leafFill >= LEAF_SIZE) return 'leaf fill';
   const treeBytes = leaves * LEAF_SIZE + leafFill;
-  if (!closed) return treeBytes === size ? null : `the tree holds ${treeBytes} bytes, not ${size}`;
-  // Closed by appendTreeHash(hash, n) of a final piece: 2^L leaves pushed at a multiple of 2^L,
-  // n bytes with ceil(n / 1 MiB) ≤ 2^L < 2 × ceil(n / 1 MiB), n not 2^L MiB; no linear SHA-256.
-  if (role !== 'tree' || flags !== 0 || leafFill !== 0 || depth === 0) return 'only a tree hasher without the linear SHA-256 can be closed';
-  for (let level = 0; level <= lowest; level++) {
-    const pieceStart = (leaves - 2 ** level) * LEAF_SIZE;
-    const piece = size - pieceStart;
-    const pieceLeaves = Math.ceil(piece / LEAF_SIZE);
-    if (piece > 0 && piece < 2 ** level * LEAF_SIZE && pieceLeaves <= 2 ** level && 2 ** level < 2 * pieceLeaves) return null;
-  }
-  return `a closed tree of ${leaves} leaves cannot end at byte ${size}`;
+  if (!closed) return treeBytes === size ? null : 'tree byte count';
+  // Closed by appendTreeHash() of a final shorter piece (a tree hasher without the linear SHA-256):
+  // the size ends inside the last node pushed, which is at most the lowest one on the stack.
+  if (role !== 'tree' || flags !== 0 || leafFill !== 0 || depth === 0) return 'closed';
+  return size > treeBytes - 2 ** lowest * LEAF_SIZE && size < treeBytes ? null : 'closed tree size';
 }
 
 /** A SHA-256 context's byte count, or why it is not a context the kernel wrote. */
 function explainContext(r: DataView, ctx: number): number | string {
   const total = r.getBigUint64(ctx + CTX_TOTAL, true);
-  if (total > BigInt(Number.MAX_SAFE_INTEGER)) return `a byte count of ${total} is beyond 2^53 − 1`;
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) return 'byte count';
   const fill = r.getUint32(ctx + CTX_FILL, true);
-  if (fill !== Number(total % BigInt(BLOCK))) return `${fill} bytes in the block do not match ${total} bytes hashed`;
-  if (!zeros(r, ctx + CTX_FILL + 4, ctx + CTX_BLOCK) || !zeros(r, ctx + CTX_BLOCK + fill, ctx + CTX_BLOCK + BLOCK)) {
-    return 'block bytes past the fill are not zero';
-  }
-  // Before its first whole block a context has compressed nothing: its state words are still the IV.
-  if (total < BigInt(BLOCK) && !hasInitialWords(r, ctx)) return 'no block hashed, yet the state words are not the initial ones';
+  if (fill !== Number(total % BigInt(BLOCK))) return 'block fill';
   return Number(total);
-}
-
-function hasInitialWords(r: DataView, ctx: number): boolean {
-  return SHA256_IV.every((word, i) => r.getUint32(ctx + 4 * i, true) === word);
-}
-
-function isInitialContext(r: DataView, ctx: number): boolean {
-  return hasInitialWords(r, ctx) && r.getBigUint64(ctx + CTX_TOTAL, true) === 0n;
 }

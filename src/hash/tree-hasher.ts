@@ -126,7 +126,7 @@ export class KernelTreeHasher implements TreeHasher {
     if (this.#broken) {
       throw new TreeHashError(
         'ERR_INVALID_STATE',
-        `${method}() after the onLeaf callback threw: the bytes of that call were partly hashed, so this hasher cannot go on (reset() it, or create a new one)`,
+        `${method}() after the onLeaf callback threw: that call was partly hashed (reset() the hasher)`,
       );
     }
     if (this.#kernel === undefined) {

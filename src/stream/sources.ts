@@ -18,7 +18,7 @@ export function assertReadableSource(value: unknown, fn: string): asserts value 
   if (typeof value === 'string' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
     throw new TreeHashError(
       'ERR_INVALID_INPUT',
-      `${fn} takes a stream or an (async) iterable of chunks, got ${describeValue(value)}: for bytes at hand use computeChecksums() or treeHash(), or pass [bytes]`,
+      `${fn} takes a stream or iterable of chunks, not ${describeValue(value)}: for bytes use computeChecksums() or treeHash()`,
     );
   }
   assertIterable(value, `${fn} expects a Readable or an (async) iterable of bytes`);
@@ -26,7 +26,7 @@ export function assertReadableSource(value: unknown, fn: string): asserts value 
   if (stream.readableEnded === true || (stream.destroyed === true && stream.readable === false)) {
     throw new TreeHashError(
       'ERR_INVALID_INPUT',
-      `${fn} was given a stream that has already ${stream.readableEnded === true ? 'ended' : 'been destroyed'}: its bytes were read elsewhere, so there is nothing left to hash`,
+      `${fn} was given a stream that has already ended: nothing is left to hash`,
     );
   }
 }
@@ -61,7 +61,7 @@ export function readFailure(cause: unknown, progress: { threw(error: unknown): b
  */
 export function assertUnlocked(stream: ReadableStream<unknown>): void {
   if (stream.locked === true) {
-    throw new TreeHashError('ERR_INVALID_INPUT', 'the ReadableStream is locked (a reader is already attached, or it is being piped): it cannot be read here');
+    throw new TreeHashError('ERR_INVALID_INPUT', 'the ReadableStream is locked (another reader has it)');
   }
 }
 

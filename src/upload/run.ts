@@ -92,7 +92,7 @@ class PartHashingRun implements PartHashing {
   /** After the onProgress callback threw, nothing more: its error came back to the caller once. */
   #refuseAfterCallback(method: string): void {
     if (this.#callbackThrew) {
-      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after the onProgress callback threw: the run stopped there; start it again (from a state saved before)`, {
+      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after the onProgress callback threw: the run stopped there`, {
         cause: this.#failure,
       });
     }
