@@ -93,7 +93,7 @@ describe('saved states (src/core/saved-state.ts)', () => {
     expect(code(part, 'tree')).toBe('ERR_INVALID_STATE');
     expect(code(tree, 'part')).toBe('ERR_INVALID_STATE');
     const otherBuild = { ...seal, build: '0'.repeat(64) };
-    expect(() => decodeState(tree, 'tree', otherBuild)).toThrow(/different build of the kernel/);
+    expect(() => decodeState(tree, 'tree', otherBuild)).toThrow(/saved by another release/);
     const format1 = tree.slice();
     format1[4] = 1;
     expect(() => decodeState(format1, 'tree', seal)).toThrow(/another release/);

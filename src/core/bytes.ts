@@ -11,37 +11,23 @@ export function isBytesLike(value: unknown): value is BytesLike {
 }
 
 /**
- * Whether `buffer` was detached (transferred to a worker or with structuredClone): its views then
- * read as 0 bytes, which must not hash as the empty input. Only an empty buffer can be detached.
- */
-function isDetached(buffer: ArrayBufferLike): boolean {
-  if (buffer.byteLength !== 0 || !(buffer instanceof ArrayBuffer)) return false;
-  try {
-    new Uint8Array(buffer, 0, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/**
  * A Uint8Array view of `data` (no copy, except a string, which is encoded as UTF-8).
- * @throws {TreeHashError} `ERR_INVALID_INPUT` for anything else, and for bytes whose buffer was detached.
+ * @throws {TreeHashError} `ERR_INVALID_INPUT` for anything else, and for bytes whose buffer was
+ *   detached (transferred elsewhere: its views read as 0 bytes, which must not hash as empty input).
  */
 export function toBytes(data: BytesLike, what = 'data'): Uint8Array {
   if (typeof data === 'string') return utf8.encode(data);
   const buffer = data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? data.buffer : undefined;
-  if (buffer !== undefined && isDetached(buffer)) {
-    throw new TreeHashError(
-      'ERR_INVALID_INPUT',
-      `${what} is ${describeValue(data)} whose buffer was detached (transferred elsewhere)`,
-    );
+  if (buffer === undefined) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `${what} must be a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describeValue(data)}`);
   }
-  if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw new TreeHashError(
-    'ERR_INVALID_INPUT',
-    `${what} must be a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describeValue(data)}`,
-  );
+  // Only an empty buffer can be detached, and no view over a detached one can be made.
+  if (buffer.byteLength === 0 && buffer instanceof ArrayBuffer) {
+    try {
+      new Uint8Array(buffer);
+    } catch {
+      throw new TreeHashError('ERR_INVALID_INPUT', `${what} is ${describeValue(data)} whose buffer was detached`);
+    }
+  }
+  return data instanceof Uint8Array ? data : ArrayBuffer.isView(data) ? new Uint8Array(buffer, data.byteOffset, data.byteLength) : new Uint8Array(buffer);
 }

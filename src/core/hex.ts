@@ -35,7 +35,7 @@ export function fromHex(hex: string, expectedLength?: number): Uint8Array {
     throw new TreeHashError('ERR_INVALID_HEX', `fromHex expects a hex string, got ${describeValue(hex)}`);
   }
   if (expectedLength !== undefined && (!Number.isSafeInteger(expectedLength) || expectedLength < 0)) {
-    throw new TreeHashError('ERR_INVALID_OPTION', `expectedLength must be a whole number ≥ 0, got ${describeValue(expectedLength)}`);
+    throw new TreeHashError('ERR_INVALID_OPTION', `expectedLength must be an integer ≥ 0, got ${describeValue(expectedLength)}`);
   }
   if (hex.length % 2 !== 0) {
     throw new TreeHashError('ERR_INVALID_HEX', `hex must have an even number of digits, got ${describeValue(hex)}`);

@@ -4,19 +4,19 @@
 import { TreeHashError, describeValue } from './errors.js';
 
 /**
- * `options` as an object: `undefined` is `{}`; null, numbers, strings, booleans, arrays and
- * functions are refused. `what` names the argument in the message ("options of hashFile").
+ * `options` as an object: `undefined` is `{}` (unless `required`); null, numbers, strings,
+ * booleans, arrays and functions are refused. `what` names the argument ("the options of hashFile").
  * @throws {TreeHashError} `ERR_INVALID_OPTION`.
  * @example const { engine } = optionsObject<EngineOptions>(options, 'the options of treeHash');
  */
-export function optionsObject<T extends object>(options: unknown, what = 'options'): Partial<T> {
-  if (options === undefined) return {};
+export function optionsObject<T extends object>(options: unknown, what = 'options', required = false): Partial<T> {
+  if (options === undefined && !required) return {};
   return options === null || typeof options !== 'object' || Array.isArray(options) ? refuse(what, 'an object', options) : (options as Partial<T>);
 }
 
 /** Throws `ERR_INVALID_OPTION`: `name` must be `what`. */
 function refuse(name: string, what: string, value: unknown): never {
-  throw new TreeHashError('ERR_INVALID_OPTION', `${name} must be ${what} (or undefined), got ${describeValue(value)}`);
+  throw new TreeHashError('ERR_INVALID_OPTION', `${name} must be ${what}, got ${describeValue(value)}`);
 }
 
 /** A boolean option; undefined stays undefined. @throws {TreeHashError} `ERR_INVALID_OPTION`. */
@@ -36,8 +36,5 @@ export function functionOption<F extends (...args: never[]) => unknown>(value: u
 export function signalOption(value: unknown, name = 'signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
   const signal = value as Partial<AbortSignal> | null;
-  if (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
-    refuse(name, 'an AbortSignal', value);
-  }
-  return value as AbortSignal;
+  return typeof signal?.aborted === 'boolean' && typeof signal.addEventListener === 'function' ? (value as AbortSignal) : refuse(name, 'an AbortSignal', value);
 }

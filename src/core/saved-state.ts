@@ -113,6 +113,8 @@ export interface StateSeal {
 }
 
 const WHAT = { tree: 'tree hasher', part: 'part hasher' } as const;
+/** Why a state whose check matched is still refused (forged, or a bug): fields that cannot go together. */
+const DISAGREE = 'its fields disagree';
 
 /**
  * The bytes of `state`, sealed with `seal`.
@@ -167,16 +169,10 @@ export function decodeState(state: unknown, kind: 'tree' | 'part', seal: StateSe
   if (bytes.length < HEADER + CHECK || MAGIC.some((b, i) => bytes[i] !== b)) {
     return invalid('not a saved state');
   }
-  if (bytes[4] !== STATE_FORMAT_VERSION) {
-    return invalid('saved by another release (format)');
-  }
-  const savedKind = bytes[5] === KINDS.tree ? 'tree' : bytes[5] === KINDS.part ? 'part' : undefined;
-  if (savedKind !== kind) {
-    return invalid(savedKind === undefined ? `unknown kind ${bytes[5]}` : `this is a ${WHAT[savedKind]}'s state, not a ${WHAT[kind]}'s`);
-  }
-  if (bytes[6] !== 0 || bytes[7] !== 0) return invalid('its fields disagree (header)');
   const build = fromHex(seal.build, 32);
-  if (build.some((b, i) => bytes[8 + i] !== b)) return invalid('saved by another release (a different build of the kernel)');
+  // Another format version or kernel build: another release saved it.
+  if (bytes[4] !== STATE_FORMAT_VERSION || build.some((b, i) => bytes[8 + i] !== b)) return invalid('it was saved by another release');
+  if (bytes[5] !== KINDS[kind] || bytes[6] !== 0 || bytes[7] !== 0) return invalid(`it is not a ${WHAT[kind]}'s state`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bodyLength = view.getUint32(40, true);
   if (bytes.length > MAX_STATE || bodyLength !== bytes.length - HEADER - CHECK) {
@@ -184,13 +180,13 @@ export function decodeState(state: unknown, kind: 'tree' | 'part', seal: StateSe
   }
   const check = seal.sha256(bytes.subarray(0, HEADER + bodyLength));
   if (check.some((b, i) => bytes[HEADER + bodyLength + i] !== b)) {
-    return invalid('its check does not match: the bytes were changed or damaged since save()');
+    return invalid('its check does not match: it was changed or damaged');
   }
   return kind === 'tree' ? decodeTree(view, bodyLength, invalid) : decodePart(view, bodyLength, invalid);
 }
 
 function decodeTree(view: DataView, bodyLength: number, invalid: (why: string) => never): TreeHasherState {
-  if (bodyLength !== RECORD) return invalid('its fields disagree (body length)');
+  if (bodyLength !== RECORD) return invalid(DISAGREE);
   return { kind: 'tree', hasher: readRecord(view, HEADER, 'tree', invalid) };
 }
 
@@ -198,18 +194,18 @@ function decodePart(view: DataView, bodyLength: number, invalid: (why: string) =
   const base = HEADER;
   const partSize = readSize(view, base, 'part size', invalid);
   if (partSize < MiB || partSize > MAX_PART_SIZE || (partSize & (partSize - 1)) !== 0) {
-    return invalid('its fields disagree (part size)');
+    return invalid(DISAGREE);
   }
   const count = view.getUint32(base + 8, true);
   const flags = view.getUint8(base + 12);
   if ((flags & ~(PART_IN_PROGRESS | PART_WHOLE)) !== 0 || !zeros(view, base + 13, base + PART_HEADER)) {
-    return invalid('its fields disagree (part flags)');
+    return invalid(DISAGREE);
   }
-  if (count > MAX_PARTS) return invalid('its fields disagree (part count)');
+  if (count > MAX_PARTS) return invalid(DISAGREE);
   const hasPart = (flags & PART_IN_PROGRESS) !== 0;
   const hasWhole = (flags & PART_WHOLE) !== 0;
   const expected = PART_HEADER + count * DIGEST_LENGTH + (hasPart ? RECORD : 0) + (hasWhole ? RECORD : 0);
-  if (bodyLength !== expected) return invalid('its fields disagree (body length)');
+  if (bodyLength !== expected) return invalid(DISAGREE);
   const partTreeHashes: Uint8Array[] = [];
   let offset = base + PART_HEADER;
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
@@ -217,13 +213,13 @@ function decodePart(view: DataView, bodyLength: number, invalid: (why: string) =
   const part = hasPart ? readRecord(view, offset, 'part', invalid) : undefined;
   if (part !== undefined) {
     offset += RECORD;
-    if (part.size === 0 || part.size >= partSize) return invalid('its fields disagree (part in progress)');
-    if (count >= MAX_PARTS) return invalid('its fields disagree (part count)');
+    if (part.size === 0 || part.size >= partSize) return invalid(DISAGREE);
+    if (count >= MAX_PARTS) return invalid(DISAGREE);
   }
   const whole = hasWhole ? readRecord(view, offset, 'linear', invalid) : undefined;
   const size = count * partSize + (part?.size ?? 0);
   if (whole !== undefined && whole.size !== size) {
-    return invalid('its fields disagree (whole-archive SHA-256)');
+    return invalid(DISAGREE);
   }
   return { kind: 'part', partSize, partTreeHashes, part, whole };
 }
@@ -231,7 +227,7 @@ function decodePart(view: DataView, bodyLength: number, invalid: (why: string) =
 /** A u64 byte count that must be a safe integer. */
 function readSize(view: DataView, offset: number, what: string, invalid: (why: string) => never): number {
   const value = view.getBigUint64(offset, true);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return invalid(`its fields disagree (${what})`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return invalid(DISAGREE);
   return Number(value);
 }
 
@@ -241,66 +237,54 @@ function zeros(view: DataView, from: number, to: number): boolean {
 }
 
 /**
- * Reads one record and validates its region for its role: `tree` a TreeHasher (tree, maybe the
+ * Reads one record and checks its region for its role: `tree` a TreeHasher (tree, maybe the
  * linear SHA-256), `part` a part in progress (tree and linear SHA-256), `linear` a SHA-256 alone.
  */
 function readRecord(view: DataView, offset: number, role: 'tree' | 'part' | 'linear', invalid: (why: string) => never): KernelRecord {
   const size = readSize(view, offset, 'size', invalid);
   const recordFlags = view.getUint8(offset + 8);
-  if ((recordFlags & ~RECORD_CLOSED) !== 0 || !zeros(view, offset + 9, offset + RECORD_HEADER)) {
-    return invalid('its fields disagree (record flags)');
-  }
   const closed = recordFlags === RECORD_CLOSED;
   const start = view.byteOffset + offset + RECORD_HEADER;
   const region = new Uint8Array(view.buffer.slice(start, start + KERNEL_STATE_SIZE) as ArrayBuffer);
-  const why = explainRegion(new DataView(region.buffer), role, size, closed);
-  if (why !== null) invalid(`its fields disagree (${why})`);
+  if ((recordFlags & ~RECORD_CLOSED) !== 0 || !zeros(view, offset + 9, offset + RECORD_HEADER) || !regionFits(new DataView(region.buffer), role, size, closed)) {
+    invalid(DISAGREE);
+  }
   return { size, closed, region };
 }
 
-/** Why a region is not a state the kernel can continue from for `role`, `size` and `closed`; null when it is. */
-function explainRegion(r: DataView, role: 'tree' | 'part' | 'linear', size: number, closed: boolean): string | null {
+/**
+ * Whether a region is a state the kernel can continue from for `role`, `size` and `closed`: flags
+ * of the role, each SHA-256 context's block fill its byte count mod 64, the linear count `size`,
+ * a stack of at most 64 strictly decreasing levels adding up to the leaves, a current leaf under
+ * 1 MiB, and leaves and leaf together `size` bytes (closed: `size` inside the last node pushed).
+ */
+function regionFits(r: DataView, role: 'tree' | 'part' | 'linear', size: number, closed: boolean): boolean {
   const flags = r.getUint32(R_FLAGS, true);
-  const allowed = role === 'tree' ? [0, KERNEL_FLAG_LINEAR] : role === 'part' ? [KERNEL_FLAG_LINEAR] : [KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE];
-  if (!allowed.includes(flags)) return 'kernel flags';
-  const linearTotal = explainContext(r, R_LINEAR_CTX);
-  if (typeof linearTotal === 'string') return `linear SHA-256 ${linearTotal}`;
-  const leafFill = explainContext(r, R_LEAF_CTX);
-  if (typeof leafFill === 'string') return `leaf ${leafFill}`;
-  if ((flags & KERNEL_FLAG_LINEAR) !== 0 ? linearTotal !== size : linearTotal !== 0) {
-    return 'linear SHA-256 byte count';
-  }
+  const linearTotal = contextTotal(r, R_LINEAR_CTX);
+  const leafFill = contextTotal(r, R_LEAF_CTX);
   const depth = r.getUint32(R_DEPTH, true);
-  if (depth > MAX_DEPTH) return 'stack depth';
-  const leavesBig = r.getBigUint64(R_LEAVES, true);
-  // The levels on the stack strictly decrease and add up to the leaves (slots past the depth are never read).
-  let sum = 0;
+  const linear = (flags & KERNEL_FLAG_LINEAR) !== 0;
+  if (!(role === 'tree' ? flags <= KERNEL_FLAG_LINEAR : flags === (role === 'part' ? KERNEL_FLAG_LINEAR : KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE))) return false;
+  if (linearTotal < 0 || leafFill < 0 || linearTotal !== (linear ? size : 0) || depth > MAX_DEPTH) return false;
+  let leaves = 0;
   let below = MAX_LEVEL + 1;
-  let lowest = 0;
   for (let i = 0; i < depth; i++) {
     const level = r.getUint32(R_LEVELS + 4 * i, true);
-    if (level >= below) return 'stack levels';
+    if (level >= below) return false;
     below = level;
-    lowest = level;
-    sum += 2 ** level;
+    leaves += 2 ** level;
   }
-  if (BigInt(sum) !== leavesBig) return 'leaf count';
-  const leaves = sum;
-  if ((flags & KERNEL_FLAG_NO_TREE) !== 0) return depth !== 0 || leafFill !== 0 || closed ? 'tree in a linear SHA-256' : null;
-  if (leafFill >= LEAF_SIZE) return 'leaf fill';
+  if (BigInt(leaves) !== r.getBigUint64(R_LEAVES, true)) return false;
+  if ((flags & KERNEL_FLAG_NO_TREE) !== 0) return depth === 0 && leafFill === 0 && !closed;
   const treeBytes = leaves * LEAF_SIZE + leafFill;
-  if (!closed) return treeBytes === size ? null : 'tree byte count';
+  if (!closed) return leafFill < LEAF_SIZE && treeBytes === size;
   // Closed by appendTreeHash() of a final shorter piece (a tree hasher without the linear SHA-256):
   // the size ends inside the last node pushed, which is at most the lowest one on the stack.
-  if (role !== 'tree' || flags !== 0 || leafFill !== 0 || depth === 0) return 'closed';
-  return size > treeBytes - 2 ** lowest * LEAF_SIZE && size < treeBytes ? null : 'closed tree size';
+  return role === 'tree' && flags === 0 && leafFill === 0 && depth > 0 && size > treeBytes - 2 ** below * LEAF_SIZE && size < treeBytes;
 }
 
-/** A SHA-256 context's byte count, or why it is not a context the kernel wrote. */
-function explainContext(r: DataView, ctx: number): number | string {
+/** A SHA-256 context's byte count; -1 when its block fill does not match it or it is beyond 2^53 − 1. */
+function contextTotal(r: DataView, ctx: number): number {
   const total = r.getBigUint64(ctx + CTX_TOTAL, true);
-  if (total > BigInt(Number.MAX_SAFE_INTEGER)) return 'byte count';
-  const fill = r.getUint32(ctx + CTX_FILL, true);
-  if (fill !== Number(total % BigInt(BLOCK))) return 'block fill';
-  return Number(total);
+  return total <= BigInt(Number.MAX_SAFE_INTEGER) && r.getUint32(ctx + CTX_FILL, true) === Number(total % BigInt(BLOCK)) ? Number(total) : -1;
 }

@@ -126,7 +126,7 @@ export class KernelTreeHasher implements TreeHasher {
     if (this.#broken) {
       throw new TreeHashError(
         'ERR_INVALID_STATE',
-        `${method}() after the onLeaf callback threw: that call was partly hashed (reset() the hasher)`,
+        `${method}() after onLeaf threw (reset() the hasher)`,
       );
     }
     if (this.#kernel === undefined) {
@@ -365,7 +365,7 @@ export class KernelTreeHasher implements TreeHasher {
   /** @internal A hasher continuing from a checked record. */
   static fromRecord(record: KernelRecord, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
     // The linear SHA-256 so far is in the state, so it stays in the kernel whatever the engine.
-    const linear = (new DataView(record.region.buffer, record.region.byteOffset, 4).getUint32(0, true) & FLAG_LINEAR) !== 0;
+    const linear = (record.region[0]! & FLAG_LINEAR) !== 0; // the kernel flags: the region's first u32, little-endian
     const kernel = acquireKernel(resolveEngine(options.engine).build);
     loadRecord(kernel, record);
     let hasher: KernelTreeHasher;

@@ -18,7 +18,7 @@ export function assertReadableSource(value: unknown, fn: string): asserts value 
   if (typeof value === 'string' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
     throw new TreeHashError(
       'ERR_INVALID_INPUT',
-      `${fn} takes a stream or iterable of chunks, not ${describeValue(value)}: for bytes use computeChecksums() or treeHash()`,
+      `${fn} takes a stream, not ${describeValue(value)} (bytes: use computeChecksums)`,
     );
   }
   assertIterable(value, `${fn} expects a Readable or an (async) iterable of bytes`);
@@ -26,7 +26,7 @@ export function assertReadableSource(value: unknown, fn: string): asserts value 
   if (stream.readableEnded === true || (stream.destroyed === true && stream.readable === false)) {
     throw new TreeHashError(
       'ERR_INVALID_INPUT',
-      `${fn} was given a stream that has already ended: nothing is left to hash`,
+      `${fn} was given a stream that has already ended`,
     );
   }
 }

@@ -78,8 +78,7 @@ export class KernelPartHasher implements PartHasher {
   #finished = false;
 
   constructor(given: PartHasherOptions) {
-    if (given === undefined) throw new TreeHashError('ERR_INVALID_OPTION', 'the options of a part hasher must be an object with a partSize, got undefined');
-    const options = optionsObject<PartHasherOptions>(given, 'the options of a part hasher') as PartHasherOptions;
+    const options = optionsObject<PartHasherOptions>(given, 'the options of a part hasher', true) as PartHasherOptions;
     assertValidPartSize(options.partSize);
     const resumeFrom = options.resumeFrom ?? [];
     if (!Array.isArray(resumeFrom)) {

@@ -92,7 +92,7 @@ class PartHashingRun implements PartHashing {
   /** After the onProgress callback threw, nothing more: its error came back to the caller once. */
   #refuseAfterCallback(method: string): void {
     if (this.#callbackThrew) {
-      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after the onProgress callback threw: the run stopped there`, {
+      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after onProgress threw`, {
         cause: this.#failure,
       });
     }
@@ -236,8 +236,7 @@ function updateCounted(hasher: KernelPartHasher, piece: Uint8Array, progress: Pr
  * @throws {TreeHashError} `ERR_INVALID_OPTION`.
  */
 export function partsOptions(options: unknown, fn: string): HashPartsOptions {
-  if (options === undefined) throw new TreeHashError('ERR_INVALID_OPTION', `${fn} needs options with a partSize, got undefined`);
-  const checked = optionsObject<HashPartsOptions>(options, `the options of ${fn}`) as HashPartsOptions;
+  const checked = optionsObject<HashPartsOptions>(options, `the options of ${fn}`, true) as HashPartsOptions;
   booleanOption(checked.keepBytes, 'keepBytes');
   signalOption(checked.signal);
   checkProgressCallback(checked.onProgress);
