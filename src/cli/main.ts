@@ -9,6 +9,8 @@ import { register as registerCheck } from './check.js';
 import { register as registerRange } from './range.js';
 import { register as registerPlanDownload } from './plan-download.js';
 import { register as registerManifest } from './manifest.js';
+import { register as registerS3 } from './s3.js';
+import { register as registerIdentify } from './identify.js';
 import { EXIT_ERROR, EXIT_OK, printFailure } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -25,6 +27,8 @@ registerCheck(program);
 registerRange(program);
 registerPlanDownload(program);
 registerManifest(program);
+registerS3(program);
+registerIdentify(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -28,6 +28,12 @@ export interface KernelExports {
   treeBytes(): number;
   linearBytes(): number;
   leafFill(): number;
+  /** Where the CRCs' running values live (see assembly/index.ts); used by src/s3/crc.ts. */
+  crcStatePtr(): number;
+  crc64nvme(offset: number, length: number): void;
+  crc32(offset: number, length: number): void;
+  crc32c(offset: number, length: number): void;
+  crcCombine(kind: number, lengthB: number): void;
 }
 
 /** Flags of init(); mirror assembly/tree.ts. */

@@ -22,6 +22,7 @@ import { type Checksums, KernelTreeHasher as TreeHasher, type TreeHasherOptions 
 import { kernelModule } from '../kernel/wasm.js';
 import type { TreeChecksum } from '../stream/chunks.js';
 import { nodeSha256 } from './crypto.js';
+import type { WorkerHash } from './worker-hash.js';
 
 /** Inputs at least this long spread their leaves over worker threads. */
 export const PARALLEL_THRESHOLD = 8 * MiB;
@@ -35,23 +36,24 @@ interface Layout {
 }
 const NATIVE_LAYOUT: Layout = { slotSize: 2 * LEAF_SIZE, slotCount: 8 };
 const WASM_LAYOUT: Layout = { slotSize: 4 * LEAF_SIZE, slotCount: 4 };
-// After the slots and their leaf digests: one spare digest, where the worker writes a WorkerSha256's.
+// After the slots and their leaf digests: one spare digest, where the worker writes a WorkerHash's.
 const arenaBytes = ({ slotSize, slotCount }: Layout): number => slotCount * (slotSize + (slotSize / LEAF_SIZE) * DIGEST_LENGTH) + DIGEST_LENGTH;
 
 // The worker is eval'd source: no file to locate at run time, whatever bundles this module. It
 // uses dynamic import(), which works whether the eval is CommonJS (the default) or ESM (a parent
 // started with --input-type=module passes that on); messages wait in the port until it listens.
-// A job with a \`stream\` number feeds that stream's SHA-256 instead (kept here between jobs, in
-// message order): the whole-file hash of hashFileParts; \`final\` writes its digest at \`digests\`
-// (or, at -1, just drops it).
+// A job with a \`stream\` number feeds that stream's hash instead (kept here between jobs, in
+// message order; \`algorithm\`, a node:crypto name, defaults to sha256): the whole-file hash of
+// hashFileParts, the per-part SHA-256 and MD5 of src/node/s3.ts; \`final\` writes its digest at
+// \`digests\` (or, at -1, just drops it).
 const NATIVE_WORKER = `
 Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createHash }]) => {
   const streams = new Map();
-  parentPort.on('message', ({ id, arena, offset, length, digests, stream, final }) => {
+  parentPort.on('message', ({ id, arena, offset, length, digests, stream, final, algorithm }) => {
     const bytes = new Uint8Array(arena);
     if (stream !== undefined) {
       let hash = streams.get(stream);
-      if (hash === undefined) streams.set(stream, (hash = createHash('sha256')));
+      if (hash === undefined) streams.set(stream, (hash = createHash(algorithm ?? 'sha256')));
       if (length > 0) hash.update(bytes.subarray(offset, offset + length));
       if (final) {
         streams.delete(stream);
@@ -91,7 +93,8 @@ import('node:worker_threads').then(({ parentPort, workerData }) => {
   });
 });`;
 
-interface PoolWorker {
+/** @internal One worker of a pool and its jobs in flight. */
+export interface PoolWorker {
   readonly worker: Worker;
   readonly pending: Map<number, { resolve: () => void; reject: (error: unknown) => void }>;
   failure?: TreeHashError; // set once the worker failed: a stream it held is lost
@@ -155,8 +158,13 @@ function dispatch(kind: PoolKind, arena: SharedArrayBuffer, offset: number, leng
   return post(target, { arena, offset, length, digests });
 }
 
-/** Sends a job to one worker; resolves when it is done, rejects with ERR_WORKER_FAILED if the worker fails. */
-function post(target: PoolWorker, job: Record<string, unknown>): Promise<void> {
+/** @internal The native pool's workers (started on first need): where worker-held hashes live (worker-hash.ts). */
+export function nativePool(): PoolWorker[] {
+  return (pools.native ??= startPool('native'));
+}
+
+/** @internal Sends a job to one worker; resolves when it is done, rejects with ERR_WORKER_FAILED if the worker fails. */
+export function post(target: PoolWorker, job: Record<string, unknown>): Promise<void> {
   const id = nextJobId++;
   const done = new Promise<void>((resolve, reject) => {
     if (target.failure !== undefined) {
@@ -172,42 +180,12 @@ function post(target: PoolWorker, job: Record<string, unknown>): Promise<void> {
   return done;
 }
 
-let nextStreamId = 0;
-
 /**
- * @internal A SHA-256 kept in one worker of the native pool (the last one: leaves go to the others
- * while there are others) and fed from arena slots: hashFileParts' whole-file hash, so that the
- * main thread only runs each part's linear SHA-256. Updates are applied in the order they are sent.
+ * @internal Something else that reads every slot, in input order, while it is in the arena
+ * (src/node/s3.ts: each part's SHA-256 and MD5 in workers, the CRCs on this thread). Called as the
+ * slot is submitted; the slot is not reused until the promise settles.
  */
-export class WorkerSha256 {
-  readonly #worker: PoolWorker;
-  readonly #stream = nextStreamId++;
-  #open = true;
-
-  constructor() {
-    const pool = (pools.native ??= startPool('native'));
-    this.#worker = pool[pool.length - 1]!;
-  }
-
-  /** Hashes arena[offset, offset + length) next; the bytes must stay until this resolves. */
-  update(arena: SharedArrayBuffer, offset: number, length: number): Promise<void> {
-    return post(this.#worker, { arena, offset, length, stream: this.#stream });
-  }
-
-  /** The digest, once every update sent is hashed; `scratch` is where the worker writes it (32 bytes of `arena`). */
-  async digest(arena: SharedArrayBuffer, scratch: number): Promise<Uint8Array> {
-    this.#open = false;
-    await post(this.#worker, { arena, offset: 0, length: 0, digests: scratch, stream: this.#stream, final: true });
-    return new Uint8Array(arena, scratch, DIGEST_LENGTH).slice();
-  }
-
-  /** Drops the hash in the worker (after an error or an abort); safe to call twice or after digest(). */
-  drop(): Promise<void> {
-    if (!this.#open) return Promise.resolve();
-    this.#open = false;
-    return post(this.#worker, { arena: undefined, offset: 0, length: 0, digests: -1, stream: this.#stream, final: true }).catch(() => undefined);
-  }
-}
+export type SlotReader = (arena: SharedArrayBuffer, offset: number, length: number) => Promise<void> | undefined;
 
 // One idle arena is kept for the next call: no allocation per read, nor per call in a loop
 // (both layouts are the same size).
@@ -217,7 +195,7 @@ interface Job {
   readonly slot: number;
   readonly length: number;
   readonly done: Promise<void> | undefined; // undefined: hashed on the main thread already
-  readonly whole: Promise<void> | undefined; // the slot fed to a WorkerSha256
+  readonly whole: Promise<void> | undefined; // the slot fed to a WorkerHash (and the onSlot reader)
   settled: boolean; // done has settled (or there is none)
 }
 
@@ -243,7 +221,8 @@ export class ParallelTreeHash {
   #linear: LinearHash | undefined;
   readonly #linearFactory: (() => LinearHash) | undefined;
   #tree: TreeHasher;
-  readonly #whole: WorkerSha256 | undefined;
+  readonly #whole: WorkerHash | undefined;
+  readonly #onSlot: SlotReader | undefined;
   readonly #retiring: Retiring[] = []; // slots whose leaves are collected, still read by the whole hash
   readonly #onLeaf: TreeHasherOptions['onLeaf'];
   readonly #onHashed: ((length: number) => void) | undefined;
@@ -269,7 +248,9 @@ export class ParallelTreeHash {
       onHashed?: ((length: number) => void) | undefined;
       engine?: 'native' | 'wasm' | 'wasm-scalar';
       /** Also feed every slot to this worker-held SHA-256 (engine 'native' only); see {@link cut} and {@link close}. */
-      whole?: WorkerSha256;
+      whole?: WorkerHash;
+      /** Also give every slot to this reader (see {@link SlotReader}); leaves then keep off the last worker, as with `whole`. */
+      onSlot?: SlotReader;
     },
     expectedSize = 0,
   ) {
@@ -286,6 +267,7 @@ export class ParallelTreeHash {
     else this.#linearFactory = nodeSha256;
     this.#linear = this.#linearFactory?.();
     this.#whole = options.whole;
+    this.#onSlot = options.onSlot;
     // Only its stack is used (appendTreeHash), plus the one empty leaf of empty input, which it reports to onLeaf.
     this.#tree = new TreeHasher({ engine: 'wasm', ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
     this.#onLeaf = options.onLeaf;
@@ -343,7 +325,10 @@ export class ParallelTreeHash {
     }
     const offset = slot * this.#slotSize;
     // Sent first: its worker starts while this thread runs the linear hash.
-    const whole = this.#whole?.update(this.#arena, offset, length);
+    const wholeHash = this.#whole?.update(this.#arena, offset, length);
+    const reader = this.#onSlot?.(this.#arena, offset, length);
+    const whole = wholeHash && reader ? Promise.all([wholeHash, reader]).then(() => undefined) : (wholeHash ?? reader);
+    whole?.catch(() => undefined); // awaited in order, later (#retire): a failure must not count as unhandled meanwhile
     // The linear hash runs here, on the main thread, while workers hash earlier slots' leaves.
     this.#linear?.update(this.#bytes.subarray(offset, offset + length));
     const digests = this.#digestsOf(slot);
@@ -359,7 +344,7 @@ export class ParallelTreeHash {
     }
     // With the linear hash this thread is one core's worth of work already: leaves get the rest.
     // The whole hash's worker is the pool's last: leaves go to the others while there are others.
-    const workers = this.#linear || this.#whole ? Math.max(1, poolSize() - 1) : poolSize();
+    const workers = this.#linear || this.#whole || this.#onSlot ? Math.max(1, poolSize() - 1) : poolSize();
     const job: Job = { slot, length, done: dispatch(this.#kind, this.#arena, offset, length, digests, workers), whole, settled: false };
     track(job, job.done);
     this.#jobs.push(job);

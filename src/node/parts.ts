@@ -13,7 +13,8 @@ import { hashPartsOf } from '../upload/run.js';
 import type { HashPartsOptions, PartHashing, PartPipelineFactory } from '../upload/types.js';
 import { nodeSha256 } from './crypto.js';
 import { openFile, readFailedAt, truncatedAt } from './open-file.js';
-import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256 } from './parallel.js';
+import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
+import { WorkerHash } from './worker-hash.js';
 
 export { nodeSha256 };
 
@@ -106,7 +107,7 @@ export function hashFileParts(path: string | URL, options: HashPartsOptions): Pa
 /** Part hashing on hashFile's arena and pool: see the top of this file. */
 function pooledParts(expectedSize: number): PartPipelineFactory {
   return ({ whole, onHashed }) => {
-    const wholeHash = whole ? new WorkerSha256() : undefined;
+    const wholeHash = whole ? new WorkerHash() : undefined;
     const parallel = new ParallelTreeHash({ linear: true, onHashed, ...(wholeHash ? { whole: wholeHash } : {}) }, expectedSize);
     return {
       update: (piece) => parallel.update(piece),
