@@ -5,7 +5,8 @@
 //
 //   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about 2 minutes)
 //   BENCH_ROUNDS=N                rounds (default 5; 3 quick)
-//   BENCH_ONLY=kernel,linear,incremental,file,parts,rss,browser,s3   run some groups only
+//   BENCH_ONLY=kernel,linear,incremental,file,pool,many,chunker,parts,rss,browser,s3   run some groups only
+//   BENCH_MANY_FILES=N            files in the many-files group (default 10000; 2000 quick)
 import Benchmark from 'benchmark';
 import { createHash, randomFillSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import * as core from '../dist/index.js';
 import * as nodeApi from '../dist/node/index.js';
 import * as upload from '../dist/upload/index.js';
 import { measureInChromium } from './browser.mjs';
+import { chunkerGroup, manyGroup, poolGroup } from './pool.mjs';
 import { s3Group } from './s3.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -83,12 +85,12 @@ const median = (values) => {
 };
 
 /** Runs the cases of a group in interleaved rounds; returns name → median MB/s. */
-async function group(title, cases) {
+async function group(title, cases, rounds = ROUNDS) {
   console.log(`\n## ${title}`);
   const samples = new Map(cases.map((c) => [c.name, []]));
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const c of cases) samples.get(c.name).push(await time(c.fn, c.bytes, c.async === true));
-    process.stderr.write(`  round ${round + 1}/${ROUNDS} done\n`);
+    process.stderr.write(`  round ${round + 1}/${rounds} done\n`);
   }
   const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
   const width = Math.max(...cases.map((c) => c.name.length));
@@ -425,6 +427,17 @@ let nodeOneCore;
 if (want('linear') || want('file')) nodeOneCore = await linearGroup();
 if (want('incremental')) await incrementalGroup();
 if (want('file')) await fileGroup(nodeOneCore);
+if (want('pool')) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'treehash-bench-'));
+  try {
+    const path = cachedFile(dir, FILE_BYTES);
+    await poolGroup({ group, row, nodeApi, path, fileBytes: FILE_BYTES, inMemory: data(Math.min(FILE_BYTES, 256 * MiB)), rounds: ROUNDS });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+if (want('many')) await manyGroup({ row, median, rounds: ROUNDS, count: Number(process.env.BENCH_MANY_FILES ?? (QUICK ? 2000 : 10000)) });
+if (want('chunker')) await chunkerGroup({ group, row, core, nodeApi, bytes: data(MEMORY_BYTES), rounds: ROUNDS });
 if (want('parts')) await partsGroup();
 if (want('rss')) rssGroup();
 if (want('browser')) await browserGroup();

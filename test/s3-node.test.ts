@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toHex } from '../src/index.js';
 import { hashFileForS3, hashStreamForS3 } from '../src/node/index.js';
-import { poolWorkers } from '../src/node/parallel.js';
+import { poolWorkers } from '../src/node/pool/index.js';
 import { hashBlobForS3, hashWebStreamForS3, type S3Checksums } from '../src/s3/index.js';
 import { codeOf, randomBytes } from './helpers.js';
 import { MIB } from './reference.js';

@@ -7,5 +7,6 @@ export { createVerifier, type TreeHashVerifier } from './verify.js';
 export { manifestOfFile, readLeafManifest, writeLeafManifest, type ManifestOfFileOptions } from './manifest.js';
 export { hashFileParts } from './parts.js';
 export { nodeSha256 } from './crypto.js';
+export { hashFiles, type HashFilesOptions, type FileHashResult } from './many.js';
 export { hashFileForS3, hashStreamForS3, type HashForS3Options } from './s3.js';
 export { identifyFile, verifyFileForS3, type FileVerification, type VerifyForS3Options } from './s3-check.js';

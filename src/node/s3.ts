@@ -1,31 +1,28 @@
-// S3's values for files and Node streams: one read, both cores. The bytes go through hashFile's
-// arena and worker pool (parallel.ts): the Glacier tree's leaves on the workers and the linear
-// SHA-256 on this thread, as for hashFile; in the same pass, as each slot is submitted, this file's
-// SlotReader cuts it at part boundaries, runs the CRCs on this thread (the slot copied into a
-// kernel's input window) and sends each part's bytes to two worker-held hashes: its SHA-256 on the
-// pool's first worker, its MD5 on the last (the slowest hash, so it gets a worker to itself while
-// leaves go to the others). Parts' digests come back in a SharedArrayBuffer of their own.
-//
-// What this needs from the pool (kept narrow for its rewrite): WorkerHash(algorithm, 'first' |
-// 'last') (worker-hash.ts: a node:crypto hash held in one worker, fed in message order) and
-// ParallelTreeHash's `onSlot` option. Inputs under PARALLEL_THRESHOLD never start the pool: they are hashed here by
-// the universal hashForS3.
+// S3's values for files and Node streams: one read, both cores, through hashFile's pipeline
+// (pool/pipeline.ts): the Glacier tree's leaves on the pool's workers and the linear SHA-256 on
+// this thread, as for hashFile; in the same pass, stream kernels held by workers of their own
+// (pool/s3-kernels.ts) cut the slots at part boundaries: each part's MD5 on one worker (the
+// slowest hash, alone), its SHA-256 and CRCs on another. Their digests (every part's values one
+// after another) come back when the run ends, and the object's values are assembled from them
+// (the full-object CRCs by joining the parts' in the kernel). Files are read by the pool itself
+// (fd mode). Inputs under PARALLEL_THRESHOLD never start the pool: the universal hashForS3 hashes
+// them here.
 import type { Readable } from 'node:stream';
 import { toBytes } from '../core/bytes.js';
-import { checkEngine } from '../hash/engine.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { checkEngine, resolveEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
-import { type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
 import { type S3Checksums, type S3HashOptions, type S3Natives, type S3PartChecksums, assembleS3Checksums, hashForS3With } from '../s3/checksums.js';
-import { type CrcAlgorithm, crcInWindow } from '../s3/crc.js';
+import { type CrcAlgorithm, crcFromBytes } from '../s3/crc.js';
 import { S3_MAX_PARTS, resolveS3PartSize, s3PartCount } from '../s3/part-size.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
 import { type ProgressCallback, ProgressReporter, checkProgressCallback } from '../stream/progress.js';
 import { assertIterable, readFailure } from '../stream/sources.js';
 import { nodeMd5, nodeSha256 } from './crypto.js';
-import { openFile, readFailedAt, truncatedAt } from './open-file.js';
-import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
-import { WorkerHash } from './worker-hash.js';
+import { checkUnchanged, openFile, readFailedAt, truncatedAt } from './open-file.js';
+import { PARALLEL_THRESHOLD, Pipeline } from './pool/pipeline.js';
+import type { FileSource } from './pool/protocol.js';
+import { S3_PART_VALUE_BYTES, s3PartsKernelName } from './pool/s3-kernels.js';
 
 /** node:crypto's hashes for the universal S3 code on this thread (nothing is registered on import). */
 const NATIVES: S3Natives = { sha256: nodeSha256, md5: nodeMd5 };
@@ -37,103 +34,46 @@ export interface HashForS3Options extends Omit<S3HashOptions, 'size'> {
   signal?: AbortSignal;
 }
 
-const ZERO: Record<CrcAlgorithm, bigint | number> = { crc64nvme: 0n, crc32: 0, crc32c: 0 };
-const DIGESTS_PER_BLOCK = 1024; // parts whose SHA-256 (32) and MD5 (16) share one SharedArrayBuffer
-const PART_DIGESTS = 48;
-
-interface PendingPart {
-  readonly partNumber: number;
-  readonly start: number;
-  readonly size: number;
-  readonly crcs: Record<string, bigint | number>;
-  readonly digests: Promise<[Uint8Array, Uint8Array]>;
-}
-
-/** Each part's SHA-256 and MD5 in workers and its CRCs here, from the arena's slots (see the top of this file). */
-class PooledParts {
+/** The stream kernels of one input, and how to read their digests back into parts. */
+class PartStreams {
+  readonly names: string[];
+  readonly #groups: string[][];
   readonly #partSize: number;
-  readonly #crcs: CrcAlgorithm[];
-  readonly #kernel: Kernel = acquireKernel();
-  readonly #blocks: SharedArrayBuffer[] = [];
-  readonly #parts: PendingPart[] = [];
-  readonly #wholeMd5: WorkerHash | undefined;
   readonly #onePart: boolean; // the object is known to be one part: its SHA-256 is the linear one
-  #sha: WorkerHash | undefined;
-  #md5: WorkerHash | undefined;
-  #partCrc: Record<string, bigint | number> = {};
-  #position = 0;
-  #partStart = 0;
+  readonly #wholeMd5: boolean;
 
   constructor(partSize: number, crcs: CrcAlgorithm[], wholeMd5: boolean, onePart: boolean) {
     this.#partSize = partSize;
-    this.#crcs = crcs;
-    this.#resetCrcs();
     this.#onePart = onePart;
     // One part: its MD5 is the whole object's already.
-    this.#wholeMd5 = wholeMd5 && !onePart ? new WorkerHash('md5', 'first') : undefined;
+    this.#wholeMd5 = wholeMd5 && !onePart;
+    this.#groups = [['md5'], [...(onePart ? [] : ['sha256']), ...crcs]];
+    this.names = [...this.#groups.map((group) => s3PartsKernelName(partSize, group)), ...(this.#wholeMd5 ? ['md5'] : [])];
   }
 
-  #resetCrcs(): void {
-    for (const algorithm of this.#crcs) this.#partCrc[algorithm] = ZERO[algorithm];
-  }
-
-  /** The SlotReader given to ParallelTreeHash. */
-  readonly read = (arena: SharedArrayBuffer, offset: number, length: number): Promise<void> => {
-    const kernel = this.#kernel;
-    kernel.memory.set(new Uint8Array(arena, offset, length), kernel.inputPtr);
-    const sent: Promise<void>[] = [];
-    if (this.#wholeMd5) sent.push(this.#wholeMd5.update(arena, offset, length));
-    for (let at = 0; at < length; ) {
-      const n = Math.min(length - at, this.#partStart + this.#partSize - this.#position);
-      this.#md5 ??= new WorkerHash('md5', 'last');
-      sent.push(this.#md5.update(arena, offset + at, n));
-      if (!this.#onePart) sent.push((this.#sha ??= new WorkerHash('sha256', 'first')).update(arena, offset + at, n));
-      for (const algorithm of this.#crcs) this.#partCrc[algorithm] = crcInWindow(kernel, algorithm, this.#partCrc[algorithm]!, at, n);
-      at += n;
-      this.#position += n;
-      if (this.#position === this.#partStart + this.#partSize) this.#endPart();
-    }
-    const done = Promise.all(sent).then(() => undefined);
-    done.catch(() => undefined); // awaited by the ParallelTreeHash before the slot is reused
-    return done;
-  };
-
-  #endPart(): void {
-    const index = this.#parts.length;
-    if (index === S3_MAX_PARTS) {
+  /** The object's values from the streams' digests (in `names` order) and the pipeline's checksums. */
+  finish(digests: readonly Uint8Array[], glacier: Checksums, options: HashForS3Options): S3Checksums {
+    const values = this.#groups.map((group, i) => ({ group, bytes: digests[i]!, record: group.reduce((n, a) => n + S3_PART_VALUE_BYTES[a]!, 0) }));
+    const count = values[0]!.bytes.length / values[0]!.record;
+    if (count > S3_MAX_PARTS) {
       throw new TreeHashError('ERR_TOO_MANY_PARTS', `more than ${S3_MAX_PARTS} parts of ${this.#partSize} bytes: S3 allows at most ${S3_MAX_PARTS} parts; use a larger part size`);
     }
-    if (index % DIGESTS_PER_BLOCK === 0) this.#blocks.push(new SharedArrayBuffer(DIGESTS_PER_BLOCK * PART_DIGESTS));
-    const block = this.#blocks[this.#blocks.length - 1]!;
-    const at = (index % DIGESTS_PER_BLOCK) * PART_DIGESTS;
-    const sha = this.#onePart ? undefined : (this.#sha ?? new WorkerHash('sha256', 'first'));
-    const md5 = this.#md5 ?? new WorkerHash('md5', 'last');
-    const digests = Promise.all([sha?.digest(block, at) ?? Promise.resolve(new Uint8Array(0)), md5.digest(block, at + 32)]);
-    digests.catch(() => undefined); // awaited in finish(); a failure must not count as unhandled meanwhile
-    this.#parts.push({ partNumber: index + 1, start: this.#partStart, size: this.#position - this.#partStart, crcs: { ...this.#partCrc }, digests });
-    this.#sha = undefined;
-    this.#md5 = undefined;
-    this.#partStart = this.#position;
-    this.#resetCrcs();
-  }
-
-  /** The object's values, once every part's digests are back; `glacier` from the ParallelTreeHash. */
-  async finish(glacier: Checksums, options: HashForS3Options): Promise<S3Checksums> {
-    if (this.#position > this.#partStart || this.#parts.length === 0) this.#endPart();
-    const wholeMd5 = await this.#wholeMd5?.digest(new SharedArrayBuffer(16), 0);
     const parts: S3PartChecksums[] = [];
-    for (const part of this.#parts) {
-      let [sha256, md5] = await part.digests;
-      if (this.#onePart) sha256 = glacier.sha256;
-      parts.push({ partNumber: part.partNumber, start: part.start, end: part.start + part.size - 1, size: part.size, sha256, md5, ...part.crcs } as S3PartChecksums);
+    for (let i = 0; i < count; i++) {
+      const part: Record<string, unknown> = { partNumber: i + 1, start: i * this.#partSize };
+      for (const { group, bytes, record } of values) {
+        let at = i * record;
+        for (const algorithm of group) {
+          const value = bytes.subarray(at, at + S3_PART_VALUE_BYTES[algorithm]!);
+          part[algorithm] = algorithm === 'sha256' || algorithm === 'md5' ? value.slice() : crcFromBytes(algorithm as CrcAlgorithm, value);
+          at += S3_PART_VALUE_BYTES[algorithm]!;
+        }
+      }
+      const size = Math.min(this.#partSize, glacier.size - i * this.#partSize);
+      if (this.#onePart) part.sha256 = glacier.sha256;
+      parts.push({ ...part, size, end: i * this.#partSize + size - 1 } as unknown as S3PartChecksums);
     }
-    releaseKernel(this.#kernel);
-    return assembleS3Checksums(parts, this.#partSize, options, glacier, wholeMd5);
-  }
-
-  /** Drops the worker-held hashes (after an error or an abort). */
-  async abandon(): Promise<void> {
-    await Promise.all([this.#sha?.drop(), this.#md5?.drop(), this.#wholeMd5?.drop(), ...this.#parts.map((part) => part.digests.catch(() => undefined))]);
+    return assembleS3Checksums(parts, this.#partSize, options, glacier, this.#wholeMd5 ? digests[2] : undefined);
   }
 }
 
@@ -145,21 +85,21 @@ function checkOptions(options: HashForS3Options): void {
   checkProgressCallback(options.onProgress);
 }
 
-/** The pooled pipeline for one input: the tree and linear SHA-256 in ParallelTreeHash, the parts in PooledParts. */
-function pipelineFor(options: HashForS3Options, partSize: number, expectedSize: number, progress: ProgressReporter) {
+/** The pooled pipeline for one input: the tree, the linear SHA-256 and every part's values. */
+function pipelineFor(options: HashForS3Options, partSize: number, expectedSize: number, progress: ProgressReporter, file?: FileSource) {
   const crcs: CrcAlgorithm[] = ['crc64nvme', ...(options.crc32 ? (['crc32'] as const) : []), ...(options.crc32c ? (['crc32c'] as const) : [])];
-  const parts = new PooledParts(partSize, crcs, options.md5 === true, expectedSize > 0 && expectedSize <= partSize);
-  const engine = checkEngine(options.engine);
-  const tree = new ParallelTreeHash(
-    { linear: true, engine: engine === 'auto' ? 'native' : engine, onHashed: (length) => progress.advance(length), onSlot: parts.read },
-    expectedSize,
-  );
+  const streams = new PartStreams(partSize, crcs, options.md5 === true, expectedSize > 0 && expectedSize <= partSize);
+  const leaves = resolveEngine(options.engine, 'unsaved', nodeSha256).leaves;
+  const onHashed = (length: number): void => {
+    throwIfAborted(options.signal);
+    progress.advance(length);
+  };
+  const pipeline = new Pipeline({ linear: true, leaves, onHashed, streams: streams.names }, expectedSize, file);
   return {
-    tree,
-    finish: async () => parts.finish((await tree.finish()) as Checksums, options),
-    abandon: async () => {
-      await tree.abandon();
-      await parts.abandon();
+    pipeline,
+    finish: async () => {
+      const glacier = (await pipeline.finish()) as Checksums;
+      return streams.finish(pipeline.streamDigests, glacier, options);
     },
   };
 }
@@ -177,61 +117,52 @@ export async function hashFileForS3(path: string | URL, options: HashForS3Option
   checkOptions(options);
   const { signal } = options;
   throwIfAborted(signal);
-  const { handle, size: fileSize } = await openFile(path);
+  const { handle, stat } = await openFile(path);
+  let pipeline: Pipeline | undefined;
   try {
-    // Pipes, sockets and devices have no size: read to their end, as a stream.
-    if (fileSize === undefined) return await hashStreamForS3(handle.createReadStream({ autoClose: false }), options);
-    const size = fileSize;
+    // Pipes, sockets and devices have no size (and pseudo-files say 0): read to their end, as a stream.
+    if (!stat.isFile() || stat.size === 0) return await hashStreamForS3(handle.createReadStream({ autoClose: false }), options);
+    const size = stat.size;
     const partSize = resolveS3PartSize(options.partSize, size);
     s3PartCount(size, partSize);
     const progress = new ProgressReporter(options.onProgress, size);
-    const readAt = async (window: Uint8Array, want: number, position: number): Promise<number> => {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(window, 0, want, position));
-      } catch (cause) {
-        throw readFailedAt(path, position, cause);
-      }
-      if (bytesRead === 0) throw truncatedAt(path, position, size);
-      return bytesRead;
-    };
+    let result: S3Checksums;
     if (size < PARALLEL_THRESHOLD) {
       const bytes = new Uint8Array(size);
       for (let position = 0; position < size; ) {
         throwIfAborted(signal);
-        position += await readAt(bytes.subarray(position), size - position, position);
-      }
-      return finishSmall(bytes, options, partSize, progress);
-    }
-    const pipeline = pipelineFor(options, partSize, size, progress);
-    let result: S3Checksums;
-    try {
-      for (let position = 0; position < size; ) {
-        throwIfAborted(signal);
-        const window = await pipeline.tree.writable();
-        const bytesRead = await readAt(window, Math.min(window.length, size - position), position);
-        pipeline.tree.commit(bytesRead);
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await handle.read(bytes, position, size - position, position));
+        } catch (cause) {
+          throw readFailedAt(path, position, cause);
+        }
+        if (bytesRead === 0) throw truncatedAt(path, position, size);
         position += bytesRead;
       }
+      result = finishSmall(bytes, options, partSize);
+    } else {
+      // The pool reads the file itself: positional reads into its slots, by whichever thread is free.
+      const run = pipelineFor(options, partSize, size, progress, { fd: handle.fd, start: 0, end: size, path: String(path) });
+      pipeline = run.pipeline;
+      await pipeline.readAll(signal);
       throwIfAborted(signal);
-      result = await pipeline.finish();
-    } catch (error) {
-      await pipeline.abandon();
-      throw error;
+      result = await run.finish();
+      pipeline = undefined;
     }
+    // Grown, truncated or written to while it was read: the values would be of no version of the file.
+    checkUnchanged(path, stat, await handle.stat(), true);
     progress.finish(result.size);
     return result;
   } finally {
+    await pipeline?.abandon();
     await handle.close();
   }
 }
 
-function finishSmall(bytes: Uint8Array, options: HashForS3Options, partSize: number, progress: ProgressReporter): S3Checksums {
+function finishSmall(bytes: Uint8Array, options: HashForS3Options, partSize: number): S3Checksums {
   const { onProgress: _progress, signal: _signal, ...rest } = options;
-  const result = hashForS3With(bytes, { ...rest, partSize }, NATIVES);
-  progress.advance(bytes.length);
-  progress.finish(result.size);
-  return result;
+  return hashForS3With(bytes, { ...rest, partSize }, NATIVES);
 }
 
 /**
@@ -247,27 +178,27 @@ export async function hashStreamForS3(source: Readable | AsyncIterable<unknown> 
   const progress = new ProgressReporter(options.onProgress, undefined);
   const held: Uint8Array[] = [];
   let heldSize = 0;
-  let pipeline: ReturnType<typeof pipelineFor> | undefined;
+  let run: ReturnType<typeof pipelineFor> | undefined;
   let result: S3Checksums;
   try {
     for await (const chunk of abortableIterate(source, options.signal)) {
       const bytes = toBytes(chunk as Uint8Array, 'each chunk');
-      if (pipeline === undefined) {
+      if (run === undefined) {
         held.push(bytes.slice()); // the stream's chunk is not ours to keep
         heldSize += bytes.length;
         if (heldSize < PARALLEL_THRESHOLD) continue;
-        pipeline = pipelineFor(options, partSize, 0, progress);
-        for (const piece of held.splice(0)) await pipeline.tree.update(piece);
-      } else await pipeline.tree.update(bytes);
+        run = pipelineFor(options, partSize, 0, progress);
+        for (const piece of held.splice(0)) await run.pipeline.update(piece);
+      } else await run.pipeline.update(bytes);
     }
-    if (pipeline === undefined) {
+    if (run === undefined) {
       const bytes = new Uint8Array(heldSize);
       held.reduce((at, piece) => (bytes.set(piece, at), at + piece.length), 0);
-      return finishSmall(bytes, options, partSize, progress);
-    }
-    result = await pipeline.finish();
+      result = finishSmall(bytes, options, partSize);
+      progress.advance(result.size);
+    } else result = await run.finish();
   } catch (cause) {
-    await pipeline?.abandon();
+    await run?.pipeline.abandon();
     throw readFailure(cause, progress, 'the stream failed');
   }
   progress.finish(result.size);
