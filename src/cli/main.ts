@@ -9,6 +9,7 @@ import { register as registerCheck } from './check.js';
 import { register as registerRange } from './range.js';
 import { register as registerPlanDownload } from './plan-download.js';
 import { register as registerManifest } from './manifest.js';
+import { register as registerInventory } from './inventory.js';
 import { EXIT_ERROR, EXIT_OK, printFailure } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -25,6 +26,7 @@ registerCheck(program);
 registerRange(program);
 registerPlanDownload(program);
 registerManifest(program);
+registerInventory(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,101 @@
+// The input side of the vault readers: a stream of text (strings or UTF-8 bytes) as byte chunks
+// or as lines, and the checks every format shares (sizes, tree hashes, dates, names).
+import { TreeHashError, describeValue } from '../errors.js';
+import type { TextSource } from './types.js';
+
+const utf8 = new TextEncoder();
+
+/** The chunks of `source` as bytes (strings encoded as UTF-8). */
+export async function* byteChunks(source: TextSource, what: string): AsyncGenerator<Uint8Array, void, undefined> {
+  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (iterable == null || typeof iterable === 'string' || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `${what} must be an (async) iterable of strings or Uint8Arrays, got ${describeValue(source)}`);
+  }
+  for await (const chunk of source as AsyncIterable<unknown>) {
+    if (typeof chunk === 'string') yield utf8.encode(chunk);
+    else if (chunk instanceof Uint8Array) yield chunk;
+    else throw new TreeHashError('ERR_INVALID_INPUT', `each chunk of ${what} must be a string or a Uint8Array, got ${describeValue(chunk)}`);
+  }
+}
+
+/** One line of a text stream, without its line ending (LF or CRLF). */
+export interface TextLine {
+  readonly text: string;
+  /** 1-based. */
+  readonly number: number;
+}
+
+/**
+ * The lines of `source`: LF or CRLF endings, a byte order mark at the start dropped, the last line
+ * with or without a newline (an empty last line after the final newline is not a line).
+ * @throws {TreeHashError} `code` for bytes that are not UTF-8, naming the line.
+ */
+export async function* textLines(source: TextSource, what: string, code: 'ERR_INVALID_INVENTORY' | 'ERR_INVALID_JOURNAL'): AsyncGenerator<TextLine, void, undefined> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending = '';
+  let number = 0;
+  const decode = (bytes: Uint8Array | undefined): string => {
+    try {
+      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+    } catch (cause) {
+      const line = number + 1 + (pending.match(/\n/g)?.length ?? 0);
+      throw new TreeHashError(code, `${what}: line ${line} is not valid UTF-8`, { cause });
+    }
+  };
+  for await (const chunk of byteChunks(source, what)) {
+    pending += decode(chunk);
+    let start = 0;
+    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
+      const text = pending.charCodeAt(end - 1) === 13 && end > start ? pending.slice(start, end - 1) : pending.slice(start, end);
+      start = end + 1;
+      yield { text, number: ++number };
+    }
+    pending = pending.slice(start);
+  }
+  pending += decode(undefined);
+  if (pending !== '') yield { text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, number: ++number };
+}
+
+const TREE_HASH = /^[0-9a-fA-F]{64}$/;
+
+/** The tree hash in lowercase, or undefined unless it is 64 hex digits. */
+export function treeHashOf(value: unknown): string | undefined {
+  return typeof value === 'string' && TREE_HASH.test(value) ? value.toLowerCase() : undefined;
+}
+
+/** A size given as decimal digits, or undefined unless it is a safe integer. */
+export function sizeOfDigits(text: string): number | undefined {
+  if (!/^[0-9]{1,16}$/.test(text)) return undefined;
+  const size = Number(text);
+  return Number.isSafeInteger(size) ? size : undefined;
+}
+
+// ISO 8601 as inventories write it: 2012-05-15T17:19:46.700Z, or without the fraction; an offset instead of Z too.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** Milliseconds since the epoch of an ISO 8601 date-time with or without fractional seconds, or undefined. */
+export function timeOfIsoDate(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return undefined;
+  // Date.parse takes at most milliseconds: cut a longer fraction (the order of duplicates needs no more).
+  const time = Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * A file name as the audit matches it: backslashes become `/`, and leading `/` and `./` go (the
+ * archive stands for a file relative to the audited directory).
+ * @example normalizeName('.\\photos\\2012\\a.jpg') // 'photos/2012/a.jpg'
+ */
+export function normalizeName(name: string): string {
+  let out = name.replace(/\\/g, '/');
+  for (;;) {
+    if (out.startsWith('/')) out = out.slice(1);
+    else if (out.startsWith('./')) out = out.slice(2);
+    else return out;
+  }
+}
+
+/** A value shown in a message: JSON-quoted and cut to 60 characters. */
+export function shown(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+}

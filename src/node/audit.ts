@@ -1,0 +1,203 @@
+// Auditing a vault on disk: read the inventory or journal (src/audit/), list the files under a
+// directory, hash the ones whose verdict needs it and stream the results as they are known.
+// Big files go one at a time through hashFile's pipeline (which hashes leaves on worker threads);
+// small files are hashed several at a time beside them, so both cores stay busy.
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TreeHashError, describeValue } from '../errors.js';
+import { toHex } from '../hex.js';
+import { type ProgressCallback, ProgressReporter, checkProgressCallback, throwIfAborted } from '../streaming.js';
+import { readVault } from '../audit/detect.js';
+import { type AuditResult, type LocalFile, VaultMatcher } from '../audit/match.js';
+import type { TextSource, VaultArchive, VaultFormat } from '../audit/types.js';
+import { hashFile } from './files.js';
+import { PARALLEL_THRESHOLD } from './parallel.js';
+
+/** Hashes one local file for the audit: its size and tree hash. */
+export type AuditFileHasher = (path: string, options: { signal: AbortSignal; onProgress: ProgressCallback }) => Promise<{ size: number; treeHash: Uint8Array | string }>;
+
+export interface AuditOptions {
+  /** Match archives to files by their decoded names (default), or by size and tree hash alone. */
+  by?: 'name' | 'content';
+  /** Progress over the bytes of all the files to hash (`total` is known from the start). */
+  onProgress?: ProgressCallback;
+  /** Stops the audit; the iteration rejects with `ERR_ABORTED`. */
+  signal?: AbortSignal;
+  /** Files under 8 MiB hashed at once beside the big ones (default 4). */
+  concurrency?: number;
+  /** How a file is hashed (default: hashFile with `linear: false`). */
+  hashFile?: AuditFileHasher;
+  /** Called once the inventory is read, with its format and archive count. */
+  onInventory?: (info: { format: VaultFormat | 'archives'; archives: number; files: number; bytesToHash: number }) => void;
+}
+
+const defaultHasher: AuditFileHasher = (path, options) => hashFile(path, { linear: false, ...options });
+
+/** Every regular file under `dir` (symbolic links to files included; links to directories not followed). */
+async function listFiles(dir: string, unreadable: AuditResult[]): Promise<LocalFile[]> {
+  const files: LocalFile[] = [];
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const relative = pending.pop()!;
+    let entries;
+    try {
+      entries = await readdir(relative === '' ? dir : join(dir, relative), { withFileTypes: true });
+    } catch (cause) {
+      if (relative === '') throw new TreeHashError('ERR_READ_FAILED', `cannot list ${dir}: ${(cause as Error).message}`, { cause });
+      unreadable.push({ status: 'unreadable', path: relative, error: (cause as Error).message });
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries.reverse()) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile() || entry.isSymbolicLink()) {
+        try {
+          const info = await stat(join(dir, path));
+          if (info.isFile()) files.push({ path, size: info.size });
+        } catch (cause) {
+          unreadable.push({ status: 'unreadable', path, error: (cause as Error).message });
+        }
+      }
+    }
+  }
+  return files;
+}
+
+async function collect(inventory: string | URL | TextSource | readonly VaultArchive[]): Promise<{ format: VaultFormat | 'archives'; archives: VaultArchive[] }> {
+  if (Array.isArray(inventory) && (inventory.length === 0 || (typeof inventory[0] === 'object' && inventory[0] !== null && 'archiveId' in inventory[0]))) {
+    return { format: 'archives', archives: [...(inventory as readonly VaultArchive[])] };
+  }
+  let source: TextSource;
+  if (typeof inventory === 'string' || inventory instanceof URL) {
+    const stream = createReadStream(inventory);
+    // Opening errors surface on the first read; name the file in them.
+    source = (async function* () {
+      try {
+        yield* stream as AsyncIterable<Uint8Array>;
+      } catch (cause) {
+        throw new TreeHashError('ERR_READ_FAILED', `cannot read ${String(inventory)}: ${(cause as Error).message}`, { cause });
+      } finally {
+        stream.destroy();
+      }
+    })();
+  } else source = inventory as TextSource;
+  const { format, archives } = await readVault(source);
+  const list: VaultArchive[] = [];
+  for await (const archive of archives) list.push(archive);
+  return { format, archives: list };
+}
+
+/**
+ * Audits local files under `dir` against a vault: an inventory (JSON or CSV) or an mt-aws-glacier
+ * journal, given as a path, a stream of text, or archives already read. Yields one
+ * {@link AuditResult} per archive and per local file that no archive matches, as each is known:
+ * first what needs no hashing (missing archives, size mismatches, files no archive can match),
+ * then each verdict as its file is hashed.
+ * @throws {TreeHashError} `ERR_INVALID_INVENTORY` / `ERR_INVALID_JOURNAL` for a malformed
+ * inventory, `ERR_READ_FAILED` when the inventory or `dir` cannot be read, `ERR_ABORTED`,
+ * `ERR_INVALID_OPTION` for a bad option; the `onProgress` callback's own error. A local file
+ * that cannot be read is a result (`unreadable`), not an error.
+ * @example
+ * for await (const result of auditVault('inventory.json', '/backup')) {
+ *   if (result.status !== 'ok') console.log(result.status, result.path, result.archiveId);
+ * }
+ */
+export async function* auditVault(
+  inventory: string | URL | TextSource | readonly VaultArchive[],
+  dir: string,
+  options: AuditOptions = {},
+): AsyncGenerator<AuditResult, void, undefined> {
+  const by = options.by ?? 'name';
+  if (by !== 'name' && by !== 'content') throw new TreeHashError('ERR_INVALID_OPTION', `by must be 'name' or 'content', got ${describeValue(options.by)}`);
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new TreeHashError('ERR_INVALID_OPTION', `concurrency must be a positive integer, got ${describeValue(options.concurrency)}`);
+  }
+  if (options.hashFile !== undefined && typeof options.hashFile !== 'function') {
+    throw new TreeHashError('ERR_INVALID_OPTION', `hashFile must be a function, got ${describeValue(options.hashFile)}`);
+  }
+  checkProgressCallback(options.onProgress);
+  const { signal } = options;
+  throwIfAborted(signal);
+
+  const { format, archives } = await collect(inventory);
+  throwIfAborted(signal);
+  const unreadable: AuditResult[] = [];
+  const files = await listFiles(dir, unreadable);
+  const matcher = new VaultMatcher(archives, files, by);
+  const toHash = matcher.toHash();
+  const total = toHash.reduce((n, f) => n + f.size, 0);
+  options.onInventory?.({ format, archives: archives.length, files: files.length, bytesToHash: total });
+  yield* unreadable;
+  yield* matcher.immediate();
+
+  const progress = new ProgressReporter(options.onProgress, total);
+  const hasher = options.hashFile ?? defaultHasher;
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const ready: AuditResult[] = [];
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  const hashOne = async (file: LocalFile): Promise<void> => {
+    let counted = 0;
+    const onProgress: ProgressCallback = ({ bytes }) => {
+      progress.advance(bytes - counted);
+      counted = bytes;
+    };
+    try {
+      const { size, treeHash } = await hasher(join(dir, file.path), { signal: stop.signal, onProgress });
+      ready.push(...matcher.hashed(file, size, typeof treeHash === 'string' ? treeHash.toLowerCase() : toHex(treeHash)));
+    } catch (error) {
+      if (stop.signal.aborted || progress.threw(error) || !(error instanceof TreeHashError) || error.code !== 'ERR_READ_FAILED') throw error;
+      ready.push(...matcher.unreadable(file, error.message));
+    }
+    // Bytes of a file that shrank still count, so that the bar ends at its total.
+    if (counted < file.size) progress.advance(file.size - counted);
+    notify();
+  };
+  const lane = async (queue: LocalFile[]): Promise<void> => {
+    for (let file = queue.shift(); file !== undefined && !stop.signal.aborted && failure === undefined; file = queue.shift()) await hashOne(file);
+  };
+  const big = toHash.filter((f) => f.size >= PARALLEL_THRESHOLD);
+  const small = toHash.filter((f) => f.size < PARALLEL_THRESHOLD);
+  const lanes = [lane(big), ...Array.from({ length: Math.min(concurrency, small.length) }, () => lane(small))].map((p) =>
+    p.catch((error: unknown) => {
+      failure ??= { error };
+      stop.abort(error);
+    }),
+  );
+  let running = true;
+  const all = Promise.all(lanes).then(() => {
+    running = false;
+    notify();
+  });
+  try {
+    while (running || ready.length > 0) {
+      if (ready.length > 0) {
+        yield ready.shift()!;
+        continue;
+      }
+      if (failure !== undefined) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    await all;
+    if (failure !== undefined) throw failure.error;
+    throwIfAborted(signal);
+    progress.finish(total);
+    yield* matcher.finish();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (running) {
+      stop.abort(new Error('the audit was stopped'));
+      await all;
+    }
+  }
+}
