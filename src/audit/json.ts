@@ -100,7 +100,6 @@ class Cursor {
     let i = start;
     let depth = 0;
     let inString = false;
-    let escaped = false;
     const scalar = first !== OPEN_BRACE && first !== OPEN_BRACKET && first !== QUOTE;
     for (;;) {
       const buf = this.buf;
@@ -110,23 +109,29 @@ class Cursor {
         while (i < n && !isSpace(buf[i]!) && buf[i] !== COMMA && buf[i] !== CLOSE_BRACE && buf[i] !== CLOSE_BRACKET) i++;
         if (i < n) end = i;
       } else {
-        for (; i < n; i++) {
-          const c = buf[i]!;
+        while (i < n) {
           if (inString) {
-            if (escaped) escaped = false;
-            else if (c === BACKSLASH) escaped = true;
-            else if (c === QUOTE) {
-              inString = false;
-              if (depth === 0) {
-                end = i + 1;
-                break;
-              }
+            // Most bytes are inside strings: jump to the next quote (memchr), and past it when an
+            // odd number of backslashes escapes it (they are in buf: it holds the whole value).
+            const quote = closingQuote(buf, i);
+            if (quote < 0) {
+              i = n;
+              break;
             }
-          } else if (c === QUOTE) inString = true;
+            inString = false;
+            i = quote + 1;
+            if (depth === 0) {
+              end = i;
+              break;
+            }
+            continue;
+          }
+          const c = buf[i++]!;
+          if (c === QUOTE) inString = true;
           else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
           else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
             if (--depth === 0) {
-              end = i + 1;
+              end = i;
               break;
             }
           }
@@ -158,6 +163,16 @@ class Cursor {
       throw fail('the value here is not valid UTF-8', offset, cause);
     }
   }
+}
+
+/** The first quote at or after `from` that no backslash escapes; -1 when buf has none. */
+function closingQuote(buf: Uint8Array, from: number): number {
+  for (let quote = buf.indexOf(QUOTE, from); quote >= 0; quote = buf.indexOf(QUOTE, quote + 1)) {
+    let k = quote - 1;
+    while (buf[k] === BACKSLASH) k--;
+    if ((quote - 1 - k) % 2 === 0) return quote;
+  }
+  return -1;
 }
 
 function parse(text: string, offset: number, what: string): unknown {
