@@ -38,7 +38,10 @@ export async function* textLines(source: TextSource, what: string, code: 'ERR_IN
     try {
       return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
     } catch (cause) {
-      const line = number + 1 + (pending.match(/\n/g)?.length ?? 0);
+      // The line of the first bad byte: the lines so far, those still pending, those of the chunk before it.
+      let line = number + 1 + (pending.match(/\n/g)?.length ?? 0);
+      const bad = bytes === undefined ? 0 : firstInvalidUtf8(bytes);
+      for (let i = 0; i < bad; i++) if (bytes![i] === 0x0a) line++;
       throw new TreeHashError(code, `${what}: line ${line} is not valid UTF-8`, { cause });
     }
   };
@@ -54,6 +57,21 @@ export async function* textLines(source: TextSource, what: string, code: 'ERR_IN
   }
   pending += decode(undefined);
   if (pending !== '') yield { text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, number: ++number };
+}
+
+/** Index of the first byte that does not start or continue a well-formed UTF-8 sequence (bytes.length if none). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      if (i + k >= bytes.length) return i;
+      if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    }
+    i += length;
+  }
+  return bytes.length;
 }
 
 const TREE_HASH = /^[0-9a-fA-F]{64}$/;
