@@ -1,17 +1,9 @@
 // Child of bench/run.mjs: reads one JSON inventory with readInventoryJson (a file stream with
 // Node's default 64 KiB chunks) and prints the archive count, the time and its peak RSS. A fresh
 // process per measurement, so that the generator's heap never inflates the reader's peak.
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { peakRssKiB } from './peak-rss.mjs';
 import { readInventoryJson } from '../dist/node/index.js';
-
-/** Peak RSS in KiB (Linux's VmHWM; getrusage's maxRSS as the fallback, see rss-child.mjs). */
-function peakRssKiB() {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]);
-  } catch {}
-  return process.resourceUsage().maxRSS;
-}
 
 const baselineRssKiB = peakRssKiB();
 const started = performance.now();
