@@ -49,20 +49,26 @@ async function listFiles(dir: string, unreadable: AuditResult[]): Promise<LocalF
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries.reverse()) {
-      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) pending.push(path);
-      else if (entry.isFile() || entry.isSymbolicLink()) {
+    const found = await Promise.all(
+      entries.map(async (entry): Promise<LocalFile | undefined> => {
+        const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+        if (entry.isDirectory()) {
+          pending.push(path);
+          return undefined;
+        }
+        if (!entry.isFile() && !entry.isSymbolicLink()) return undefined;
         try {
           const info = await stat(join(dir, path));
-          if (info.isFile()) files.push({ path, size: info.size });
+          return info.isFile() ? { path, size: info.size } : undefined;
         } catch (cause) {
           unreadable.push({ status: 'unreadable', path, error: (cause as Error).message });
+          return undefined;
         }
-      }
-    }
+      }),
+    );
+    for (const file of found) if (file !== undefined) files.push(file);
   }
-  return files;
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 async function collect(inventory: string | URL | TextSource | readonly VaultArchive[]): Promise<{ format: VaultFormat | 'archives'; archives: VaultArchive[] }> {
