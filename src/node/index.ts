@@ -8,10 +8,4 @@ export { manifestOfFile, readLeafManifest, writeLeafManifest, type ManifestOfFil
 export { hashFileParts } from './parts.js';
 export { nodeSha256 } from './crypto.js';
 export { auditVault, type AuditOptions, type AuditFileHasher } from './audit.js';
-export { readVault, detectVaultFormat } from '../audit/detect.js';
-export { readInventoryJson } from '../audit/json.js';
-export { readInventoryCsv, splitInventoryCsvLine } from '../audit/csv.js';
-export { readJournal, readJournalRecords, parseJournalLine, type JournalRecord } from '../audit/journal.js';
-export { decodeDescription } from '../audit/description.js';
-export { VaultMatcher, findDuplicates, nameKey, AUDIT_STATUSES, type AuditResult, type AuditStatus, type LocalFile } from '../audit/match.js';
-export type { VaultArchive, VaultFormat, InventoryInfo, DescriptionFormat, TextSource } from '../audit/types.js';
+export * from '../audit/index.js';
