@@ -68,6 +68,14 @@ describe('JSON inventory', () => {
     expect(c!.creationTime).toBe(b!.creationTime + 123);
   });
 
+  it('reads other ISO 8601 forms: an offset, no zone (UTC), a space for the T, a long fraction', async () => {
+    const dates = ['2012-05-15T19:19:46+02:00', '2012-05-15T17:19:46', '2012-05-15 17:19:46.5', '2012-05-15T17:19:46.123456789Z', '2012-05-15T12:19:46-0500'];
+    const got = await collect(readInventoryJson([JSON.stringify({ ArchiveList: dates.map((d, i) => ({ ...archives[0], ArchiveId: `d${i}`, CreationDate: d })) })]));
+    const base = Date.UTC(2012, 4, 15, 17, 19, 46);
+    expect(got.map((a) => a.creationTime - base)).toEqual([0, 0, 500, 123, 0]);
+    expect(got.map((a) => a.creationDate)).toEqual(dates);
+  });
+
   it('takes members in any order, unknown members, a BOM, strings as chunks, an empty list', async () => {
     const entry = JSON.stringify(archives[0]);
     const text = `\uFEFF { "Extra": {"nested": [1, {"x": "]}"}]}, "ArchiveList" : [ ${entry} ] , "VaultARN": "v", "n": -1.5e3, "t": true }  \n`;
@@ -78,11 +86,12 @@ describe('JSON inventory', () => {
     expect((await collect(readInventoryJson(chunked(escaped, 5))))[0]!.name).toBe('q/"}]//');
   });
 
-  it('reads a null ArchiveDescription as empty, an upper-case tree hash in lower case', async () => {
-    const text = JSON.stringify({ ArchiveList: [{ ...archives[0], ArchiveDescription: null, SHA256TreeHash: H.toUpperCase() }] });
+  it('reads a null ArchiveDescription as empty, an upper-case tree hash in lower case, a Size of digits in quotes', async () => {
+    const text = JSON.stringify({ ArchiveList: [{ ...archives[0], ArchiveDescription: null, SHA256TreeHash: H.toUpperCase(), Size: '1234' }] });
     const [a] = await collect(readInventoryJson([text]));
     expect(a!.name).toBe('');
     expect(a!.treeHash).toBe(H);
+    expect(a!.size).toBe(1234);
   });
 
   it('refuses malformed JSON, naming the byte offset', async () => {
@@ -108,10 +117,10 @@ describe('JSON inventory', () => {
     expect(await jsonError(one({ ArchiveId: '' }))).toMatch(/ArchiveList\[1\]\.ArchiveId must be a non-empty string/);
     expect(await jsonError(one({ ArchiveId: 7 }))).toMatch(/ArchiveId/);
     expect(await jsonError(one({ ArchiveDescription: 5 }))).toMatch(/ArchiveDescription must be a string/);
-    for (const date of ['2012-05-15', '2012-05-15 17:19:46Z', '2012-13-45T17:19:46Z', 'yesterday', 1337]) {
+    for (const date of ['2012-05-15', '2012-05-15T17:19', '2012-13-45T17:19:46Z', '2013-02-30T00:00:00Z', '2012-05-15T24:00:01Z', 'yesterday', 1337]) {
       expect(await jsonError(one({ CreationDate: date }))).toMatch(/ArchiveList\[1\]\.CreationDate must be an ISO 8601 date-time/);
     }
-    for (const size of [-1, 1.5, '12', null, 2 ** 53]) expect(await jsonError(one({ Size: size }))).toMatch(/ArchiveList\[1\]\.Size must be a non-negative integer/);
+    for (const size of [-1, 1.5, '-12', '1e3', '', null, 2 ** 53]) expect(await jsonError(one({ Size: size }))).toMatch(/ArchiveList\[1\]\.Size must be a non-negative integer/);
     for (const hash of ['ab', `${H}0`, 'zz'.repeat(32), null]) expect(await jsonError(one({ SHA256TreeHash: hash }))).toMatch(/ArchiveList\[1\]\.SHA256TreeHash must be 64 hex digits/);
     const missing = JSON.stringify({ ArchiveList: [{ ArchiveId: 'x', ArchiveDescription: '', CreationDate: good.CreationDate, Size: 1 }] });
     expect(await jsonError(missing)).toMatch(/SHA256TreeHash must be 64 hex digits, got nothing/);
@@ -215,6 +224,8 @@ describe('CSV inventory', () => {
     expect(await csvError(`${header}\n${row({ d: 'say "hi"' })}\n`)).toMatch(/line 2: does not split/);
     expect(await csvError(`${header}\n${row({ d: '"never closed' })}\n`)).toMatch(/line 2: does not split/);
     expect(await csvError(`${header}\n${row({})}\n\n${row({})}\n`)).toMatch(/line 3: the line is empty/);
+    expect(await csvError(`${header}\n${row({})}\n \r\n${row({})}\n`)).toMatch(/line 3: the line is empty/);
+    expect(await collect(readInventoryCsv([`${header}\n${row({})}\n\n\r\n \n`]))).toHaveLength(1); // blank lines at the end
     expect(await csvError(`${header}\n${row({ id: '' })}\n`)).toMatch(/line 2: ArchiveId is empty/);
     expect(await csvError(`${header}\n${row({ date: '2013-01-01' })}\n`)).toMatch(/line 2: CreationDate must be an ISO 8601 date-time/);
     for (const size of ['-5', '1.5', 'five', '', '99999999999999999']) expect(await csvError(`${header}\n${row({ size })}\n`)).toMatch(/line 2: Size must be a whole number/);
@@ -250,7 +261,8 @@ describe('mt-aws-glacier journal', () => {
 
   it('refuses a line that is not a known record, naming it', async () => {
     const cases: [string, RegExp][] = [
-      ['', /line 4: not a journal record/],
+      [`\nB\t4\tRETRIEVE_JOB\tok1\tjob`, /line 4: not a journal record/],
+      [`  \nB\t4\tRETRIEVE_JOB\tok1\tjob`, /line 4: not a journal record/],
       ['hello', /line 4: not a journal record/],
       [`B\t5\tCREATED\tid\t2\tNONE\t${H}`, /line 4: a broken record/],
       [`B\t5\tCREATED\tid\tx\tNONE\t${H}\tname`, /line 4: a broken record/],
@@ -304,6 +316,11 @@ describe('mt-aws-glacier journal', () => {
   it('on a tie of times the later line wins; backslashes in names become /', async () => {
     const text = `B\t5\tCREATED\tfirst\t2\tNONE\t${H}\tx\\y\nB\t5\tCREATED\tsecond\t2\tNONE\t${H}\tx/y\n`;
     expect((await collect(readJournal([text]))).map((a) => [a.archiveId, a.name])).toEqual([['second', 'x/y']]);
+  });
+
+  it('ignores blank lines at the very end only', async () => {
+    const text = `B\t1\tCREATED\tid\t2\tNONE\t${H}\ta\n\n \r\n\n`;
+    expect((await collect(readJournal([text]))).map((a) => a.archiveId)).toEqual(['id']);
   });
 
   it('refuses an archive created twice, or a DELETED of an archive never created', async () => {

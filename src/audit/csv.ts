@@ -8,7 +8,7 @@
 // backslash; a field without quotes holds no quote. The field count settles the rest.
 import { TreeHashError } from '../errors.js';
 import { decodeDescription } from './description.js';
-import { shown, sizeOfDigits, textLines, timeOfIsoDate, treeHashOf } from './text.js';
+import { recordLines, shown, sizeOfDigits, timeOfIsoDate, treeHashOf } from './text.js';
 import type { TextSource, VaultArchive } from './types.js';
 
 const WHAT = 'the CSV inventory';
@@ -73,7 +73,8 @@ function headerColumns(line: string): string[] {
 /**
  * Reads a CSV vault inventory from a stream of text, yielding each archive as its line is read.
  * The header row names the columns ArchiveId, ArchiveDescription, CreationDate, Size and
- * SHA256TreeHash, in any order, extra columns allowed; LF or CRLF; the last line may lack a newline.
+ * SHA256TreeHash, in any order, extra columns allowed; LF or CRLF; the last line may lack a newline;
+ * blank lines at the end are ignored.
  * @throws {TreeHashError} `ERR_INVALID_INVENTORY` naming the line and what was wrong: a missing or
  * repeated column, a line that does not split into the header's number of fields, an empty line,
  * an empty ArchiveId, a CreationDate that is not ISO 8601, a Size that is not a whole number, a
@@ -84,7 +85,7 @@ export async function* readInventoryCsv(source: TextSource): AsyncGenerator<Vaul
   let columns: number[] | undefined;
   let count = 0;
   let header: string[] = [];
-  for await (const { text, number } of textLines(source, WHAT, 'ERR_INVALID_INVENTORY')) {
+  for await (const { text, number } of recordLines(source, WHAT, 'ERR_INVALID_INVENTORY')) {
     if (columns === undefined) {
       header = headerColumns(text);
       count = header.length;
@@ -96,7 +97,7 @@ export async function* readInventoryCsv(source: TextSource): AsyncGenerator<Vaul
       });
       continue;
     }
-    if (text === '') throw fail(number, 'the line is empty');
+    if (text.trim() === '') throw fail(number, 'the line is empty');
     const fields = splitInventoryCsvLine(text, count);
     if (fields === undefined) {
       throw fail(

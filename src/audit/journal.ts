@@ -3,7 +3,7 @@
 // process_line): versions A, B and C are TAB-separated (B is what it writes; A requires an mtime),
 // legacy version 0 is space-separated; a line of any other shape stops the read, as it does there.
 import { TreeHashError } from '../errors.js';
-import { normalizeName, shown, sizeOfDigits, textLines, treeHashOf } from './text.js';
+import { normalizeName, recordLines, shown, treeHashOf } from './text.js';
 import type { TextSource, VaultArchive } from './types.js';
 
 const WHAT = 'the journal';
@@ -91,7 +91,7 @@ export function parseJournalLine(text: string, line: number): JournalRecord {
 
 /** The records of an mt-aws-glacier journal, one per line. @throws {TreeHashError} `ERR_INVALID_JOURNAL` naming the line. */
 export async function* readJournalRecords(source: TextSource): AsyncGenerator<JournalRecord, void, undefined> {
-  for await (const { text, number } of textLines(source, WHAT, 'ERR_INVALID_JOURNAL')) yield parseJournalLine(text, number);
+  for await (const { text, number } of recordLines(source, WHAT, 'ERR_INVALID_JOURNAL')) yield parseJournalLine(text, number);
 }
 
 /**

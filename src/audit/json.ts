@@ -4,7 +4,7 @@
 // each value ends (strings, escapes, nesting) and hands each archive's object, a few hundred bytes,
 // to JSON.parse. Memory stays at one input chunk plus one archive entry.
 import { TreeHashError } from '../errors.js';
-import { byteChunks, shown, timeOfIsoDate, treeHashOf } from './text.js';
+import { byteChunks, shown, sizeOfDigits, timeOfIsoDate, treeHashOf } from './text.js';
 import { decodeDescription } from './description.js';
 import type { InventoryInfo, TextSource, VaultArchive } from './types.js';
 
@@ -197,14 +197,16 @@ function archiveOf(entry: unknown, index: number, offset: number): VaultArchive 
   if (creationTime === undefined) {
     throw fail(`${where}.CreationDate must be an ISO 8601 date-time such as "2012-05-15T17:19:46.700Z", got ${JSON.stringify(creationDate) ?? 'nothing'}`, offset);
   }
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+  // Glacier writes a number; a string of digits says the same.
+  const bytes = typeof size === 'string' ? sizeOfDigits(size) : size;
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
     throw fail(`${where}.Size must be a non-negative integer, got ${JSON.stringify(size) ?? 'nothing'}`, offset);
   }
   const treeHash = treeHashOf(hash);
   if (treeHash === undefined) throw fail(`${where}.SHA256TreeHash must be 64 hex digits, got ${typeof hash === 'string' ? shown(hash) : (JSON.stringify(hash) ?? 'nothing')}`, offset);
   const description = rawDescription ?? '';
   const { name, format } = decodeDescription(description);
-  return { archiveId, size, treeHash, creationDate: creationDate as string, creationTime, description, name, nameFormat: format, offset };
+  return { archiveId, size: bytes, treeHash, creationDate: creationDate as string, creationTime, description, name, nameFormat: format, offset };
 }
 
 /**

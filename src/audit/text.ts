@@ -59,6 +59,22 @@ export async function* textLines(source: TextSource, what: string, code: 'ERR_IN
   if (pending !== '') yield { text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, number: ++number };
 }
 
+/**
+ * The lines of {@link textLines} without the blank ones at the very end (an editor's or a
+ * script's extra newlines); a blank line before a record is still passed on, for the reader to refuse.
+ */
+export async function* recordLines(source: TextSource, what: string, code: 'ERR_INVALID_INVENTORY' | 'ERR_INVALID_JOURNAL'): AsyncGenerator<TextLine, void, undefined> {
+  const blank: TextLine[] = [];
+  for await (const line of textLines(source, what, code)) {
+    if (line.text.trim() === '') {
+      blank.push(line);
+      continue;
+    }
+    yield* blank.splice(0);
+    yield line;
+  }
+}
+
 /** Index of the first byte that does not start or continue a well-formed UTF-8 sequence (bytes.length if none). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; ) {
@@ -88,15 +104,23 @@ export function sizeOfDigits(text: string): number | undefined {
   return Number.isSafeInteger(size) ? size : undefined;
 }
 
-// ISO 8601 as inventories write it: 2012-05-15T17:19:46.700Z, or without the fraction; an offset instead of Z too.
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
+// ISO 8601 as inventories write it: 2012-05-15T17:19:46.700Z, or without the fraction; also an
+// offset instead of Z, no zone at all (read as UTC) and a space for the T (RFC 3339 allows it).
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** Milliseconds since the epoch of an ISO 8601 date-time with or without fractional seconds, or undefined. */
 export function timeOfIsoDate(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) return undefined;
-  // Date.parse takes at most milliseconds: cut a longer fraction (the order of duplicates needs no more).
-  const time = Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
-  return Number.isNaN(time) ? undefined : time;
+  const match = typeof value === 'string' ? ISO_DATE.exec(value) : null;
+  if (match === null) return undefined;
+  const [, day, time, fraction, zone] = match;
+  // Date.parse takes at most milliseconds (the order of duplicates needs no more).
+  const zoneText = zone === undefined || zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const parsed = Date.parse(`${day}T${time}${fraction === undefined ? '' : `.${fraction.slice(0, 3).padEnd(3, '0')}`}${zoneText}`);
+  if (Number.isNaN(parsed)) return undefined;
+  // Date.parse rolls 2013-02-30 over to March: refuse dates that do not exist.
+  const [y, m, d] = day!.split('-').map(Number) as [number, number, number];
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? parsed : undefined;
 }
 
 /**
