@@ -321,6 +321,19 @@ describe('auditVault by content', () => {
   });
 });
 
+describe('the default hashers', () => {
+  it('hash files at every leaf boundary right, small (WebCrypto leaves) and big (hashFile)', async () => {
+    const dir = join(root, 'sizes');
+    const sizes = [0, 1, MIB - 1, MIB, MIB + 1, 3 * MIB + 5, 8 * MIB - 1, 8 * MIB, 8 * MIB + 1];
+    const files = Object.fromEntries(sizes.map((size, i) => [`s${size}.bin`, randomBytes(size, 100 + i)]));
+    writeFiles(dir, files);
+    const archives = Object.entries(files).map(([name, bytes]) => archiveOf(`id-${name}`, name, bytes));
+    const results = await collect(auditVault([inventoryJson(archives)], dir));
+    expect(seen(results)).toEqual(seen(archives.map((a) => ({ status: 'ok', path: a.ArchiveDescription, archiveId: a.ArchiveId }))));
+    for (const result of results) expect(result.localTreeHash).toBe(referenceTreeHashHex(files[result.path!]!));
+  });
+});
+
 describe('VaultMatcher and findDuplicates (no I/O)', () => {
   const archive = (id: string, name: string, size: number, treeHash: string, creationTime: number, line: number): VaultArchive => ({
     archiveId: id,

@@ -1,12 +1,16 @@
 // Auditing a vault on disk: read the inventory or journal (src/audit/), list the files under a
 // directory, hash the ones whose verdict needs it and stream the results as they are known.
 // Big files go one at a time through hashFile's pipeline (which hashes leaves on worker threads);
-// small files are hashed several at a time beside them, so both cores stay busy.
+// small files are hashed several at a time beside them, off this thread (WebCrypto on libuv's
+// thread pool), so both cores stay busy.
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { webcrypto } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TreeHashError, describeValue } from '../errors.js';
 import { toHex } from '../hex.js';
+import { LEAF_SIZE } from '../constants.js';
+import { combineTreeHashes } from '../tree.js';
 import { type ProgressCallback, ProgressReporter, checkProgressCallback, throwIfAborted } from '../streaming.js';
 import { readVault } from '../audit/detect.js';
 import { type AuditResult, type LocalFile, VaultMatcher } from '../audit/match.js';
@@ -26,13 +30,36 @@ export interface AuditOptions {
   signal?: AbortSignal;
   /** Files under 8 MiB hashed at once beside the big ones (default 4). */
   concurrency?: number;
-  /** How a file is hashed (default: hashFile with `linear: false`). */
+  /** How a file is hashed (default: hashFile for files of 8 MiB and more; smaller ones read whole, their leaves digested by WebCrypto on libuv's thread pool). */
   hashFile?: AuditFileHasher;
   /** Called once the inventory is read, with its format and archive count. */
   onInventory?: (info: { format: VaultFormat | 'archives'; archives: number; files: number; bytesToHash: number }) => void;
 }
 
-const defaultHasher: AuditFileHasher = (path, options) => hashFile(path, { linear: false, ...options });
+/** Big files: hashFile's pipeline (reads into shared slots, leaves on the worker pool). */
+const hashBigFile: AuditFileHasher = (path, options) => hashFile(path, { linear: false, ...options });
+
+/**
+ * Files under 8 MiB: read whole, each 1 MiB leaf digested by WebCrypto, which runs on libuv's
+ * thread pool: several files at once keep every core busy, and none waits on this thread. (Not
+ * hashFile: each of its concurrent calls would take a 16 MiB arena of its own.)
+ */
+const hashSmallFile: AuditFileHasher = async (path, { signal, onProgress }) => {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path, { signal });
+  } catch (cause) {
+    if (signal.aborted) throw new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: signal.reason });
+    throw new TreeHashError('ERR_READ_FAILED', `cannot read ${path}: ${(cause as Error).message}`, { cause });
+  }
+  const leaves: Promise<ArrayBuffer>[] = [];
+  for (let offset = 0; offset < bytes.length || offset === 0; offset += LEAF_SIZE) {
+    leaves.push(webcrypto.subtle.digest('SHA-256', bytes.subarray(offset, offset + LEAF_SIZE)));
+  }
+  const digests = (await Promise.all(leaves)).map((digest) => new Uint8Array(digest));
+  onProgress({ bytes: bytes.length, total: bytes.length });
+  return { size: bytes.length, treeHash: digests.length === 1 ? digests[0]! : combineTreeHashes(digests) };
+};
 
 /** Every regular file under `dir` (symbolic links to files included; links to directories not followed). */
 async function listFiles(dir: string, unreadable: AuditResult[]): Promise<LocalFile[]> {
@@ -140,7 +167,6 @@ export async function* auditVault(
   yield* matcher.immediate();
 
   const progress = new ProgressReporter(options.onProgress, total);
-  const hasher = options.hashFile ?? defaultHasher;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -152,7 +178,7 @@ export async function* auditVault(
     wake?.();
     wake = undefined;
   };
-  const hashOne = async (file: LocalFile): Promise<void> => {
+  const hashOne = async (file: LocalFile, hasher: AuditFileHasher): Promise<void> => {
     let counted = 0;
     const onProgress: ProgressCallback = ({ bytes }) => {
       progress.advance(bytes - counted);
@@ -169,12 +195,15 @@ export async function* auditVault(
     if (counted < file.size) progress.advance(file.size - counted);
     notify();
   };
-  const lane = async (queue: LocalFile[]): Promise<void> => {
-    for (let file = queue.shift(); file !== undefined && !stop.signal.aborted && failure === undefined; file = queue.shift()) await hashOne(file);
+  const lane = async (queue: LocalFile[], hasher: AuditFileHasher): Promise<void> => {
+    for (let file = queue.shift(); file !== undefined && !stop.signal.aborted && failure === undefined; file = queue.shift()) await hashOne(file, hasher);
   };
   const big = toHash.filter((f) => f.size >= PARALLEL_THRESHOLD);
   const small = toHash.filter((f) => f.size < PARALLEL_THRESHOLD);
-  const lanes = [lane(big), ...Array.from({ length: Math.min(concurrency, small.length) }, () => lane(small))].map((p) =>
+  const lanes = [
+    lane(big, options.hashFile ?? hashBigFile),
+    ...Array.from({ length: Math.min(concurrency, small.length) }, () => lane(small, options.hashFile ?? hashSmallFile)),
+  ].map((p) =>
     p.catch((error: unknown) => {
       failure ??= { error };
       stop.abort(error);
