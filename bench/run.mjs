@@ -9,7 +9,7 @@
 import Benchmark from 'benchmark';
 import { createHash, randomFillSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, ftruncateSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -444,9 +444,42 @@ async function inventoryGroup() {
       `  ${(size / 1e6).toFixed(0)} MB of JSON: ${seconds.toFixed(2)} s (${(size / seconds / 1e6).toFixed(0)} MB/s, ${(INVENTORY_ARCHIVES / seconds / 1000).toFixed(0)}k archives/s), peak RSS ${peak.toFixed(1)} MiB (node alone ${baseline.toFixed(1)} MiB); rounds: ${rounds.map((r) => r.seconds.toFixed(2)).join(' ')} s`,
     );
     results.push({ what: `read a ${INVENTORY_ARCHIVES / 1e6}M-archive JSON inventory (${(size / 1e6).toFixed(0)} MB)`, text: `${seconds.toFixed(2)} s, peak RSS ${peak.toFixed(1)} MiB`, met: peak <= 128, target: 'peak RSS ≤ 128 MiB' });
+    await auditSmallFiles(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** auditVault over many small files (the page cache warm): the default hashers against hashFile one file at a time. */
+async function auditSmallFiles(dir) {
+  const count = QUICK ? 200 : 1000;
+  const size = 256 * 1024;
+  const files = join(dir, 'files');
+  mkdirSync(files);
+  const bytes = data(size);
+  for (let i = 0; i < count; i++) {
+    bytes[0] = i & 0xff;
+    bytes[1] = i >> 8;
+    writeFileSync(join(files, `f${i}.bin`), bytes);
+  }
+  // One archive of that size: by content, every file is hashed (and found not in the vault).
+  const archives = [{ archiveId: 'x', size, treeHash: '00'.repeat(32), creationDate: '2024-01-01T00:00:00Z', creationTime: 0, name: '' }];
+  const viaHashFile = (path, options) => nodeApi.hashFile(path, { linear: false, ...options });
+  const cases = [
+    { name: `auditVault, ${count} files of 256 KiB by content (default: read 4 at a time, node:crypto leaves)`, options: {} },
+    { name: `auditVault, ${count} files of 256 KiB by content, hashFile one at a time`, options: { hashFile: viaHashFile, concurrency: 1 } },
+  ].map((c) => ({
+    name: c.name,
+    bytes: count * size,
+    async: true,
+    fn: async () => {
+      let n = 0;
+      for await (const result of nodeApi.auditVault(archives, files, { by: 'content', ...c.options })) n += result.status === 'not-in-vault' ? 1 : 0;
+      if (n !== count) throw new Error(`audited ${n} files, expected ${count}`);
+    },
+  }));
+  const m = await group(`auditVault over ${count} small files (page cache warm)`, cases);
+  row('auditVault, many small files (default hashers)', m.get(cases[0].name), 'hashFile one at a time', m.get(cases[1].name));
 }
 
 async function browserGroup() {
