@@ -321,8 +321,8 @@ describe('auditVault by content', () => {
   });
 });
 
-describe('the default hashers', () => {
-  it('hash files at every leaf boundary right, small (WebCrypto leaves) and big (hashFile)', async () => {
+describe('the default hasher', () => {
+  it('hashes files at every leaf boundary right, small ones beside those past the 8 MiB threshold', async () => {
     const dir = join(root, 'sizes');
     const sizes = [0, 1, MIB - 1, MIB, MIB + 1, 3 * MIB + 5, 8 * MIB - 1, 8 * MIB, 8 * MIB + 1];
     const files = Object.fromEntries(sizes.map((size, i) => [`s${size}.bin`, randomBytes(size, 100 + i)]));

@@ -1,16 +1,13 @@
 // Auditing a vault on disk: read the inventory or journal (src/audit/), list the files under a
 // directory, hash the ones whose verdict needs it and stream the results as they are known.
 // Big files go one at a time through hashFile's pipeline (which hashes leaves on worker threads);
-// small files are read several at a time beside them (libuv's thread pool) and hashed here, so
-// both cores stay busy.
+// small files are hashed beside them (`concurrency` at a time, with a pluggable hasher), so a big
+// file's workers and the small files' hashing share the cores.
 import { createReadStream } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TreeHashError, describeValue } from '../errors.js';
 import { toHex } from '../hex.js';
-import { LEAF_SIZE } from '../constants.js';
-import { combineTreeHashes } from '../tree.js';
 import { type ProgressCallback, ProgressReporter, checkProgressCallback, throwIfAborted } from '../streaming.js';
 import { readVault } from '../audit/detect.js';
 import { type AuditResult, type LocalFile, VaultMatcher } from '../audit/match.js';
@@ -28,37 +25,21 @@ export interface AuditOptions {
   onProgress?: ProgressCallback;
   /** Stops the audit; the iteration rejects with `ERR_ABORTED`. */
   signal?: AbortSignal;
-  /** Files under 8 MiB hashed at once beside the big ones (default 4). */
+  /** Files under 8 MiB hashed at once beside the big one (default 1: see the default hasher; more for a hasher that gains from it). */
   concurrency?: number;
-  /** How a file is hashed (default: hashFile for files of 8 MiB and more; smaller ones read whole, their leaves hashed by node:crypto). */
+  /** How a file is hashed (default: hashFile with `linear: false`), e.g. a worker pool for many small files. */
   hashFile?: AuditFileHasher;
   /** Called once the inventory is read, with its format and archive count. */
   onInventory?: (info: { format: VaultFormat | 'archives'; archives: number; files: number; bytesToHash: number }) => void;
 }
 
-/** Big files: hashFile's pipeline (reads into shared slots, leaves on the worker pool). */
-const hashBigFile: AuditFileHasher = (path, options) => hashFile(path, { linear: false, ...options });
-
 /**
- * Files under 8 MiB: read whole (on libuv's thread pool, several files at once), each 1 MiB leaf
- * hashed by node:crypto here. Not hashFile, whose concurrent calls each take a 16 MiB arena of
- * their own; not WebCrypto, whose per-call cost made it the slowest of the three on 256 KiB files.
+ * The default: hashFile's pipeline for every file. Small files go one at a time by default:
+ * concurrent hashFile calls each take a 16 MiB arena of their own (400 files of 256 KiB took
+ * 5-14 s four at a time, 1.1 s one at a time), and reading whole files with several in flight
+ * (node:crypto or WebCrypto for the leaves) measured slower still.
  */
-const hashSmallFile: AuditFileHasher = async (path, { signal, onProgress }) => {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path, { signal });
-  } catch (cause) {
-    if (signal.aborted) throw new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: signal.reason });
-    throw new TreeHashError('ERR_READ_FAILED', `cannot read ${path}: ${(cause as Error).message}`, { cause });
-  }
-  const digests: Uint8Array[] = [];
-  for (let offset = 0; offset < bytes.length || offset === 0; offset += LEAF_SIZE) {
-    digests.push(createHash('sha256').update(bytes.subarray(offset, offset + LEAF_SIZE)).digest());
-  }
-  onProgress({ bytes: bytes.length, total: bytes.length });
-  return { size: bytes.length, treeHash: digests.length === 1 ? digests[0]! : combineTreeHashes(digests) };
-};
+const hashWithHashFile: AuditFileHasher = (path, options) => hashFile(path, { linear: false, ...options });
 
 /** Every regular file under `dir` (symbolic links to files included; links to directories not followed). */
 async function listFiles(dir: string, unreadable: AuditResult[]): Promise<LocalFile[]> {
@@ -143,7 +124,7 @@ export async function* auditVault(
 ): AsyncGenerator<AuditResult, void, undefined> {
   const by = options.by ?? 'name';
   if (by !== 'name' && by !== 'content') throw new TreeHashError('ERR_INVALID_OPTION', `by must be 'name' or 'content', got ${describeValue(options.by)}`);
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 1;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new TreeHashError('ERR_INVALID_OPTION', `concurrency must be a positive integer, got ${describeValue(options.concurrency)}`);
   }
@@ -166,6 +147,7 @@ export async function* auditVault(
   yield* matcher.immediate();
 
   const progress = new ProgressReporter(options.onProgress, total);
+  const hasher = options.hashFile ?? hashWithHashFile;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -200,8 +182,8 @@ export async function* auditVault(
   const big = toHash.filter((f) => f.size >= PARALLEL_THRESHOLD);
   const small = toHash.filter((f) => f.size < PARALLEL_THRESHOLD);
   const lanes = [
-    lane(big, options.hashFile ?? hashBigFile),
-    ...Array.from({ length: Math.min(concurrency, small.length) }, () => lane(small, options.hashFile ?? hashSmallFile)),
+    lane(big, hasher),
+    ...Array.from({ length: Math.min(concurrency, small.length) }, () => lane(small, hasher)),
   ].map((p) =>
     p.catch((error: unknown) => {
       failure ??= { error };
