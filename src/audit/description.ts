@@ -88,6 +88,10 @@ function cloudBerry(description: string): { name: string; format: DescriptionFor
  * // { name: 'a/b.txt', format: 'mt2' }
  */
 export function decodeDescription(description: string): { name: string; format: DescriptionFormat } {
-  const decoded = mtAwsGlacier(description) ?? fastGlacier(description) ?? cloudBerry(description) ?? { name: description, format: 'plain' as const };
+  // Most descriptions are none of the forms: look at them whole only when a marker is there.
+  const decoded =
+    (/^\s*mt[12]\s/.test(description) ? mtAwsGlacier(description) : undefined) ??
+    (description.includes('<') ? fastGlacier(description) : undefined) ??
+    (description.includes('{') ? cloudBerry(description) : undefined) ?? { name: description, format: 'plain' as const };
   return { name: normalizeName(decoded.name), format: decoded.format };
 }

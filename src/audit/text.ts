@@ -106,21 +106,20 @@ export function sizeOfDigits(text: string): number | undefined {
 
 // ISO 8601 as inventories write it: 2012-05-15T17:19:46.700Z, or without the fraction; also an
 // offset instead of Z, no zone at all (read as UTC) and a space for the T (RFC 3339 allows it).
-const ISO_DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):?(\d{2}))?$/i;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Milliseconds since the epoch of an ISO 8601 date-time with or without fractional seconds, or undefined. */
+/** Milliseconds since the epoch of an ISO 8601 date-time with or without fractional seconds, or undefined (a day that does not exist too). */
 export function timeOfIsoDate(value: unknown): number | undefined {
-  const match = typeof value === 'string' ? ISO_DATE.exec(value) : null;
-  if (match === null) return undefined;
-  const [, day, time, fraction, zone] = match;
-  // Date.parse takes at most milliseconds (the order of duplicates needs no more).
-  const zoneText = zone === undefined || zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
-  const parsed = Date.parse(`${day}T${time}${fraction === undefined ? '' : `.${fraction.slice(0, 3).padEnd(3, '0')}`}${zoneText}`);
-  if (Number.isNaN(parsed)) return undefined;
-  // Date.parse rolls 2013-02-30 over to March: refuse dates that do not exist.
-  const [y, m, d] = day!.split('-').map(Number) as [number, number, number];
-  const check = new Date(Date.UTC(y, m - 1, d));
-  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? parsed : undefined;
+  const m = typeof value === 'string' ? ISO_DATE.exec(value) : null;
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+  const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]! + leap || hour > 23 || minute > 59 || second > 60) return undefined;
+  // Milliseconds are all the order of duplicates needs.
+  const millis = m[7] === undefined ? 0 : Math.floor(+m[7].slice(0, 3).padEnd(3, '0'));
+  const offset = m[8] === undefined ? 0 : (m[8] === '-' ? -1 : 1) * (+m[9]! * 60 + +m[10]!) * 60_000;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
 }
 
 /**
