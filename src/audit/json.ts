@@ -175,11 +175,17 @@ function closingQuote(buf: Uint8Array, from: number): number {
   return -1;
 }
 
+const utf8Encoder = new TextEncoder();
+
+/** JSON.parse of one value that starts at byte `offset`; an error names the byte where JSON.parse stopped, when it says. */
 function parse(text: string, offset: number, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw fail(`${what} is not valid JSON: ${(cause as Error).message}`, offset, cause);
+    const position = /position (\d+)/.exec((cause as Error).message);
+    const at = position === null ? offset : offset + utf8Encoder.encode(text.slice(0, Number(position[1]))).length;
+    const from = at === offset ? '' : ` (it starts at byte ${offset})`;
+    throw fail(`${what}${from} is not valid JSON: ${(cause as Error).message}`, at, cause);
   }
 }
 
