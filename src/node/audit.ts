@@ -159,7 +159,7 @@ export async function* auditVault(
     wake?.();
     wake = undefined;
   };
-  const hashOne = async (file: LocalFile, hasher: AuditFileHasher): Promise<void> => {
+  const hashOne = async (file: LocalFile): Promise<void> => {
     let counted = 0;
     const onProgress: ProgressCallback = ({ bytes }) => {
       progress.advance(bytes - counted);
@@ -176,15 +176,13 @@ export async function* auditVault(
     if (counted < file.size) progress.advance(file.size - counted);
     notify();
   };
-  const lane = async (queue: LocalFile[], hasher: AuditFileHasher): Promise<void> => {
-    for (let file = queue.shift(); file !== undefined && !stop.signal.aborted && failure === undefined; file = queue.shift()) await hashOne(file, hasher);
+  // Big files one at a time (hashFile spreads each over the worker pool), small ones `concurrency` at a time.
+  const lane = async (queue: { files: LocalFile[]; next: number }): Promise<void> => {
+    while (queue.next < queue.files.length && !stop.signal.aborted && failure === undefined) await hashOne(queue.files[queue.next++]!);
   };
-  const big = toHash.filter((f) => f.size >= PARALLEL_THRESHOLD);
-  const small = toHash.filter((f) => f.size < PARALLEL_THRESHOLD);
-  const lanes = [
-    lane(big, hasher),
-    ...Array.from({ length: Math.min(concurrency, small.length) }, () => lane(small, hasher)),
-  ].map((p) =>
+  const big = { files: toHash.filter((f) => f.size >= PARALLEL_THRESHOLD), next: 0 };
+  const small = { files: toHash.filter((f) => f.size < PARALLEL_THRESHOLD), next: 0 };
+  const lanes = [lane(big), ...Array.from({ length: Math.min(concurrency, small.files.length) }, () => lane(small))].map((p) =>
     p.catch((error: unknown) => {
       failure ??= { error };
       stop.abort(error);
@@ -198,7 +196,7 @@ export async function* auditVault(
   try {
     while (running || ready.length > 0) {
       if (ready.length > 0) {
-        yield ready.shift()!;
+        yield* ready.splice(0);
         continue;
       }
       if (failure !== undefined) break;
