@@ -373,7 +373,7 @@ describe('VaultMatcher and findDuplicates (no I/O)', () => {
       'name',
     );
     expect(matcher.toHash().map((f) => f.path)).toEqual([nfd, 'a/b.txt']);
-    expect(matcher.immediate()).toEqual([{ status: 'not-in-vault', path: 'a\\b.txt', localSize: 3 }]);
+    expect([...matcher.immediate()]).toEqual([{ status: 'not-in-vault', path: 'a\\b.txt', localSize: 3 }]);
     expect(matcher.hashed(matcher.toHash()[0]!, 3, h1)).toMatchObject([{ status: 'ok', path: nfd, archiveId: 'x' }]);
   });
 });

@@ -52,7 +52,33 @@ export function nameKey(name: string): string {
   return normalizeName(name).normalize('NFC');
 }
 
-const contentKey = (size: number, treeHash: string): string => `${size}:${treeHash}`;
+/**
+ * Archives by content: keyed by tree hash (a string each archive already holds, so a vault of
+ * millions builds no new keys), then told apart by size.
+ */
+class ContentIndex {
+  readonly #byHash = new Map<string, VaultArchive | VaultArchive[]>();
+
+  get(size: number, treeHash: string): VaultArchive | undefined {
+    const entry = this.#byHash.get(treeHash);
+    if (entry === undefined || !Array.isArray(entry)) return entry?.size === size ? entry : undefined;
+    return entry.find((a) => a.size === size);
+  }
+
+  /** Keeps `archive` for its content; where another has that content, only if `replaces(other)`. */
+  set(archive: VaultArchive, replaces: (current: VaultArchive) => boolean = () => true): void {
+    const entry = this.#byHash.get(archive.treeHash);
+    if (entry === undefined) this.#byHash.set(archive.treeHash, archive);
+    else if (!Array.isArray(entry)) {
+      if (entry.size !== archive.size) this.#byHash.set(archive.treeHash, [entry, archive]);
+      else if (replaces(entry)) this.#byHash.set(archive.treeHash, archive);
+    } else {
+      const at = entry.findIndex((a) => a.size === archive.size);
+      if (at < 0) entry.push(archive);
+      else if (replaces(entry[at]!)) entry[at] = archive;
+    }
+  }
+}
 
 /**
  * For each archive that repeats an earlier one's size and tree hash, the ArchiveId of the
@@ -61,7 +87,7 @@ const contentKey = (size: number, treeHash: string): string => `${size}:${treeHa
  */
 export function findDuplicates(archives: readonly VaultArchive[]): Map<VaultArchive, VaultArchive> {
   const seen = new Map<string, VaultArchive>();
-  const originals = new Map<string, VaultArchive>();
+  const originals = new ContentIndex();
   for (const archive of archives) {
     const other = seen.get(archive.archiveId);
     if (other !== undefined) {
@@ -69,13 +95,11 @@ export function findDuplicates(archives: readonly VaultArchive[]): Map<VaultArch
       throw new TreeHashError('ERR_INVALID_INVENTORY', `archive ${shown(archive.archiveId)} is listed twice (${where(other)} and ${where(archive)})`);
     }
     seen.set(archive.archiveId, archive);
-    const key = contentKey(archive.size, archive.treeHash);
-    const original = originals.get(key);
-    if (original === undefined || archive.creationTime < original.creationTime) originals.set(key, archive);
+    originals.set(archive, (original) => archive.creationTime < original.creationTime);
   }
   const duplicates = new Map<VaultArchive, VaultArchive>();
   for (const archive of archives) {
-    const original = originals.get(contentKey(archive.size, archive.treeHash))!;
+    const original = originals.get(archive.size, archive.treeHash)!;
     if (original !== archive) duplicates.set(archive, original);
   }
   return duplicates;
@@ -96,17 +120,23 @@ export class VaultMatcher {
   readonly #by: 'name' | 'content';
   readonly #archives: readonly VaultArchive[];
   readonly #duplicates: Map<VaultArchive, VaultArchive>;
-  readonly #immediate: AuditResult[] = [];
+  readonly #files: readonly LocalFile[];
+  /** What needs no hashing, kept small (a vault of millions would otherwise hold a result object per archive): */
+  readonly #missing: VaultArchive[] = [];
+  readonly #sizeMismatch: [VaultArchive, LocalFile][] = [];
+  /** Local files that no archive can match. */
+  readonly #unmatched = new Set<LocalFile>();
   readonly #toHash: LocalFile[] = [];
   /** By name: the archives waiting for each file's hash. */
   readonly #waiting = new Map<LocalFile, VaultArchive[]>();
   /** By content: the original archive of each content, and whether a local file matched it. */
-  readonly #byContent = new Map<string, VaultArchive>();
+  readonly #byContent = new ContentIndex();
   readonly #found = new Map<VaultArchive, string>();
 
   constructor(archives: readonly VaultArchive[], files: readonly LocalFile[], by: 'name' | 'content') {
     this.#by = by;
     this.#archives = archives;
+    this.#files = files;
     this.#duplicates = findDuplicates(archives);
     if (by === 'name') this.#planByName(files);
     else this.#planByContent(files);
@@ -125,12 +155,12 @@ export class VaultMatcher {
       const candidates = byName.get(nameKey(archive.name));
       const file = candidates?.find((f) => f.path === archive.name) ?? candidates?.[0];
       if (file === undefined) {
-        this.#immediate.push(this.#result(archive, 'missing', named(archive.name)));
+        this.#missing.push(archive);
         continue;
       }
       claimed.add(file);
       if (file.size !== archive.size) {
-        this.#immediate.push(this.#result(archive, 'size-mismatch', { path: file.path, localSize: file.size }));
+        this.#sizeMismatch.push([archive, file]);
         continue;
       }
       const waiting = this.#waiting.get(file);
@@ -140,19 +170,19 @@ export class VaultMatcher {
         this.#toHash.push(file);
       }
     }
-    for (const file of files) if (!claimed.has(file)) this.#immediate.push({ status: 'not-in-vault', path: file.path, localSize: file.size });
+    for (const file of files) if (!claimed.has(file)) this.#unmatched.add(file);
   }
 
   #planByContent(files: readonly LocalFile[]): void {
     const sizes = new Set<number>();
     for (const archive of this.#archives) {
       sizes.add(archive.size);
-      if (!this.#duplicates.has(archive)) this.#byContent.set(contentKey(archive.size, archive.treeHash), archive);
+      if (!this.#duplicates.has(archive)) this.#byContent.set(archive);
     }
     for (const file of files) {
       // A file of a size no archive has is in no archive: no need to hash it.
       if (sizes.has(file.size)) this.#toHash.push(file);
-      else this.#immediate.push({ status: 'not-in-vault', path: file.path, localSize: file.size });
+      else this.#unmatched.add(file);
     }
   }
 
@@ -163,9 +193,11 @@ export class VaultMatcher {
     return { status: 'duplicate', ...extra, ...archiveFields(archive), duplicateOf: original.archiveId, ...(this.#by === 'name' ? { local: status } : {}) };
   }
 
-  /** Results known without hashing: missing or size-mismatched archives, files no archive can match. */
-  immediate(): AuditResult[] {
-    return this.#immediate.splice(0);
+  /** Results known without hashing: missing or size-mismatched archives, files no archive can match (made as they are taken). */
+  *immediate(): Generator<AuditResult, void, undefined> {
+    for (const archive of this.#missing.splice(0)) yield this.#result(archive, 'missing', named(archive.name));
+    for (const [archive, file] of this.#sizeMismatch.splice(0)) yield this.#result(archive, 'size-mismatch', { path: file.path, localSize: file.size });
+    for (const file of this.#files) if (this.#unmatched.delete(file)) yield { status: 'not-in-vault', path: file.path, localSize: file.size };
   }
 
   /** The files to hash (each once), and the bytes they hold. */
@@ -181,7 +213,7 @@ export class VaultMatcher {
         this.#result(archive, size !== archive.size ? 'size-mismatch' : treeHash !== archive.treeHash ? 'treehash-mismatch' : 'ok', local),
       );
     }
-    const archive = this.#byContent.get(contentKey(size, treeHash));
+    const archive = this.#byContent.get(size, treeHash);
     if (archive === undefined) return [{ status: 'not-in-vault', ...local }];
     if (!this.#found.has(archive)) this.#found.set(archive, file.path);
     return [{ status: 'ok', ...local, ...archiveFields(archive) }];
