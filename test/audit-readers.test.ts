@@ -393,6 +393,19 @@ describe('format detection', () => {
     }
   });
 
+  it('reads a Web ReadableStream of bytes or strings', async () => {
+    const list = [archiveOf('a', 'x.txt', 'x')];
+    for (const chunks of [chunked(inventoryCsv(list), 4), [inventoryJson(list)]]) {
+      const stream = new ReadableStream<string | Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+      expect((await collect((await readVault(stream)).archives)).map((a) => a.name)).toEqual(['x.txt']);
+    }
+  });
+
   it('refuses an empty stream or one of no known format', async () => {
     for (const [text, message] of [
       ['', /the inventory is empty/],

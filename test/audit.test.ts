@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TreeHashError } from '../src/errors.js';
+import { TreeHashError } from '../src/core/errors.js';
 import { type AuditResult, VaultMatcher, findDuplicates } from '../src/audit/match.js';
 import { auditVault, type AuditFileHasher } from '../src/node/audit.js';
 import { hashFile } from '../src/node/files.js';

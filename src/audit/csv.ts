@@ -6,7 +6,7 @@
 // exactly as many fields as the header names: a quoted field ends at a quote followed by a comma
 // (or the end of the line), trying the farthest first, and holds no quote that is not after a
 // backslash; a field without quotes holds no quote. The field count settles the rest.
-import { TreeHashError } from '../errors.js';
+import { TreeHashError } from '../core/errors.js';
 import { decodeDescription } from './description.js';
 import { recordLines, shown, sizeOfDigits, timeOfIsoDate, treeHashOf } from './text.js';
 import type { TextSource, VaultArchive } from './types.js';

@@ -1,7 +1,7 @@
 // Which kind of vault listing a stream holds, told from its first line: a JSON inventory opens
 // with "{", a journal line starts with a version letter and a TAB (or, version 0, a time and a
 // record type), a CSV inventory's header names ArchiveId.
-import { TreeHashError } from '../errors.js';
+import { TreeHashError } from '../core/errors.js';
 import { readInventoryCsv } from './csv.js';
 import { readJournal } from './journal.js';
 import { readInventoryJson } from './json.js';

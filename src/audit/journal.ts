@@ -2,7 +2,7 @@
 // UTF-8. The record shapes and the checks follow its reader (lib/App/MtAws/Journal.pm,
 // process_line): versions A, B and C are TAB-separated (B is what it writes; A requires an mtime),
 // legacy version 0 is space-separated; a line of any other shape stops the read, as it does there.
-import { TreeHashError } from '../errors.js';
+import { TreeHashError } from '../core/errors.js';
 import { normalizeName, recordLines, shown, treeHashOf } from './text.js';
 import type { TextSource, VaultArchive } from './types.js';
 

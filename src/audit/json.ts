@@ -3,7 +3,7 @@
 // fixed shape {"VaultARN", "InventoryDate", "ArchiveList": [{…}, …]} byte by byte, finds where
 // each value ends (strings, escapes, nesting) and hands each archive's object, a few hundred bytes,
 // to JSON.parse. Memory stays at one input chunk plus one archive entry.
-import { TreeHashError } from '../errors.js';
+import { TreeHashError } from '../core/errors.js';
 import { byteChunks, shown, sizeOfDigits, timeOfIsoDate, treeHashOf } from './text.js';
 import { decodeDescription } from './description.js';
 import type { InventoryInfo, TextSource, VaultArchive } from './types.js';

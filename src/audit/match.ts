@@ -1,6 +1,6 @@
 // Matching a vault's archives to local files, without I/O: the audit on disk (src/node/audit.ts)
 // lists the files, asks this which to hash, hands back each tree hash, and streams the results.
-import { TreeHashError } from '../errors.js';
+import { TreeHashError } from '../core/errors.js';
 import { normalizeName, shown } from './text.js';
 import type { VaultArchive } from './types.js';
 

@@ -1,17 +1,17 @@
 // The input side of the vault readers: a stream of text (strings or UTF-8 bytes) as byte chunks
 // or as lines, and the checks every format shares (sizes, tree hashes, dates, names).
-import { TreeHashError, describeValue } from '../errors.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { assertIterable, isReadableStream, readerChunks } from '../stream/sources.js';
 import type { TextSource } from './types.js';
 
 const utf8 = new TextEncoder();
 
 /** The chunks of `source` as bytes (strings encoded as UTF-8). */
 export async function* byteChunks(source: TextSource, what: string): AsyncGenerator<Uint8Array, void, undefined> {
-  const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
-  if (iterable == null || typeof iterable === 'string' || (typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function')) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `${what} must be an (async) iterable of strings or Uint8Arrays, got ${describeValue(source)}`);
-  }
-  for await (const chunk of source as AsyncIterable<unknown>) {
+  if (typeof source === 'string') throw new TreeHashError('ERR_INVALID_INPUT', `${what} must be a stream of text (chunks), not one string: pass [text]`);
+  const chunks = isReadableStream(source) ? readerChunks(source) : source;
+  assertIterable(chunks, `${what} must be an (async) iterable or a ReadableStream of strings or Uint8Arrays`);
+  for await (const chunk of chunks as AsyncIterable<unknown>) {
     if (typeof chunk === 'string') yield utf8.encode(chunk);
     else if (chunk instanceof Uint8Array) yield chunk;
     else throw new TreeHashError('ERR_INVALID_INPUT', `each chunk of ${what} must be a string or a Uint8Array, got ${describeValue(chunk)}`);

@@ -1,8 +1,8 @@
 // What the vault readers produce (src/audit/): one record per archive, the same for a Glacier
 // inventory (JSON or CSV) and a replayed mt-aws-glacier journal. No I/O, no node: imports.
 
-/** A stream of text: chunks of UTF-8 bytes or strings (a file read stream, a Web stream's reader, an array). */
-export type TextSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+/** A stream of text: chunks of UTF-8 bytes or strings (a Node read stream, a Web ReadableStream, an array, a generator). */
+export type TextSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> | ReadableStream<string | Uint8Array>;
 
 /** Where a vault listing came from; {@link readVault} tells them apart by their content. */
 export type VaultFormat = 'inventory-json' | 'inventory-csv' | 'journal';

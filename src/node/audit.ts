@@ -3,12 +3,14 @@
 // Big files go one at a time through hashFile's pipeline (which hashes leaves on worker threads);
 // small files are hashed beside them (`concurrency` at a time, with a pluggable hasher), so a big
 // file's workers and the small files' hashing share the cores.
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TreeHashError, describeValue } from '../errors.js';
-import { toHex } from '../hex.js';
-import { type ProgressCallback, ProgressReporter, checkProgressCallback, throwIfAborted } from '../streaming.js';
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
+import { type ProgressCallback, ProgressReporter, checkProgressCallback } from '../stream/progress.js';
+import { throwIfAborted } from '../stream/abort.js';
+import { readFailure } from '../stream/sources.js';
+import { openFile } from './open-file.js';
 import { readVault } from '../audit/detect.js';
 import { type AuditResult, type LocalFile, VaultMatcher } from '../audit/match.js';
 import type { TextSource, VaultArchive, VaultFormat } from '../audit/types.js';
@@ -78,28 +80,35 @@ async function listFiles(dir: string, unreadable: AuditResult[]): Promise<LocalF
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function collect(inventory: string | URL | TextSource | readonly VaultArchive[]): Promise<{ format: VaultFormat | 'archives'; archives: VaultArchive[] }> {
-  if (Array.isArray(inventory) && (inventory.length === 0 || (typeof inventory[0] === 'object' && inventory[0] !== null && 'archiveId' in inventory[0]))) {
-    return { format: 'archives', archives: [...(inventory as readonly VaultArchive[])] };
-  }
-  let source: TextSource;
-  if (typeof inventory === 'string' || inventory instanceof URL) {
-    const stream = createReadStream(inventory);
-    // Opening errors surface on the first read; name the file in them.
-    source = (async function* () {
-      try {
-        yield* stream as AsyncIterable<Uint8Array>;
-      } catch (cause) {
-        throw new TreeHashError('ERR_READ_FAILED', `cannot read ${String(inventory)}: ${(cause as Error).message}`, { cause });
-      } finally {
-        stream.destroy();
-      }
-    })();
-  } else source = inventory as TextSource;
+async function readAll(source: TextSource): Promise<{ format: VaultFormat; archives: VaultArchive[] }> {
   const { format, archives } = await readVault(source);
   const list: VaultArchive[] = [];
   for await (const archive of archives) list.push(archive);
   return { format, archives: list };
+}
+
+/** Every archive of the inventory (a path, a stream of text, or archives already read), and its format. */
+async function collect(inventory: string | URL | TextSource | readonly VaultArchive[]): Promise<{ format: VaultFormat | 'archives'; archives: VaultArchive[] }> {
+  if (Array.isArray(inventory) && (inventory.length === 0 || (typeof inventory[0] === 'object' && inventory[0] !== null && 'archiveId' in inventory[0]))) {
+    return { format: 'archives', archives: [...(inventory as readonly VaultArchive[])] };
+  }
+  if (typeof inventory !== 'string' && !(inventory instanceof URL)) return readAll(inventory as TextSource);
+  const { handle } = await openFile(inventory);
+  try {
+    const stream = handle.createReadStream({ autoClose: false });
+    const chunks = (async function* (): AsyncGenerator<Uint8Array, void, undefined> {
+      try {
+        yield* stream as AsyncIterable<Uint8Array>;
+      } catch (cause) {
+        throw readFailure(cause, undefined, `cannot read ${String(inventory)}`);
+      } finally {
+        stream.destroy();
+      }
+    })();
+    return await readAll(chunks);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
