@@ -129,6 +129,7 @@ describe('treehash inventory', () => {
       ['bad.log', /treehash: the journal: line 1: the tree hash "nothex" is not 64 hex digits/],
       ['unknown.txt', /treehash: not a vault inventory or journal/],
       ['no-such-file.json', /treehash: no-such-file.json: No such file or directory/],
+      ['clean', /treehash: clean: Is a directory/],
     ];
     for (const [inventory, message] of cases) {
       const result = treehash(['inventory', inventory, 'clean', '--json']);

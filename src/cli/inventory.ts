@@ -6,7 +6,8 @@
 import { type Command, Option } from 'commander';
 import { type AuditResult, type AuditStatus, AUDIT_STATUSES } from '../audit/match.js';
 import { auditVault } from '../node/audit.js';
-import { EXIT_ERROR, EXIT_MISMATCH } from './errors.js';
+import { TreeHashError } from '../core/errors.js';
+import { EXIT_ERROR, EXIT_MISMATCH, printFailure } from './errors.js';
 import { LineWriter } from './output.js';
 import { FORCE_PROGRESS_HELP, type ProgressBar, startProgressBar } from './progress.js';
 import { quoteFileName } from './sums.js';
@@ -101,6 +102,12 @@ found; 2 usage error, unreadable or malformed inventory, unreadable local file.`
           for (const status of AUDIT_STATUSES) lines.push(`  ${status.padEnd(width)}  ${counts.get(status)}`);
           await out.write(`${lines.join('\n')}\n`);
         }
+      } catch (error) {
+        // An inventory that cannot be opened (a directory, say) is named here: its error has no path of its own.
+        const path = ((error as TreeHashError).cause as { path?: unknown } | undefined)?.path;
+        if (!(error instanceof TreeHashError) || error.code !== 'ERR_READ_FAILED' || typeof path === 'string') throw error;
+        printFailure(inventoryPath === '-' ? 'standard input' : inventoryPath, error);
+        return;
       } finally {
         bar?.stop();
         await out.close();
