@@ -16,6 +16,8 @@ export function nodeInputPtr(): usize { return NODE_INPUT; }
 export function leafDigestsPtr(): usize { return LEAF_DIGESTS; }
 export function statePtr(): usize { return STATE; }
 export function stateSize(): usize { return STATE_SIZE; }
+/** 1 in the SIMD build, 0 in the scalar one: tells the loader which build a precompiled module is. */
+export function simdBuild(): u32 { return ASC_FEATURE_SIMD ? 1 : 0; }
 /** 0 when the input window fits in memory; the loader refuses a build where it does not. */
 export function layoutError(): u32 { return INPUT + INPUT_CAPACITY <= (<usize>memory.size() << 16) ? 0 : 1; }
 

@@ -5,7 +5,8 @@
 //
 //   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about 2 minutes)
 //   BENCH_ROUNDS=N                rounds (default 5; 3 quick)
-//   BENCH_ONLY=kernel,linear,incremental,file,parts,rss,inventory,browser   run some groups only
+//   BENCH_ONLY=kernel,linear,incremental,file,pool,many,chunker,parts,rss,inventory,browser   run some groups only
+//   BENCH_MANY_FILES=N            files in the many-files group (default 10000; 2000 quick)
 import Benchmark from 'benchmark';
 import { createHash, randomFillSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import * as core from '../dist/index.js';
 import * as nodeApi from '../dist/node/index.js';
 import * as upload from '../dist/upload/index.js';
 import { measureInChromium } from './browser.mjs';
+import { chunkerGroup, manyGroup, poolGroup } from './pool.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 3 : 5));
@@ -83,12 +85,12 @@ const median = (values) => {
 };
 
 /** Runs the cases of a group in interleaved rounds; returns name → median MB/s. */
-async function group(title, cases) {
+async function group(title, cases, rounds = ROUNDS) {
   console.log(`\n## ${title}`);
   const samples = new Map(cases.map((c) => [c.name, []]));
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const c of cases) samples.get(c.name).push(await time(c.fn, c.bytes, c.async === true));
-    process.stderr.write(`  round ${round + 1}/${ROUNDS} done\n`);
+    process.stderr.write(`  round ${round + 1}/${rounds} done\n`);
   }
   const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
   const width = Math.max(...cases.map((c) => c.name.length));
@@ -450,7 +452,7 @@ async function inventoryGroup() {
   }
 }
 
-/** auditVault over many small files (the page cache warm): the default (one small file at a time) against four at a time. */
+/** auditVault over many small files (the page cache warm): the default (hashFiles) against hashFile plugged in, four at a time. */
 async function auditSmallFiles(dir) {
   const count = QUICK ? 200 : 1000;
   const size = 256 * 1024;
@@ -466,8 +468,8 @@ async function auditSmallFiles(dir) {
   const archives = [{ archiveId: 'x', size, treeHash: '00'.repeat(32), creationDate: '2024-01-01T00:00:00Z', creationTime: 0, name: '' }];
   const viaHashFile = (path, options) => nodeApi.hashFile(path, { linear: false, ...options });
   const cases = [
-    { name: `auditVault, ${count} files of 256 KiB by content (default: hashFile, one small file at a time)`, options: {} },
-    { name: `auditVault, ${count} files of 256 KiB by content, hashFile four at a time`, options: { hashFile: viaHashFile, concurrency: 4 } },
+    { name: `auditVault, ${count} files of 256 KiB by content (default: hashFiles on the pool)`, options: {} },
+    { name: `auditVault, ${count} files of 256 KiB by content, hashFile plugged in, four at a time`, options: { hashFile: viaHashFile, concurrency: 4 } },
   ].map((c) => ({
     name: c.name,
     bytes: count * size,
@@ -479,7 +481,7 @@ async function auditSmallFiles(dir) {
     },
   }));
   const m = await group(`auditVault over ${count} small files (page cache warm)`, cases);
-  row('auditVault, many small files (default)', m.get(cases[0].name), 'hashFile four at a time', m.get(cases[1].name));
+  row('auditVault, many small files (default)', m.get(cases[0].name), 'hashFile plugged in, four at a time', m.get(cases[1].name));
 }
 
 async function browserGroup() {
@@ -507,6 +509,17 @@ let nodeOneCore;
 if (want('linear') || want('file')) nodeOneCore = await linearGroup();
 if (want('incremental')) await incrementalGroup();
 if (want('file')) await fileGroup(nodeOneCore);
+if (want('pool')) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'treehash-bench-'));
+  try {
+    const path = cachedFile(dir, FILE_BYTES);
+    await poolGroup({ group, row, nodeApi, path, fileBytes: FILE_BYTES, inMemory: data(Math.min(FILE_BYTES, 256 * MiB)), rounds: ROUNDS });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+if (want('many')) await manyGroup({ row, median, rounds: ROUNDS, count: Number(process.env.BENCH_MANY_FILES ?? (QUICK ? 2000 : 10000)) });
+if (want('chunker')) await chunkerGroup({ group, row, core, nodeApi, bytes: data(MEMORY_BYTES), rounds: ROUNDS });
 if (want('parts')) await partsGroup();
 if (want('rss')) rssGroup();
 if (want('inventory')) await inventoryGroup();

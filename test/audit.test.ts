@@ -322,10 +322,12 @@ describe('auditVault by content', () => {
 });
 
 describe('the default hasher', () => {
-  it('hashes files at every leaf boundary right, small ones beside those past the 8 MiB threshold', async () => {
+  it('hashes files at every leaf boundary right, on the pool (hashFiles) with those past the 8 MiB threshold', async () => {
     const dir = join(root, 'sizes');
     const sizes = [0, 1, MIB - 1, MIB, MIB + 1, 3 * MIB + 5, 8 * MIB - 1, 8 * MIB, 8 * MIB + 1];
-    const files = Object.fromEntries(sizes.map((size, i) => [`s${size}.bin`, randomBytes(size, 100 + i)]));
+    // Past 16 files hashFiles hands them to the pool's workers.
+    const many = Array.from({ length: 24 }, (_, i) => [`many/m${i}.bin`, randomBytes(1000 + i * 3000, 200 + i)] as const);
+    const files = Object.fromEntries([...sizes.map((size, i) => [`s${size}.bin`, randomBytes(size, 100 + i)] as const), ...many]);
     writeFiles(dir, files);
     const archives = Object.entries(files).map(([name, bytes]) => archiveOf(`id-${name}`, name, bytes));
     const results = await collect(auditVault([inventoryJson(archives)], dir));

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planParts } from '../src/upload/plan.js';
 import type { PartChecksums } from '../src/upload/types.js';
-import { PARALLEL_THRESHOLD, poolWorkers } from '../src/node/parallel.js';
+import { PARALLEL_THRESHOLD, poolWorkers } from '../src/node/pool/index.js';
 import { hashFileParts } from '../src/node/parts.js';
 import { codeOf, randomBytes, saveAfterPart } from './helpers.js';
 import { MIB, mod251, referenceLeafDigests, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
@@ -204,7 +204,7 @@ describe('hashFileParts on the worker pool', () => {
     const small = fileOf('small-child.bin', mod251(PARALLEL_THRESHOLD - 1));
     const large = fileOf('large-child.bin', mod251(PARALLEL_THRESHOLD + 3 * MIB));
     const api = new URL('../dist/node/index.js', import.meta.url).href;
-    const parallel = new URL('../dist/node/parallel.js', import.meta.url).href;
+    const parallel = new URL('../dist/node/pool/index.js', import.meta.url).href;
     const script = `import { hashFileParts } from ${JSON.stringify(api)}; import { poolWorkers } from ${JSON.stringify(parallel)};
       const a = await hashFileParts(${JSON.stringify(small)}, { partSize: 1048576 }).done(); const before = poolWorkers().length;
       const b = await hashFileParts(${JSON.stringify(large)}, { partSize: 1048576 }).done();

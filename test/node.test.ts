@@ -10,7 +10,7 @@ import { TreeHashError } from '../src/core/errors.js';
 import { toHex } from '../src/core/hex.js';
 import { hashFile, hashStream } from '../src/node/files.js';
 import { testEngine } from './setup-engine.js';
-import { ParallelTreeHash, poolWorkers } from '../src/node/parallel.js';
+import { Pipeline, poolWorkers } from '../src/node/pool/index.js';
 import { MIB, mod251, referenceRoot, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-node-'));
@@ -222,8 +222,8 @@ describe('past the worker threshold', () => {
     expect(workers.length).toBeGreaterThan(0);
     // Terminate, then post jobs before the workers' exit events can run: they are in flight when
     // the workers die (update() only yields microtasks until every slot is taken).
-    const parallel = new ParallelTreeHash({ linear: true }, data.length);
-    for (const worker of workers) void worker.terminate();
+    const parallel = new Pipeline({ linear: true }, data.length);
+    const exits = workers.map((worker) => worker.terminate());
     let thrown: unknown;
     try {
       await parallel.update(data);
@@ -232,6 +232,9 @@ describe('past the worker threshold', () => {
       thrown = error;
     }
     await parallel.abandon();
+    // The run fails at the first exit; another terminated worker may not have exited yet, and a
+    // call now could be handed to it. Every exit seen by the pool first, then the next call.
+    await Promise.all(exits);
     expect(thrown).toBeInstanceOf(TreeHashError);
     expect((thrown as TreeHashError).code).toBe('ERR_WORKER_FAILED');
     const again = await hashFile(path);

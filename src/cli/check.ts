@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { TreeHashError } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
-import { hashOperand } from './hash.js';
+import { hashOperands } from './hash.js';
 import { formatCheckLine, parseSumLine, quoteFileName, type SumsLayout } from './sums.js';
 import { LineWriter } from './output.js';
 import { EXIT_ERROR, EXIT_MISMATCH, printFailure } from './errors.js';
@@ -72,26 +72,41 @@ read.`,
       let malformed = 0;
       const lines = text.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
+      // First the lines, then the files they list hashed over every core (hashOperands), consumed in
+      // line order so that output and warnings come exactly as one file at a time would give them.
+      const items: ({ line: number; entry?: undefined } | { line: number; entry: { hex: string; file: string } })[] = [];
+      for (const [i, rawLine] of lines.entries()) {
+        if (rawLine.startsWith('#')) continue;
+        const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+        if (line === '') continue;
+        const entry = parseSumLine(line, layout);
+        // As in GNU, "-" cannot name standard input when the sums come from it.
+        items.push(entry === undefined || (entry.file === '-' && sumsPath === '-') ? { line: i } : { line: i, entry });
+      }
+      const results = hashOperands(
+        items.flatMap((item) => (item.entry ? [item.entry.file] : [])),
+        false,
+      );
       const out = new LineWriter();
       try {
-        for (const [i, rawLine] of lines.entries()) {
-          if (rawLine.startsWith('#')) continue;
-          const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-          if (line === '') continue;
-          const entry = parseSumLine(line, layout);
-          // As in GNU, "-" cannot name standard input when the sums come from it.
-          if (entry === undefined || (entry.file === '-' && sumsPath === '-')) {
+        for (const item of items) {
+          const { entry } = item;
+          if (entry === undefined) {
             malformed++;
-            if (warn) process.stderr.write(`treehash: ${sumsName}: ${i + 1}: improperly formatted tree hash line\n`);
+            if (warn) {
+              await out.flush();
+              process.stderr.write(`treehash: ${sumsName}: ${item.line + 1}: improperly formatted tree hash line\n`);
+            }
             continue;
           }
           properlyFormatted = true;
+          const result = (await results.next()).value!;
           let actual: string | null = null;
-          try {
-            actual = toHex((await hashOperand(entry.file, { linear: false })).treeHash);
-          } catch (error) {
-            if (options.ignoreMissing && isMissing(error)) continue;
-            printFailure(entry.file, error);
+          if (result.error === undefined) actual = toHex(result.treeHash);
+          else {
+            if (options.ignoreMissing && isMissing(result.error)) continue;
+            await out.flush();
+            printFailure(entry.file, result.error);
           }
           const ok = actual === entry.hex;
           if (actual === null) unreadable++;
@@ -100,12 +115,13 @@ read.`,
           // A reader that went away only drops the output: the remaining files are still
           // checked, so that the exit status speaks for the whole list.
           if (options.json) {
-            await out.write(`${JSON.stringify({ file: entry.file, ok, expected: entry.hex, actual })}\n`);
+            await out.line(JSON.stringify({ file: entry.file, ok, expected: entry.hex, actual }));
           } else if (!status && (!ok || !quiet)) {
-            await out.write(`${formatCheckLine(entry.file, ok ? 'OK' : actual === null ? 'FAILED open or read' : 'FAILED')}\n`);
+            await out.line(formatCheckLine(entry.file, ok ? 'OK' : actual === null ? 'FAILED open or read' : 'FAILED'));
           }
         }
       } finally {
+        await results.return();
         await out.close();
       }
 

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { toHex } from '../core/hex.js';
 import { hashFile, hashStream } from '../node/files.js';
+import { type FileHashResult, hashFiles } from '../node/many.js';
 import { LineWriter } from './output.js';
 import type { Checksums } from '../hash/tree-hasher.js';
 import { printFailure } from './errors.js';
@@ -16,6 +17,14 @@ export function hashOperand(file: string, options: { onProgress?: ProgressCallba
   return file === '-' ? hashStream(process.stdin, { onProgress, linear }) : hashFile(file, { onProgress, linear });
 }
 
+/**
+ * Hashes CLI operands in order, many at once over every core (hashFiles): `-` is standard input,
+ * read here in its turn. Without a progress bar only: a bar draws one file at a time.
+ */
+export function hashOperands(files: readonly string[], linear: boolean): AsyncGenerator<FileHashResult, void, undefined> {
+  return hashFiles(files, { linear, defer: (file) => file === '-', hashDeferred: (file, options) => hashOperand(String(file), options) });
+}
+
 export function register(program: Command): void {
   program
     .command('hash')
@@ -26,14 +35,28 @@ export function register(program: Command): void {
     .option('--force-progress', FORCE_PROGRESS_HELP)
     .action(async (files: string[], options: { json?: boolean } & ProgressFlags) => {
       const out = new LineWriter();
+      const lineOf = (file: string, { size, treeHash, sha256 }: Checksums): string =>
+        options.json ? JSON.stringify({ file, size, treeHash: toHex(treeHash), sha256: toHex(sha256) }) : formatSumLine(toHex(treeHash), file);
       try {
+        if (!options.progress && !options.forceProgress) {
+          // Lines are batched; before an error goes to stderr the lines before it are written, so a
+          // terminal shows them in order.
+          let index = 0;
+          for await (const result of hashOperands(files, true)) {
+            const file = files[index++]!;
+            if (result.error === undefined) await out.line(lineOf(file, result as Checksums));
+            else {
+              await out.flush();
+              printFailure(file, result.error);
+            }
+            if (out.closed) return; // nobody reads any more: stop hashing
+          }
+          return;
+        }
         for (const file of files) {
           try {
-            const { size, treeHash, sha256 } = (await withProgressBar(file, options, (onProgress) => hashOperand(file, { onProgress }))) as Checksums;
-            const line = options.json
-              ? JSON.stringify({ file, size, treeHash: toHex(treeHash), sha256: toHex(sha256) })
-              : formatSumLine(toHex(treeHash), file);
-            await out.write(`${line}\n`);
+            const result = (await withProgressBar(file, options, (onProgress) => hashOperand(file, { onProgress }))) as Checksums;
+            await out.write(`${lineOf(file, result)}\n`);
             if (out.closed) return; // nobody reads any more: stop hashing
           } catch (error) {
             printFailure(file, error);

@@ -2,15 +2,20 @@
 // The `treehash` command. Exit status: 0 success, 1 a checksum did not match, 2 any other error.
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { register as registerHash } from './hash.js';
-import { register as registerParts } from './parts.js';
-import { register as registerVerify } from './verify.js';
-import { register as registerCheck } from './check.js';
-import { register as registerRange } from './range.js';
-import { register as registerPlanDownload } from './plan-download.js';
-import { register as registerManifest } from './manifest.js';
-import { register as registerInventory } from './inventory.js';
 import { EXIT_ERROR, EXIT_OK, printFailure } from './errors.js';
+
+// Each command's module, loaded only when needed: `treehash hash FILE` loads the hash command and
+// what it uses, not the retrieval planner's (start-up time is most of a small file's hash time).
+const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  hash: () => import('./hash.js'),
+  parts: () => import('./parts.js'),
+  verify: () => import('./verify.js'),
+  check: () => import('./check.js'),
+  range: () => import('./range.js'),
+  'plan-download': () => import('./plan-download.js'),
+  manifest: () => import('./manifest.js'),
+  inventory: () => import('./inventory.js'),
+};
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -19,14 +24,15 @@ const program = new Command('treehash')
   .version(version)
   .exitOverride();
 
-registerHash(program);
-registerParts(program);
-registerVerify(program);
-registerCheck(program);
-registerRange(program);
-registerPlanDownload(program);
-registerManifest(program);
-registerInventory(program);
+// The command named first registers alone; anything else (help, a typo, no command) sees them all, in this order.
+const first = process.argv[2] ?? '';
+// Many files to hash: the worker threads boot while the command's modules load (hashFiles uses a
+// pool from 16 files on).
+if (first === 'hash' && process.argv.length >= 3 + 16 && !process.argv.includes('--progress') && !process.argv.includes('--force-progress')) {
+  void import('../node/pool/pool.js').then(({ warmPool }) => warmPool(), () => undefined);
+}
+const named = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+for (const load of named ? [named] : Object.values(COMMANDS)) (await load()).register(program);
 
 try {
   await program.parseAsync(process.argv);

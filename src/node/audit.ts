@@ -1,8 +1,8 @@
 // Auditing a vault on disk: read the inventory or journal (src/audit/), list the files under a
 // directory, hash the ones whose verdict needs it and stream the results as they are known.
-// Big files go one at a time through hashFile's pipeline (which hashes leaves on worker threads);
-// small files are hashed beside them (`concurrency` at a time, with a pluggable hasher), so a big
-// file's workers and the small files' hashing share the cores.
+// By default the files go to hashFiles: the pool's workers hash the small ones whole, one per
+// core, and a big one is spread over every core by hashFile's pipeline in its turn. A plugged-in
+// hasher gets the big files one at a time and the small ones `concurrency` at a time beside them.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TreeHashError, describeValue } from '../core/errors.js';
@@ -15,7 +15,8 @@ import { readVault } from '../audit/detect.js';
 import { type AuditResult, type LocalFile, VaultMatcher } from '../audit/match.js';
 import type { TextSource, VaultArchive, VaultFormat } from '../audit/types.js';
 import { hashFile } from './files.js';
-import { PARALLEL_THRESHOLD } from './parallel.js';
+import { hashFiles } from './many.js';
+import { PARALLEL_THRESHOLD } from './pool/pipeline.js';
 
 /** Hashes one local file for the audit: its size and tree hash. */
 export type AuditFileHasher = (path: string, options: { signal: AbortSignal; onProgress: ProgressCallback }) => Promise<{ size: number; treeHash: Uint8Array | string }>;
@@ -27,21 +28,17 @@ export interface AuditOptions {
   onProgress?: ProgressCallback;
   /** Stops the audit; the iteration rejects with `ERR_ABORTED`. */
   signal?: AbortSignal;
-  /** Files under 8 MiB hashed at once beside the big one (default 1: see the default hasher; more for a hasher that gains from it). */
+  /** With `hashFile`: files under 8 MiB hashed at once beside the big one (default 1). */
   concurrency?: number;
-  /** How a file is hashed (default: hashFile with `linear: false`), e.g. a worker pool for many small files. */
+  /** How a file is hashed, one call per file (default: hashFiles, the pool's many-files path). */
   hashFile?: AuditFileHasher;
   /** Called once the inventory is read, with its format and archive count. */
   onInventory?: (info: { format: VaultFormat | 'archives'; archives: number; files: number; bytesToHash: number }) => void;
 }
 
-/**
- * The default: hashFile's pipeline for every file. Small files go one at a time by default:
- * concurrent hashFile calls each take a 16 MiB arena of their own (400 files of 256 KiB took
- * 5-14 s four at a time, 1.1 s one at a time), and reading whole files with several in flight
- * (node:crypto or WebCrypto for the leaves) measured slower still.
- */
-const hashWithHashFile: AuditFileHasher = (path, options) => hashFile(path, { linear: false, ...options });
+/** A file's failure that makes it `unreadable` rather than ending the audit. */
+const unreadableError = (error: unknown): error is TreeHashError =>
+  error instanceof TreeHashError && (error.code === 'ERR_READ_FAILED' || error.code === 'ERR_FILE_CHANGED');
 
 /** Every regular file under `dir` (symbolic links to files included; links to directories not followed). */
 async function listFiles(dir: string, unreadable: AuditResult[]): Promise<LocalFile[]> {
@@ -156,7 +153,6 @@ export async function* auditVault(
   yield* matcher.immediate();
 
   const progress = new ProgressReporter(options.onProgress, total);
-  const hasher = options.hashFile ?? hashWithHashFile;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -168,30 +164,67 @@ export async function* auditVault(
     wake?.();
     wake = undefined;
   };
-  const hashOne = async (file: LocalFile): Promise<void> => {
-    let counted = 0;
-    const onProgress: ProgressCallback = ({ bytes }) => {
-      progress.advance(bytes - counted);
-      counted = bytes;
-    };
-    try {
-      const { size, treeHash } = await hasher(join(dir, file.path), { signal: stop.signal, onProgress });
+  /** A file's bytes count once, whether its hasher reported them as it went or not (a file that shrank too, so the bar ends at its total). */
+  const counted = new Map<LocalFile, number>();
+  const progressOf = (file: LocalFile): ProgressCallback => ({ bytes }) => {
+    progress.advance(bytes - (counted.get(file) ?? 0));
+    counted.set(file, bytes);
+  };
+  const settle = (file: LocalFile, outcome: { size: number; treeHash: Uint8Array | string } | { error: unknown }): void => {
+    if ('error' in outcome) {
+      if (stop.signal.aborted || progress.threw(outcome.error) || !unreadableError(outcome.error)) throw outcome.error;
+      ready.push(...matcher.unreadable(file, outcome.error.message));
+    } else {
+      const { size, treeHash } = outcome;
       ready.push(...matcher.hashed(file, size, typeof treeHash === 'string' ? treeHash.toLowerCase() : toHex(treeHash)));
-    } catch (error) {
-      if (stop.signal.aborted || progress.threw(error) || !(error instanceof TreeHashError) || error.code !== 'ERR_READ_FAILED') throw error;
-      ready.push(...matcher.unreadable(file, error.message));
     }
-    // Bytes of a file that shrank still count, so that the bar ends at its total.
-    if (counted < file.size) progress.advance(file.size - counted);
+    const done = counted.get(file) ?? 0;
+    if (done < file.size) progress.advance(file.size - done);
+    counted.delete(file);
     notify();
   };
-  // Big files one at a time (hashFile spreads each over the worker pool), small ones `concurrency` at a time.
-  const lane = async (queue: { files: LocalFile[]; next: number }): Promise<void> => {
-    while (queue.next < queue.files.length && !stop.signal.aborted && failure === undefined) await hashOne(queue.files[queue.next++]!);
-  };
-  const big = { files: toHash.filter((f) => f.size >= PARALLEL_THRESHOLD), next: 0 };
-  const small = { files: toHash.filter((f) => f.size < PARALLEL_THRESHOLD), next: 0 };
-  const lanes = [lane(big), ...Array.from({ length: Math.min(concurrency, small.files.length) }, () => lane(small))].map((p) =>
+  const plugged = options.hashFile;
+  let work: Promise<void>[];
+  if (plugged === undefined) {
+    // hashFiles yields in the order of the list; a big file is hashed here, by hashFile, with progress as it goes.
+    const paths = toHash.map((file) => join(dir, file.path));
+    const byPath = new Map(paths.map((path, i) => [path, toHash[i]!]));
+    work = [
+      (async () => {
+        let index = 0;
+        const results = hashFiles(paths, {
+          linear: false,
+          signal: stop.signal,
+          hashDeferred: (path) => {
+            const file = byPath.get(String(path))!;
+            return hashFile(String(path), { linear: false, signal: stop.signal, onProgress: progressOf(file) });
+          },
+        });
+        for await (const result of results) {
+          if (failure !== undefined) return;
+          settle(toHash[index++]!, result.error === undefined ? result : { error: result.error });
+        }
+      })(),
+    ];
+  } else {
+    const hashOne = async (file: LocalFile): Promise<void> => {
+      let outcome: { size: number; treeHash: Uint8Array | string } | { error: unknown };
+      try {
+        outcome = await plugged(join(dir, file.path), { signal: stop.signal, onProgress: progressOf(file) });
+      } catch (error) {
+        outcome = { error };
+      }
+      settle(file, outcome);
+    };
+    // Big files one at a time (hashFile spreads each over the pool), small ones `concurrency` at a time.
+    const lane = async (queue: { files: LocalFile[]; next: number }): Promise<void> => {
+      while (queue.next < queue.files.length && !stop.signal.aborted && failure === undefined) await hashOne(queue.files[queue.next++]!);
+    };
+    const big = { files: toHash.filter((f) => f.size >= PARALLEL_THRESHOLD), next: 0 };
+    const small = { files: toHash.filter((f) => f.size < PARALLEL_THRESHOLD), next: 0 };
+    work = [lane(big), ...Array.from({ length: Math.min(concurrency, small.files.length) }, () => lane(small))];
+  }
+  const lanes = work.map((p) =>
     p.catch((error: unknown) => {
       failure ??= { error };
       stop.abort(error);

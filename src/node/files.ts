@@ -1,19 +1,23 @@
-// Hashing files and streams in Node, through ParallelTreeHash (parallel.ts): read once into
-// reused shared slots, linear SHA-256 on this thread, leaves on worker threads (node:crypto for
-// 'auto' / 'native', the Wasm kernel for 'wasm' / 'wasm-scalar'). Files under 8 MiB on the Wasm
-// engines are read with positional reads straight into the kernel's input window instead.
+// Hashing files and streams in Node, through the pool's pipeline (pool/pipeline.ts): read once
+// into reused shared slots, linear SHA-256 on this thread, leaves on worker threads (node:crypto
+// for 'auto' / 'native', the Wasm kernel for 'wasm' / 'wasm-scalar'). Regular files from 8 MiB
+// on are read by the pool itself (positional reads into the slots, by whichever thread is free);
+// smaller ones and pipes are read here. Files under 8 MiB on the Wasm engines are read with
+// positional reads straight into the kernel's input window instead.
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { toBytes } from '../core/bytes.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
 import { checkEngine, resolveEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
-import { type HashStreamOptions, type TreeChecksum, streamHasher, streamResult } from '../stream/chunks.js';
+import { type HashStreamOptions, type TreeChecksum, hashChunks, streamHasher, streamResult } from '../stream/chunks.js';
 import { ProgressReporter, checkProgressCallback } from '../stream/progress.js';
 import { assertIterable, readFailure } from '../stream/sources.js';
 import { nodeSha256 } from './crypto.js';
-import { openFile, readFailedAt, truncatedAt } from './open-file.js';
-import { PARALLEL_THRESHOLD, ParallelTreeHash } from './parallel.js';
+import { checkUnchanged, openFile, readFailedAt, truncatedAt } from './open-file.js';
+import { PARALLEL_THRESHOLD, Pipeline, type PoolLeaves } from './pool/pipeline.js';
+import type { FileSource } from './pool/protocol.js';
 
 /** Where read bytes go: the Wasm hasher's window, or the parallel path's shared slots. */
 interface Sink {
@@ -23,23 +27,41 @@ interface Sink {
   abandon(): Promise<void>;
 }
 
-/** The worker pool's engine for these options: 'auto' is node:crypto here (src/node always has it). */
-function poolEngine(options: HashStreamOptions): 'native' | 'wasm' | 'wasm-scalar' {
-  return resolveEngine(options.engine, 'unsaved', nodeSha256).engine as 'native' | 'wasm' | 'wasm-scalar';
+/**
+ * Which code hashes the pool's leaves for these options: 'auto' is node:crypto here (src/node
+ * always has it); undefined for engine 'js', whose kernel in JavaScript runs on the calling thread.
+ */
+function poolLeaves(options: HashStreamOptions): PoolLeaves | undefined {
+  const { leaves } = resolveEngine(options.engine, 'unsaved', nodeSha256);
+  return leaves === 'js' ? undefined : leaves;
 }
 
-/** A ParallelTreeHash for these options; bytes count for `progress` once their leaves are in the tree. */
-function parallelFor(options: HashStreamOptions, expectedSize: number, progress: ProgressReporter): ParallelTreeHash {
-  const engine = poolEngine(options);
-  const onHashed = (length: number): void => progress.advance(length);
-  return new ParallelTreeHash({ linear: options.linear !== false, engine, onHashed, ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) }, expectedSize);
+/** A Pipeline for these options; bytes count for `progress` once their leaves are in the tree. */
+function pipelineFor(options: HashFileOptions, leaves: PoolLeaves, expectedSize: number, progress: ProgressReporter, file?: FileSource): Pipeline {
+  // An abort (perhaps from the progress callback itself) stops at the next slot, before another report.
+  const onHashed = (length: number): void => {
+    throwIfAborted(options.signal);
+    progress.advance(length);
+  };
+  const onLeaf = options.onLeaf ? { onLeaf: options.onLeaf } : {};
+  return new Pipeline({ linear: options.linear !== false, leaves, onHashed, workers: checkWorkers(options.workers), ...onLeaf }, expectedSize, file);
 }
 
-function sinkFor(options: HashStreamOptions, expectedSize: number, progress: ProgressReporter): Sink {
-  // node:crypto hashes small inputs fastest through ParallelTreeHash (no copy into Wasm memory);
+/** The `workers` option: a positive integer, or undefined. */
+function checkWorkers(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new TreeHashError('ERR_INVALID_OPTION', `workers must be a positive integer, got ${describeValue(value)}`);
+  }
+  return value as number;
+}
+
+function sinkFor(options: HashFileOptions, expectedSize: number, progress: ProgressReporter): Sink {
+  // node:crypto hashes small inputs fastest through the pipeline (no copy into Wasm memory);
   // the Wasm engines go through the pool only when there is enough for the workers.
-  if (poolEngine(options) === 'native' || expectedSize >= PARALLEL_THRESHOLD) {
-    const parallel = parallelFor(options, expectedSize, progress);
+  const leaves = poolLeaves(options);
+  if (leaves === 'native' || (leaves !== undefined && expectedSize >= PARALLEL_THRESHOLD)) {
+    const parallel = pipelineFor(options, leaves, expectedSize, progress);
     return { writable: () => parallel.writable(), commit: (n) => parallel.commit(n), finish: () => parallel.finish(), abandon: () => parallel.abandon() };
   }
   const hasher = streamHasher(options, nodeSha256);
@@ -59,6 +81,12 @@ export interface HashFileOptions extends HashStreamOptions {
   start?: number;
   /** Last byte to hash, inclusive like `fs.createReadStream` and HTTP ranges (default: the end of the file). */
   end?: number;
+  /**
+   * At most this many worker threads hash the leaves of one input (default: every core the
+   * machine has, `os.availableParallelism()`, less one for the linear SHA-256 on this thread;
+   * every core with `linear: false`). Inputs under 8 MiB use none.
+   */
+  workers?: number;
 }
 
 function checkOffset(value: unknown, name: string): number | undefined {
@@ -75,9 +103,13 @@ function checkOffset(value: unknown, name: string): number | undefined {
  * leaf digests in the tree), which trails reading by at most 16 MiB (files under 8 MiB on the Wasm
  * engines: once read); `total` is the size of the file or range, `undefined` for a pipe or device
  * until the final call.
+ * A file whose size is 0 (a pseudo-file such as /proc/version) is read to its end.
  * @throws {TreeHashError} `ERR_READ_FAILED` (the fs error as `cause`) when the file cannot be
- * opened or read, `ERR_INVALID_RANGE` for a range outside the file, `ERR_ABORTED` when the signal
- * fires, `ERR_INVALID_OPTION` for a bad `engine` or `onProgress`; the `onProgress` callback's own error.
+ * opened or read, `ERR_FILE_CHANGED` when it grew, shrank or was written to while being hashed
+ * (size and modification time after the last read; a range that stops before the end is checked
+ * only for shrinking), `ERR_INVALID_RANGE` for a range outside the file, `ERR_ABORTED` when the
+ * signal fires, `ERR_INVALID_OPTION` for a bad `engine`, `onProgress` or `workers`,
+ * `ERR_WORKER_FAILED` when a worker thread dies; the `onProgress` callback's own error.
  * @example
  * const { treeHash, sha256, size } = await hashFile('archive.tar', {
  *   onProgress: ({ bytes, total }) => console.error(`${bytes} of ${total} bytes`),
@@ -93,54 +125,72 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
   checkEngine(options.engine);
   checkProgressCallback(options.onProgress);
   throwIfAborted(signal);
-  const { handle, size } = await openFile(path);
-  let sink: Sink | undefined;
+  checkWorkers(options.workers);
+  const { handle, stat } = await openFile(path);
+  let sink: Sink | Pipeline | undefined;
   try {
-    // Pipes, sockets and devices (e.g. /dev/fd/N from process substitution) have no size: read to EOF.
-    const sized = size !== undefined;
-    const fileSize = size ?? 0;
-    if (!sized && (options.start !== undefined || options.end !== undefined)) {
+    const ranged = options.start !== undefined || options.end !== undefined;
+    // Pipes, sockets and devices (e.g. /dev/fd/N from process substitution) have no size, and
+    // pseudo-files (/proc/version) say 0: read to EOF.
+    const sized = stat.isFile() && (stat.size > 0 || ranged);
+    if (!sized && ranged) {
       throw new TreeHashError('ERR_INVALID_RANGE', `${String(path)} is not a regular file, so start/end cannot be used`);
     }
-    const end = requestedEnd ?? (sized ? fileSize - 1 : Infinity);
+    const end = requestedEnd ?? (sized ? stat.size - 1 : Infinity);
     // A start at the end of a non-empty file names no byte (only an empty file hashes from 0 to nothing).
-    const startOutside = start > fileSize || (start === fileSize && fileSize > 0);
-    if (sized && (requestedEnd !== undefined ? end < start || end >= fileSize : startOutside)) {
+    const startOutside = start > stat.size || (start === stat.size && stat.size > 0);
+    if (sized && (requestedEnd !== undefined ? end < start || end >= stat.size : startOutside)) {
       throw new TreeHashError(
         'ERR_INVALID_RANGE',
-        `the range ${start}-${requestedEnd ?? 'end'} is not inside ${String(path)} (${fileSize} bytes); allowed: 0 <= start <= end < size`,
+        `the range ${start}-${requestedEnd ?? 'end'} is not inside ${String(path)} (${stat.size} bytes); allowed: 0 <= start <= end < size`,
       );
     }
-    let position = start;
     const stop = end + 1;
     const progress = new ProgressReporter(options.onProgress, sized ? stop - start : undefined);
-    sink = sinkFor(options, sized ? stop - start : 0, progress);
-    while (position < stop) {
+    let result: Checksums | TreeChecksum;
+    if (sized && stop - start >= PARALLEL_THRESHOLD && poolLeaves(options) === 'native') {
+      // The pool reads the file itself: positional reads into its slots, by whichever thread is free.
+      const pipeline = (sink = pipelineFor(options, 'native', stop - start, progress, { fd: handle.fd, start, end: stop, path: String(path) }));
+      await pipeline.readAll(signal);
       throwIfAborted(signal);
-      const window = await sink.writable();
-      const want = Math.min(window.length, stop - position);
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(window, 0, want, sized ? position : null));
-      } catch (cause) {
-        throw readFailedAt(path, position, cause);
-      }
-      if (bytesRead === 0) {
-        if (!sized) break;
-        throw truncatedAt(path, position, stop);
-      }
-      sink.commit(bytesRead);
-      position += bytesRead;
+      result = await pipeline.finish();
+    } else {
+      result = await readInto((sink = sinkFor(options, sized ? stop - start : 0, progress)), handle, path, start, sized ? stop : Infinity, signal);
     }
-    throwIfAborted(signal);
-    const result = await sink.finish();
     sink = undefined;
+    // Grown, truncated or written to while it was read: the hash would be of no version of the file.
+    if (sized) checkUnchanged(path, stat, await handle.stat(), requestedEnd === undefined);
     progress.finish(result.size);
     return result;
   } finally {
     await sink?.abandon();
     await handle.close();
   }
+}
+
+/** Reads `handle` from `start` to `stop` (Infinity: to EOF) into the sink on this thread. */
+async function readInto(sink: Sink, handle: FileHandle, path: string | URL, start: number, stop: number, signal: AbortSignal | undefined): Promise<Checksums | TreeChecksum> {
+  const sized = stop !== Infinity;
+  let position = start;
+  while (position < stop) {
+    throwIfAborted(signal);
+    const window = await sink.writable();
+    const want = Math.min(window.length, stop - position);
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(window, 0, want, sized ? position : null));
+    } catch (cause) {
+      throw readFailedAt(path, position, cause);
+    }
+    if (bytesRead === 0) {
+      if (!sized) break;
+      throw truncatedAt(path, position, stop);
+    }
+    sink.commit(bytesRead);
+    position += bytesRead;
+  }
+  throwIfAborted(signal);
+  return sink.finish();
 }
 
 /**
@@ -159,12 +209,15 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
   checkEngine(options.engine);
   assertIterable(source, 'hashStream expects a Readable or an (async) iterable of bytes');
+  const leaves = poolLeaves(options);
+  // Engine 'js': the universal chunk loop (leaves through WebCrypto, the rest in JavaScript).
+  if (leaves === undefined) return hashChunks(source, options);
   const { signal } = options;
   const progress = new ProgressReporter(options.onProgress, undefined);
   throwIfAborted(signal);
   // Chunks are copied into the shared slots (they are the stream's, not ours); the first few MiB
   // are hashed on this thread, so short streams never start the worker pool.
-  const parallel = parallelFor(options, 0, progress);
+  const parallel = pipelineFor(options, leaves, 0, progress);
   let result: Checksums | TreeChecksum;
   try {
     for await (const chunk of abortableIterate(source, signal)) {

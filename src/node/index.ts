@@ -7,5 +7,6 @@ export { createVerifier, type TreeHashVerifier } from './verify.js';
 export { manifestOfFile, readLeafManifest, writeLeafManifest, type ManifestOfFileOptions } from './manifest.js';
 export { hashFileParts } from './parts.js';
 export { nodeSha256 } from './crypto.js';
+export { hashFiles, type HashFilesOptions, type FileHashResult } from './many.js';
 export { auditVault, type AuditOptions, type AuditFileHasher } from './audit.js';
 export * from '../audit/index.js';

@@ -1,8 +1,8 @@
 // Files cut into multipart parts: positional reads, the next read in flight while the current
 // chunk is hashed. With the defaults (savePoint 'part', node:crypto, the whole file's SHA-256 from
 // node:crypto or none) and a file of PARALLEL_THRESHOLD bytes or more, the bytes go through
-// hashFile's arena and worker pool (parallel.ts): the leaves on one worker, the whole file's
-// SHA-256 on another, each part's linear SHA-256 on this thread, so the three passes share the
+// hashFile's pipeline (pool/pipeline.ts): the leaves on the workers, the whole file's SHA-256 on
+// a worker of its own, each part's linear SHA-256 on this thread, so the three passes share the
 // cores. Otherwise (small files, Wasm engines, savePoint 'byte', a supplied `linear` function, a
 // restored state inside a part) everything runs on this thread, through the core's PartHasher.
 import { stat } from 'node:fs/promises';
@@ -12,8 +12,8 @@ import { resolveEngine } from '../hash/engine.js';
 import { hashPartsOf } from '../upload/run.js';
 import type { HashPartsOptions, PartHashing, PartPipelineFactory } from '../upload/types.js';
 import { nodeSha256 } from './crypto.js';
-import { openFile, readFailedAt, truncatedAt } from './open-file.js';
-import { PARALLEL_THRESHOLD, ParallelTreeHash, WorkerSha256 } from './parallel.js';
+import { checkUnchanged, openFile, readFailedAt, truncatedAt } from './open-file.js';
+import { PARALLEL_THRESHOLD, Pipeline } from './pool/pipeline.js';
 
 export { nodeSha256 };
 
@@ -22,17 +22,18 @@ const READ_SIZE = 4 * MiB;
 
 /** The file's bytes from `start` on, in chunks of up to READ_SIZE; `onSize` gets the bytes left to read (Infinity for a pipe) before the first chunk. */
 async function* fileChunks(path: string | URL, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
-  const { handle, size } = await openFile(path);
+  const { handle, stat } = await openFile(path);
   try {
-    // Pipes and devices have no size: read them to EOF, and only from their beginning.
-    const sized = size !== undefined;
+    // Pipes and devices have no size, and pseudo-files (/proc) say 0: read them to EOF, and only
+    // from their beginning.
+    const sized = stat.isFile() && (stat.size > 0 || start > 0);
     if (!sized && start > 0) {
       throw new TreeHashError('ERR_INVALID_RANGE', `${String(path)} is not a regular file, so it cannot be resumed at byte ${start}`);
     }
-    if (sized && start > size) {
-      throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${start} bytes, more than ${String(path)}'s ${size} bytes`);
+    if (sized && start > stat.size) {
+      throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${start} bytes, more than ${String(path)}'s ${stat.size} bytes`);
     }
-    const stop = sized ? size : Infinity;
+    const stop = sized ? stat.size : Infinity;
     onSize?.(stop - start);
     // Two buffers: one is being hashed by the consumer while the other is filled.
     const buffers = [new Uint8Array(READ_SIZE), new Uint8Array(READ_SIZE)];
@@ -59,6 +60,8 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
         }
         position += bytes.length;
         if (position < stop) next = read(position);
+        // Before the last bytes are handed on (the last part is hashed from them): grown or written to while read?
+        else if (sized) checkUnchanged(path, stat, await handle.stat(), true);
         yield bytes;
       }
     } finally {
@@ -78,8 +81,9 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
  * `linear` true or false) the hashing is spread over hashFile's worker pool, which never keeps the
  * process alive.
  * @throws {TreeHashError} at the call: the codes of `createPartHasher`. While iterating:
- *   `ERR_READ_FAILED` (the fs error as `cause`), `ERR_INVALID_RANGE` (resumed parts beyond the file),
- *   `ERR_EMPTY_ARCHIVE`, `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`, `ERR_WORKER_FAILED` (a worker thread died).
+ *   `ERR_READ_FAILED` (the fs error as `cause`), `ERR_FILE_CHANGED` (the file grew, shrank or was
+ *   written to while read), `ERR_INVALID_RANGE` (resumed parts beyond the file), `ERR_EMPTY_ARCHIVE`,
+ *   `ERR_TOO_MANY_PARTS`, `ERR_ABORTED`, `ERR_WORKER_FAILED` (a worker thread died).
  * @example
  * const hashing = hashFileParts('backup.tar', { partSize: 64 * MiB });
  * for await (const part of hashing) {
@@ -103,16 +107,15 @@ export function hashFileParts(path: string | URL, options: HashPartsOptions): Pa
   );
 }
 
-/** Part hashing on hashFile's arena and pool: see the top of this file. */
+/** Part hashing on hashFile's pipeline: see the top of this file. */
 function pooledParts(expectedSize: number): PartPipelineFactory {
   return ({ whole, onHashed }) => {
-    const wholeHash = whole ? new WorkerSha256() : undefined;
-    const parallel = new ParallelTreeHash({ linear: true, onHashed, ...(wholeHash ? { whole: wholeHash } : {}) }, expectedSize);
+    const pipeline = new Pipeline({ linear: true, leaves: 'native', whole, onHashed }, expectedSize);
     return {
-      update: (piece) => parallel.update(piece),
-      cut: () => parallel.cut(),
-      close: () => parallel.close(),
-      abandon: () => parallel.abandon(),
+      update: (piece) => pipeline.update(piece),
+      cut: () => pipeline.cut(),
+      close: () => pipeline.close(),
+      abandon: () => pipeline.abandon(),
     };
   };
 }
