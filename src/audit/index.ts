@@ -5,5 +5,5 @@ export { readInventoryJson } from './json.js';
 export { readInventoryCsv, splitInventoryCsvLine } from './csv.js';
 export { readJournal, readJournalRecords, parseJournalLine, type JournalRecord } from './journal.js';
 export { decodeDescription } from './description.js';
-export { VaultMatcher, findDuplicates, nameKey, AUDIT_STATUSES, type AuditResult, type AuditStatus, type LocalFile } from './match.js';
+export { findDuplicates, nameKey, AUDIT_STATUSES, type AuditResult, type AuditStatus, type LocalFile } from './match.js';
 export type { VaultArchive, VaultFormat, InventoryInfo, DescriptionFormat, TextSource } from './types.js';
