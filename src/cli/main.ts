@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   range: () => import('./range.js'),
   'plan-download': () => import('./plan-download.js'),
   manifest: () => import('./manifest.js'),
+  inventory: () => import('./inventory.js'),
 };
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };

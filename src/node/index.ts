@@ -8,3 +8,5 @@ export { manifestOfFile, readLeafManifest, writeLeafManifest, type ManifestOfFil
 export { hashFileParts } from './parts.js';
 export { nodeSha256 } from './crypto.js';
 export { hashFiles, type HashFilesOptions, type FileHashResult } from './many.js';
+export { auditVault, type AuditOptions, type AuditFileHasher } from './audit.js';
+export * from '../audit/index.js';
