@@ -1,5 +1,5 @@
-// The vault readers and the matching, universal (no I/O, no node: imports): re-exported by
-// glacier-treehash/node beside auditVault, and ready to be an entry of their own.
+// glacier-treehash/audit: the vault readers and the matching, universal (no I/O, no node:
+// imports). glacier-treehash/node re-exports them beside auditVault, which reads the disk.
 export { readVault, detectVaultFormat } from './detect.js';
 export { readInventoryJson } from './json.js';
 export { readInventoryCsv, splitInventoryCsvLine } from './csv.js';
