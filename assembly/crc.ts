@@ -9,7 +9,7 @@
 //
 // Each CRC value is kept *finished* (xorout applied), as zlib's crc32(crc, buf, len) does: the CRC
 // of no bytes is 0, and update(crc(A), B) = crc(A || B). That is also the form the combine
-// functions (crcCombine in index.ts, and the two lanes below) join.
+// functions (crcCombine in crc-index.ts, the CRC module's ABI, and the two lanes below) join.
 
 /** CRC-64/NVME polynomial, reflected (0xAD93D23594C93659 is its reflected form). */
 const POLY64: u64 = 0x9a6c9329ac4bc9b5;

@@ -12,6 +12,7 @@ export type { TreeHashLike } from './core/digest.js';
 export { type TreeHasher, type TreeHasherOptions, type Checksums, createTreeHasher, createChecksums, restoreTreeHasher } from './hash/tree-hasher.js';
 export { treeHash, computeChecksums, sha256 } from './hash/one-shot.js';
 export { combineTreeHashes } from './hash/combine.js';
-export { ENGINES, type Engine, type EngineOptions } from './hash/engine.js';
+export { ENGINES, type Engine, type EngineOptions, type EngineInfo, engineInfo } from './hash/engine.js';
+export { type KernelModuleSource, setKernelModule } from './kernel/wasm.js';
 // Progress reports of the long-running calls (hashFile, hashBlob, hashParts, …), one shape everywhere.
 export { type HashProgress, type ProgressCallback, PROGRESS_STEP } from './stream/progress.js';

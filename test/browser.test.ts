@@ -15,6 +15,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 // CI installs Chromium (.ci/run); elsewhere the suite is skipped, and says so, when it is absent.
 const run = CHROMIUM !== undefined || process.env.CI ? describe : describe.skip;
+const IMPORT_MAP = `<script type="importmap">${JSON.stringify({
+  imports: { '@noble/hashes/': '/node_modules/@noble/hashes/', '#embedded-kernel': '/dist/kernel/wasm-binary.js' },
+})}</script>`;
 
 run('in Chromium', () => {
   let server: Server;
@@ -25,9 +28,11 @@ run('in Chromium', () => {
     if (!CHROMIUM) throw new Error('Chromium is not installed (apt-get install chromium); .ci/run installs it');
     server = createServer((request, response) => {
       const path = normalize(join(ROOT, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
-      if (!path.startsWith(join(ROOT, 'dist')) || !existsSync(path) || !statSync(path).isFile()) {
-        // Any other path is the empty page the tests run in.
-        response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>treehash</title>');
+      const served = path.startsWith(join(ROOT, 'dist')) || path.startsWith(join(ROOT, 'node_modules', '@noble', 'hashes'));
+      if (!served || !existsSync(path) || !statSync(path).isFile()) {
+        // Any other path is the empty page the tests run in. Unbundled, the package's bare imports
+        // (its dependency @noble/hashes, and package.json "imports") need an import map.
+        response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>treehash</title>${IMPORT_MAP}`);
         return;
       }
       const type = extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream';

@@ -19,7 +19,7 @@ describe('builds', () => {
   it('Node validates the SIMD build and loads it by default; the scalar build on request', () => {
     expect(simdSupported()).toBe(true);
     const simd = acquireKernel();
-    const scalar = acquireKernel(true);
+    const scalar = acquireKernel('scalar');
     expect(simd.simd).toBe(true);
     expect(scalar.simd).toBe(false);
     // One state layout: same size, so saved state moves between the builds.

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   manifest: () => import('./manifest.js'),
   s3: () => import('./s3.js'),
   identify: () => import('./identify.js'),
+  inventory: () => import('./inventory.js'),
 };
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };

@@ -3,7 +3,7 @@
 import { TreeHashError } from '../core/errors.js';
 import { absorbAll, linearDigest } from '../kernel/drive.js';
 import { loadKernelState, saveKernelState } from '../kernel/state.js';
-import { FLAG_LINEAR, FLAG_NO_TREE, type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
+import { FLAG_LINEAR, FLAG_NO_TREE, type Kernel, type KernelBuild, acquireKernel, releaseKernel } from '../kernel/wasm.js';
 import type { LinearHash } from './engine.js';
 
 /**
@@ -16,9 +16,9 @@ export class LinearSha256 implements LinearHash {
   #kernel: Kernel | undefined;
   #size = 0;
 
-  /** Use {@link createLinearSha256} or {@link restoreLinearSha256}. */
-  constructor(kernel?: Kernel) {
-    this.#kernel = kernel ?? acquireKernel();
+  /** Use {@link createLinearSha256} or {@link restoreLinearSha256}. `build`: which kernel (default: Wasm, else JavaScript). */
+  constructor(kernel?: Kernel, build: KernelBuild | 'auto' = 'auto') {
+    this.#kernel = kernel ?? acquireKernel(build);
     if (kernel === undefined) this.#kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
   }
 
@@ -70,8 +70,8 @@ export class LinearSha256 implements LinearHash {
 }
 
 /** @internal See {@link LinearSha256}. */
-export function createLinearSha256(): LinearSha256 {
-  return new LinearSha256();
+export function createLinearSha256(build: KernelBuild | 'auto' = 'auto'): LinearSha256 {
+  return new LinearSha256(undefined, build);
 }
 
 /**

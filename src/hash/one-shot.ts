@@ -65,7 +65,7 @@ export function sha256(data: BytesLike, options?: EngineOptions): Uint8Array {
   const bytes = toBytes(data);
   const resolved = resolveEngine(options?.engine);
   if (resolved.native !== undefined) return nativeDigest(resolved.native, bytes);
-  const kernel = acquireKernel(resolved.scalar);
+  const kernel = acquireKernel(resolved.build);
   kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
   absorbAll(kernel, bytes);
   kernel.exports.finish();

@@ -12,7 +12,7 @@ import { TreeHashError, describeValue } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
 import { linearDigest, pushDigest, treeRoot } from '../kernel/drive.js';
 import { loadKernelState, saveKernelState } from '../kernel/state.js';
-import { FLAG_LINEAR, type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
+import { FLAG_LINEAR, type Kernel, type KernelBuild, acquireKernel, releaseKernel } from '../kernel/wasm.js';
 import { type EngineOptions, type Engine, type LinearHash, type LinearHashFactory, resolveEngine } from './engine.js';
 
 /** The two checksums Glacier asks for, and the byte count they cover. */
@@ -81,7 +81,7 @@ export class KernelTreeHasher implements TreeHasher {
   readonly #linear: boolean;
   readonly #onLeaf: TreeHasherOptions['onLeaf'];
   readonly #engine: Engine;
-  readonly #scalar: boolean; // which Wasm build
+  readonly #build: KernelBuild; // which kernel
   readonly #native: LinearHashFactory | undefined; // whole leaves via node:crypto
   #nativeLinear: LinearHash | undefined; // engine 'native' with linear: the linear SHA-256 too
   #pending = 0; // bytes in the input window not yet absorbed by the kernel
@@ -102,12 +102,12 @@ export class KernelTreeHasher implements TreeHasher {
     this.#onLeaf = options.onLeaf;
     const resolved = resolveEngine(options.engine);
     this.#engine = resolved.engine;
-    this.#scalar = resolved.scalar;
+    this.#build = resolved.build;
     this.#native = resolved.native;
     // Only engine 'native' puts the linear SHA-256 in node:crypto, whose state cannot be saved.
     const nativeLinear = this.#linear && this.#engine === 'native' && !wasmLinear;
     this.#nativeLinear = nativeLinear ? this.#native!() : undefined;
-    this.#kernel = kernel ?? acquireKernel(this.#scalar);
+    this.#kernel = kernel ?? acquireKernel(this.#build);
     if (kernel === undefined) this.#kernel.exports.init(this.#linear && !nativeLinear ? FLAG_LINEAR : 0);
     this.#limit = this.#kernel.inputCapacity - this.#kernel.exports.leafFill();
   }
@@ -295,7 +295,7 @@ export class KernelTreeHasher implements TreeHasher {
   copy(): KernelTreeHasher {
     const kernel = this.#live('copy');
     this.#flush(kernel);
-    const twin = acquireKernel(this.#scalar);
+    const twin = acquireKernel(this.#build);
     twin.memory.set(kernel.memory.subarray(kernel.statePtr, kernel.statePtr + kernel.stateSize), twin.statePtr);
     const options = { linear: this.#linear, engine: this.#engine, ...(this.#onLeaf ? { onLeaf: this.#onLeaf } : {}) };
     const copy = new KernelTreeHasher(options, twin, this.#nativeLinear === undefined);
@@ -308,7 +308,7 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   reset(): this {
-    if (this.#kernel === undefined) this.#kernel = acquireKernel(this.#scalar);
+    if (this.#kernel === undefined) this.#kernel = acquireKernel(this.#build);
     const nativeLinear = this.#linear && this.#engine === 'native';
     this.#nativeLinear = nativeLinear ? this.#native!() : undefined;
     this.#kernel.exports.init(this.#linear && !nativeLinear ? FLAG_LINEAR : 0);
@@ -335,7 +335,7 @@ export class KernelTreeHasher implements TreeHasher {
   /** Restores a saved state into a fresh hasher. */
   static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
     const bytes = toBytes(state, 'state');
-    const kernel = acquireKernel(resolveEngine(options.engine).scalar);
+    const kernel = acquireKernel(resolveEngine(options.engine).build);
     const { flags, size, closed } = loadKernelState(bytes, kernel, 'tree hasher', (flags) => (flags & ~FLAG_LINEAR) === 0);
     // The linear SHA-256 so far is in the state, so it stays in the kernel whatever the engine.
     const hasher = new KernelTreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel, true);

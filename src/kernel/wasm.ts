@@ -1,12 +1,18 @@
-// Loads the embedded Wasm kernel: decoded once, compiled once (synchronously, so the core API can
-// stay synchronous), one instance per live hasher. Instances are pooled: a finished hasher hands
-// its instance back, so one-shot calls do not instantiate anything after the first.
+// Loads the Wasm kernel: a module handed in by the host (setKernelModule: hosts that compile Wasm
+// only at deploy time), else the embedded bytes, decoded and compiled once (synchronously, so the
+// core API can stay synchronous); one instance per live hasher. Instances are pooled: a finished
+// hasher hands its instance back, so one-shot calls do not instantiate anything after the first.
+// Where Wasm cannot be compiled (a CSP without 'wasm-unsafe-eval', an edge host, no WebAssembly)
+// the 'auto' build is the kernel in JavaScript (./js.ts); an explicit Wasm build fails with the cause.
 //
-// Two builds of the same sources are embedded: SIMD (four leaves at once in v128 lanes) and
-// scalar. The SIMD build is used where WebAssembly.validate accepts it, the scalar one elsewhere
-// (or when asked for with engine 'wasm-scalar').
-import { TreeHashError } from '../core/errors.js';
-import { SCALAR_WASM_BASE64, SCALAR_WASM_SHA256, SIMD_WASM_BASE64 } from './wasm-binary.js';
+// Two builds of the same sources: SIMD (four leaves at once in v128 lanes) and scalar. The SIMD
+// build is used where WebAssembly.validate accepts it (or it was handed in), the scalar one
+// elsewhere (or when asked for with engine 'wasm-scalar').
+import { TreeHashError, describeValue } from '../core/errors.js';
+import { toHex } from '../core/hex.js';
+import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from '#embedded-kernel';
+import { createJsKernel, jsSha256 } from './js.js';
+import { SCALAR_WASM_SHA256, SIMD_WASM_SHA256 } from './wasm-ids.js';
 
 /** The ABI exported by assembly/index.ts. */
 export interface KernelExports {
@@ -19,6 +25,7 @@ export interface KernelExports {
   statePtr(): number;
   stateSize(): number;
   layoutError(): number;
+  simdBuild(): number;
   init(flags: number): void;
   absorb(offset: number, length: number): number;
   absorbLinear(offset: number, length: number): void;
@@ -28,12 +35,6 @@ export interface KernelExports {
   treeBytes(): number;
   linearBytes(): number;
   leafFill(): number;
-  /** Where the CRCs' running values live (see assembly/index.ts); used by src/s3/crc.ts. */
-  crcStatePtr(): number;
-  crc64nvme(offset: number, length: number): void;
-  crc32(offset: number, length: number): void;
-  crc32c(offset: number, length: number): void;
-  crcCombine(kind: number, lengthB: number): void;
 }
 
 /** Flags of init(); mirror assembly/tree.ts. */
@@ -48,9 +49,17 @@ export const FLAG_NO_TREE = 2;
  */
 export const KERNEL_BUILD_SHA256 = SCALAR_WASM_SHA256;
 
+/**
+ * Which code a kernel instance runs: the Wasm SIMD build, the Wasm scalar build, or the kernel in
+ * JavaScript (same ABI and state layout, on @noble/hashes).
+ */
+export type KernelBuild = 'simd' | 'scalar' | 'js';
+
 /** A kernel instance with its memory views resolved once (memory never grows, so they stay valid). */
 export interface Kernel {
   /** Which build this instance runs. */
+  readonly build: KernelBuild;
+  /** Whether it is the Wasm SIMD build. */
   readonly simd: boolean;
   readonly exports: KernelExports;
   readonly memory: Uint8Array;
@@ -63,7 +72,7 @@ export interface Kernel {
   readonly stateSize: number;
 }
 
-function decodeBase64(base64: string): Uint8Array {
+function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
   // atob exists in Node >= 16, browsers, Deno, Bun and workers; no Buffer, no fs.
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
@@ -71,14 +80,26 @@ function decodeBase64(base64: string): Uint8Array {
   return bytes;
 }
 
-const compiled: { simd?: WebAssembly.Module; scalar?: WebAssembly.Module } = {};
+type WasmBuild = 'simd' | 'scalar';
+/** Modules handed in (setKernelModule) or compiled from the embedded bytes, per build. */
+const modules: { simd?: WebAssembly.Module; scalar?: WebAssembly.Module } = {};
+/** Why a build could not be compiled here (kept, so a refusing host is asked once). */
+const failures: { simd?: TreeHashError; scalar?: TreeHashError } = {};
 let simdValid: boolean | undefined;
 
-/** Whether this runtime runs the SIMD build (WebAssembly.validate accepts it). */
+/** The embedded bytes of a build; undefined in the package variant without them (edge hosts' export conditions). */
+function embeddedBytes(build: WasmBuild): Uint8Array<ArrayBuffer> | undefined {
+  const base64: string = build === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64;
+  return base64 === '' ? undefined : decodeBase64(base64);
+}
+
+/** Whether this runtime runs the SIMD build: one was handed in, or WebAssembly.validate accepts the embedded one. */
 export function simdSupported(): boolean {
+  if (modules.simd !== undefined) return true;
   if (simdValid === undefined) {
+    const bytes = embeddedBytes('simd');
     try {
-      simdValid = WebAssembly.validate(decodeBase64(SIMD_WASM_BASE64) as Uint8Array<ArrayBuffer>);
+      simdValid = bytes !== undefined && WebAssembly.validate(bytes);
     } catch {
       simdValid = false;
     }
@@ -86,35 +107,84 @@ export function simdSupported(): boolean {
   return simdValid;
 }
 
-/** @internal The compiled module of one build (worker threads instantiate it too). */
-export function kernelModule(simd: boolean): WebAssembly.Module {
-  const key = simd ? 'simd' : 'scalar';
-  let module = compiled[key];
-  if (module === undefined) {
-    try {
-      module = new WebAssembly.Module(decodeBase64(simd ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-    } catch (cause) {
-      throw new TreeHashError('ERR_WASM_UNAVAILABLE', 'could not compile the WebAssembly tree-hash kernel', { cause });
-    }
-    compiled[key] = module;
+const REMEDY =
+  "Use engine 'auto' (the default: it falls back to the kernel in JavaScript) or 'js'; to keep Wasm, " +
+  "import the precompiled kernel ('glacier-treehash/kernel-simd.wasm' or 'glacier-treehash/kernel.wasm') " +
+  'and pass it to setKernelModule() before the first hash';
+
+/** The ERR_WASM_UNAVAILABLE for a failed compile: the runtime's words, what they mean, and the remedy. */
+function compileError(cause: unknown): TreeHashError {
+  const said = cause instanceof Error ? cause.message : String(cause);
+  let why: string;
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') {
+    why = 'this runtime has no WebAssembly';
+  } else if (/content.security.policy|unsafe-eval/i.test(said)) {
+    why = "the page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' to its script-src";
+  } else if (/disallowed by embedder|code generation/i.test(said)) {
+    why = 'this host compiles WebAssembly only at deploy time (an edge runtime such as Cloudflare Workers or Vercel Edge): it needs a precompiled module';
+  } else {
+    why = 'the runtime refused it';
   }
-  return module;
+  return new TreeHashError('ERR_WASM_UNAVAILABLE', `could not compile the WebAssembly tree-hash kernel: ${why} (${said}). ${REMEDY}`, { cause });
 }
 
-function instantiate(simd: boolean): Kernel {
-  const instance = new WebAssembly.Instance(kernelModule(simd), {
-    env: {
-      abort(): never {
-        throw new TreeHashError('ERR_INVALID_STATE', 'the tree-hash kernel aborted');
-      },
+/**
+ * @internal The compiled module of a build (worker threads instantiate it too): the one handed in,
+ * else the embedded bytes compiled.
+ * @throws {TreeHashError} `ERR_WASM_UNAVAILABLE`, naming the cause and the remedy.
+ */
+export function kernelModule(simd: boolean): WebAssembly.Module {
+  const build: WasmBuild = simd ? 'simd' : 'scalar';
+  const known = modules[build];
+  if (known !== undefined) return known;
+  const failed = failures[build];
+  if (failed !== undefined) throw failed;
+  const bytes = embeddedBytes(build);
+  if (bytes === undefined) {
+    throw (failures[build] = new TreeHashError(
+      'ERR_WASM_UNAVAILABLE',
+      `this variant of glacier-treehash carries no embedded kernel (an edge host's export condition chose it): nothing to compile the ${build} build from. ${REMEDY}`,
+    ));
+  }
+  let module: WebAssembly.Module;
+  try {
+    if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not defined');
+    module = new WebAssembly.Module(bytes);
+  } catch (cause) {
+    throw (failures[build] = compileError(cause));
+  }
+  return (modules[build] = module);
+}
+
+/**
+ * @internal Why the Wasm kernel cannot run here (the best build's compile error), or undefined
+ * when it can: engine 'auto' then uses the kernel in JavaScript.
+ */
+export function wasmUnavailable(): TreeHashError | undefined {
+  try {
+    kernelModule(simdSupported());
+    return undefined;
+  } catch (error) {
+    return error as TreeHashError;
+  }
+}
+
+const IMPORTS = {
+  env: {
+    abort(): never {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the tree-hash kernel aborted');
     },
-  });
+  },
+};
+
+function wrap(instance: WebAssembly.Instance, build: WasmBuild): Kernel {
   const exports = instance.exports as unknown as KernelExports;
   if (exports.layoutError() !== 0) {
     throw new TreeHashError('ERR_WASM_UNAVAILABLE', 'the tree-hash kernel was built with too little memory for its input window');
   }
   return {
-    simd,
+    build,
+    simd: build === 'simd',
     exports,
     memory: new Uint8Array(exports.memory.buffer),
     inputPtr: exports.inputPtr(),
@@ -129,18 +199,119 @@ function instantiate(simd: boolean): Kernel {
 
 // A few idle instances of each build are kept; more would only pin memory (about 4.3 MiB each).
 const MAX_IDLE = 4;
-const idle: { simd: Kernel[]; scalar: Kernel[] } = { simd: [], scalar: [] };
+const idle: Record<KernelBuild, Kernel[]> = { simd: [], scalar: [], js: [] };
+
+/** The build 'auto' runs: the best Wasm build, or the kernel in JavaScript where Wasm cannot be compiled. */
+export function autoBuild(): KernelBuild {
+  if (wasmUnavailable() !== undefined) return 'js';
+  return simdSupported() ? 'simd' : 'scalar';
+}
 
 /**
- * An instance for one hasher; give it back with releaseKernel() when the hasher is done. `scalar`
- * asks for the scalar build; otherwise the SIMD build where it validates.
+ * An instance for one hasher; give it back with releaseKernel() when the hasher is done. `'simd'`:
+ * the SIMD build where it runs, else the scalar one; `'scalar'`; `'js'`; `'auto'` (default): the
+ * best Wasm build, or JavaScript where Wasm cannot be compiled.
+ * @throws {TreeHashError} `ERR_WASM_UNAVAILABLE` for a Wasm build that cannot be compiled here.
  */
-export function acquireKernel(scalar = false): Kernel {
-  const simd = !scalar && simdSupported();
-  return (simd ? idle.simd : idle.scalar).pop() ?? instantiate(simd);
+export function acquireKernel(build: KernelBuild | 'auto' = 'auto'): Kernel {
+  const chosen = build === 'auto' ? autoBuild() : build === 'simd' && !simdSupported() ? 'scalar' : build;
+  const reused = idle[chosen].pop();
+  if (reused !== undefined) return reused;
+  if (chosen === 'js') return createJsKernel();
+  return wrap(new WebAssembly.Instance(kernelModule(chosen === 'simd'), IMPORTS), chosen);
 }
 
 export function releaseKernel(kernel: Kernel): void {
-  const pool = kernel.simd ? idle.simd : idle.scalar;
+  const pool = idle[kernel.build];
   if (pool.length < MAX_IDLE) pool.push(kernel);
+}
+
+/** A precompiled kernel module, its bytes (the .wasm file), or a promise of either. */
+export type KernelModuleSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | PromiseLike<WebAssembly.Module | ArrayBuffer | ArrayBufferView>;
+
+const ABI = [
+  'memory',
+  'inputPtr',
+  'inputCapacity',
+  'outputPtr',
+  'nodeInputPtr',
+  'leafDigestsPtr',
+  'statePtr',
+  'stateSize',
+  'layoutError',
+  'simdBuild',
+  'init',
+  'absorb',
+  'absorbLinear',
+  'absorbTree',
+  'pushNode',
+  'finish',
+];
+
+function setModule(module: WebAssembly.Module): void {
+  const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  const missing = ABI.filter((name) => !names.has(name));
+  if (missing.length > 0) {
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `the module is not this release's tree-hash kernel (it lacks ${missing.join(', ')}): use the .wasm of the same glacier-treehash version`,
+    );
+  }
+  const instance = new WebAssembly.Instance(module, IMPORTS);
+  const build: WasmBuild = (instance.exports as unknown as KernelExports).simdBuild() === 1 ? 'simd' : 'scalar';
+  const kernel = wrap(instance, build);
+  modules[build] = module;
+  delete failures[build];
+  idle[build].length = 0; // instances of another module of the same build go
+  releaseKernel(kernel);
+}
+
+/**
+ * Hands the library a precompiled Wasm kernel, for hosts that run only modules compiled at deploy
+ * time (Cloudflare Workers and other edge runtimes import a `.wasm` file as a `WebAssembly.Module`)
+ * or to skip compiling the embedded bytes. Takes the module (`glacier-treehash/kernel-simd.wasm` or
+ * `glacier-treehash/kernel.wasm`), its bytes, or a promise of either; call it before the first hash
+ * (twice to give both builds). A module given directly is in use when the call returns; bytes and
+ * promises once the returned promise resolves — await it.
+ * @throws {TreeHashError} (the promise rejects) `ERR_INVALID_INPUT` for anything that is not this
+ * release's kernel; `ERR_WASM_UNAVAILABLE` when bytes cannot be compiled here.
+ * @example
+ * import kernel from 'glacier-treehash/kernel-simd.wasm'; // a WebAssembly.Module on Cloudflare Workers
+ * import { setKernelModule } from 'glacier-treehash';
+ * setKernelModule(kernel);
+ */
+export function setKernelModule(source: KernelModuleSource): Promise<void> {
+  try {
+    if (source !== null && typeof source === 'object' && typeof (source as PromiseLike<unknown>).then === 'function') {
+      return Promise.resolve(source as PromiseLike<WebAssembly.Module | ArrayBuffer | ArrayBufferView>).then((value) => setKernelModule(value));
+    }
+    if (typeof WebAssembly === 'object' && source instanceof WebAssembly.Module) {
+      setModule(source);
+      return Promise.resolve();
+    }
+    if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+      const view = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+      const id = toHex(jsSha256(view));
+      if (id !== SCALAR_WASM_SHA256 && id !== SIMD_WASM_SHA256) {
+        throw new TreeHashError(
+          'ERR_INVALID_INPUT',
+          "the bytes are not this release's tree-hash kernel (kernel.wasm or kernel-simd.wasm of the same glacier-treehash version)",
+        );
+      }
+      let module: WebAssembly.Module;
+      try {
+        module = new WebAssembly.Module(view.slice());
+      } catch (cause) {
+        throw compileError(cause);
+      }
+      setModule(module);
+      return Promise.resolve();
+    }
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `setKernelModule expects a WebAssembly.Module, its bytes, or a promise of either, got ${describeValue(source)}`,
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

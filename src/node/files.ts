@@ -11,7 +11,7 @@ import { TreeHashError, describeValue } from '../core/errors.js';
 import { checkEngine, resolveEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
-import { type HashStreamOptions, type TreeChecksum, streamHasher, streamResult } from '../stream/chunks.js';
+import { type HashStreamOptions, type TreeChecksum, hashChunks, streamHasher, streamResult } from '../stream/chunks.js';
 import { ProgressReporter, checkProgressCallback } from '../stream/progress.js';
 import { assertIterable, readFailure } from '../stream/sources.js';
 import { nodeSha256 } from './crypto.js';
@@ -27,14 +27,17 @@ interface Sink {
   abandon(): Promise<void>;
 }
 
-/** Which code hashes the pool's leaves for these options: 'auto' is node:crypto here (src/node always has it). */
-function poolLeaves(options: HashStreamOptions): PoolLeaves {
-  return resolveEngine(options.engine, 'unsaved', nodeSha256).leaves;
+/**
+ * Which code hashes the pool's leaves for these options: 'auto' is node:crypto here (src/node
+ * always has it); undefined for engine 'js', whose kernel in JavaScript runs on the calling thread.
+ */
+function poolLeaves(options: HashStreamOptions): PoolLeaves | undefined {
+  const { leaves } = resolveEngine(options.engine, 'unsaved', nodeSha256);
+  return leaves === 'js' ? undefined : leaves;
 }
 
 /** A Pipeline for these options; bytes count for `progress` once their leaves are in the tree. */
-function pipelineFor(options: HashFileOptions, expectedSize: number, progress: ProgressReporter, file?: FileSource): Pipeline {
-  const leaves = poolLeaves(options);
+function pipelineFor(options: HashFileOptions, leaves: PoolLeaves, expectedSize: number, progress: ProgressReporter, file?: FileSource): Pipeline {
   // An abort (perhaps from the progress callback itself) stops at the next slot, before another report.
   const onHashed = (length: number): void => {
     throwIfAborted(options.signal);
@@ -56,8 +59,9 @@ function checkWorkers(value: unknown): number | undefined {
 function sinkFor(options: HashFileOptions, expectedSize: number, progress: ProgressReporter): Sink {
   // node:crypto hashes small inputs fastest through the pipeline (no copy into Wasm memory);
   // the Wasm engines go through the pool only when there is enough for the workers.
-  if (poolLeaves(options) === 'native' || expectedSize >= PARALLEL_THRESHOLD) {
-    const parallel = pipelineFor(options, expectedSize, progress);
+  const leaves = poolLeaves(options);
+  if (leaves === 'native' || (leaves !== undefined && expectedSize >= PARALLEL_THRESHOLD)) {
+    const parallel = pipelineFor(options, leaves, expectedSize, progress);
     return { writable: () => parallel.writable(), commit: (n) => parallel.commit(n), finish: () => parallel.finish(), abandon: () => parallel.abandon() };
   }
   const hasher = streamHasher(options, nodeSha256);
@@ -146,7 +150,7 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
     let result: Checksums | TreeChecksum;
     if (sized && stop - start >= PARALLEL_THRESHOLD && poolLeaves(options) === 'native') {
       // The pool reads the file itself: positional reads into its slots, by whichever thread is free.
-      const pipeline = (sink = pipelineFor(options, stop - start, progress, { fd: handle.fd, start, end: stop, path: String(path) }));
+      const pipeline = (sink = pipelineFor(options, 'native', stop - start, progress, { fd: handle.fd, start, end: stop, path: String(path) }));
       await pipeline.readAll(signal);
       throwIfAborted(signal);
       result = await pipeline.finish();
@@ -205,12 +209,15 @@ export async function hashStream(source: Readable | AsyncIterable<unknown> | Ite
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
   checkEngine(options.engine);
   assertIterable(source, 'hashStream expects a Readable or an (async) iterable of bytes');
+  const leaves = poolLeaves(options);
+  // Engine 'js': the universal chunk loop (leaves through WebCrypto, the rest in JavaScript).
+  if (leaves === undefined) return hashChunks(source, options);
   const { signal } = options;
   const progress = new ProgressReporter(options.onProgress, undefined);
   throwIfAborted(signal);
   // Chunks are copied into the shared slots (they are the stream's, not ours); the first few MiB
   // are hashed on this thread, so short streams never start the worker pool.
-  const parallel = pipelineFor(options, 0, progress);
+  const parallel = pipelineFor(options, leaves, 0, progress);
   let result: Checksums | TreeChecksum;
   try {
     for await (const chunk of abortableIterate(source, signal)) {

@@ -89,7 +89,9 @@ function checkOptions(options: HashForS3Options): void {
 function pipelineFor(options: HashForS3Options, partSize: number, expectedSize: number, progress: ProgressReporter, file?: FileSource) {
   const crcs: CrcAlgorithm[] = ['crc64nvme', ...(options.crc32 ? (['crc32'] as const) : []), ...(options.crc32c ? (['crc32c'] as const) : [])];
   const streams = new PartStreams(partSize, crcs, options.md5 === true, expectedSize > 0 && expectedSize <= partSize);
-  const leaves = resolveEngine(options.engine, 'unsaved', nodeSha256).leaves;
+  // Engine 'js' (the kernel in JavaScript) has no pool leaves of its own here: node:crypto's serve.
+  const resolved = resolveEngine(options.engine, 'unsaved', nodeSha256).leaves;
+  const leaves = resolved === 'js' ? 'native' : resolved;
   const onHashed = (length: number): void => {
     throwIfAborted(options.signal);
     progress.advance(length);

@@ -18,7 +18,7 @@ import { type Checksums, KernelTreeHasher } from '../hash/tree-hasher.js';
 import { toHex } from '../core/hex.js';
 import { FLAG_LINEAR, FLAG_NO_TREE, type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
 import { toBase64 } from './base64.js';
-import { type CrcAlgorithm, crcInWindow, formatS3Crc, joinCrcs } from './crc.js';
+import { type CrcAlgorithm, type CrcKernel, acquireCrcKernel, crcInWindow, formatS3Crc, joinCrcs, releaseCrcKernel } from './crc.js';
 import { type Md5Factory, type Md5Hash, md5Factory } from './md5.js';
 import { type S3PartRange, type S3PartSizePreset, S3_MAX_PARTS, resolveS3PartSize, s3PartCount } from './part-size.js';
 
@@ -131,12 +131,12 @@ export function compositeCrc(algorithm: 'crc32' | 'crc32c', partCrcs: readonly n
   const bytes = new Uint8Array(4 * partCrcs.length);
   const view = new DataView(bytes.buffer);
   partCrcs.forEach((crc, i) => view.setUint32(4 * i, crc));
-  const kernel = acquireKernel();
+  const kernel = acquireCrcKernel();
   try {
     kernel.memory.set(bytes, kernel.inputPtr);
     return `${formatS3Crc(algorithm, crcInWindow(kernel, algorithm, 0, 0, bytes.length))}-${partCrcs.length}`;
   } finally {
-    releaseKernel(kernel);
+    releaseCrcKernel(kernel);
   }
 }
 
@@ -206,7 +206,8 @@ export interface S3Hasher {
 /** @internal The {@link S3Hasher} on a kernel instance (its input window holds each piece once). */
 export class KernelS3Hasher implements S3Hasher {
   readonly partSize: number;
-  #kernel: Kernel | undefined;
+  #kernel: CrcKernel | undefined; // the input window: every piece is copied here once
+  readonly #shaKernel: Kernel | undefined; // the parts' SHA-256 when there is no node:crypto
   readonly #expectedSize: number | undefined;
   readonly #crcs: CrcAlgorithm[];
   readonly #newSha: (() => LinearHash) | undefined; // node:crypto per part; undefined: the kernel's linear mode
@@ -241,11 +242,12 @@ export class KernelS3Hasher implements S3Hasher {
     this.#expectedSize = options.size;
     this.#crcs = ['crc64nvme', ...(options.crc32 ? (['crc32'] as const) : []), ...(options.crc32c ? (['crc32c'] as const) : [])];
     // Nothing saves this hasher: 'auto' may put every SHA-256 in node:crypto.
-    const { native, scalar } = resolveEngine(engine, 'unsaved', natives.sha256);
+    const { native, build } = resolveEngine(engine, 'unsaved', natives.sha256);
     this.#newSha = native;
     this.#newMd5 = md5Factory(engine, natives.md5);
-    this.#kernel = acquireKernel(scalar);
-    this.#kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
+    this.#kernel = acquireCrcKernel();
+    this.#shaKernel = native === undefined ? acquireKernel(build) : undefined;
+    this.#shaKernel?.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
     this.#partSha = this.#newSha?.();
     this.#partMd5 = this.#newMd5();
     for (const algorithm of this.#crcs) this.#partCrc[algorithm] = ZERO[algorithm];
@@ -261,7 +263,7 @@ export class KernelS3Hasher implements S3Hasher {
     return this.#position + this.#pending;
   }
 
-  #live(method: string): Kernel {
+  #live(method: string): CrcKernel {
     if (this.#kernel === undefined) throw new TreeHashError('ERR_HASH_FINALIZED', `${method}() was called after digest(); create a new hasher`);
     return this.#kernel;
   }
@@ -284,29 +286,34 @@ export class KernelS3Hasher implements S3Hasher {
   }
 
   /** Cuts the window into parts: every per-part hash reads its piece of the window. */
-  #cut(kernel: Kernel): void {
+  #cut(kernel: CrcKernel): void {
     const window = kernel.memory.subarray(kernel.inputPtr, kernel.inputPtr + this.#pending);
     for (let offset = 0; offset < this.#pending; ) {
       const n = Math.min(this.#pending - offset, this.#partStart + this.partSize - this.#position);
       const piece = window.subarray(offset, offset + n);
       this.#partMd5.update(piece);
       if (this.#partSha) this.#partSha.update(piece);
-      else kernel.exports.absorb(offset, n);
+      else {
+        const sha = this.#shaKernel!;
+        sha.memory.set(piece, sha.inputPtr);
+        sha.exports.absorb(0, n);
+      }
       for (const algorithm of this.#crcs) this.#partCrc[algorithm] = crcInWindow(kernel, algorithm, this.#partCrc[algorithm]!, offset, n);
       offset += n;
       this.#position += n;
-      if (this.#position === this.#partStart + this.partSize) this.#endPart(kernel);
+      if (this.#position === this.#partStart + this.partSize) this.#endPart();
     }
     this.#pending = 0;
   }
 
-  #endPart(kernel: Kernel): void {
+  #endPart(): void {
     if (this.#parts.length === S3_MAX_PARTS) {
       throw new TreeHashError('ERR_TOO_MANY_PARTS', `more than ${S3_MAX_PARTS} parts of ${this.partSize} bytes: S3 allows at most ${S3_MAX_PARTS} parts; use a larger part size`);
     }
     let sha: Uint8Array;
     if (this.#partSha) sha = new Uint8Array(this.#partSha.digest());
     else {
+      const kernel = this.#shaKernel!;
       kernel.exports.finish();
       sha = kernel.memory.slice(kernel.outputPtr + DIGEST_LENGTH, kernel.outputPtr + 2 * DIGEST_LENGTH);
       kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);
@@ -347,9 +354,10 @@ export class KernelS3Hasher implements S3Hasher {
   digestWith(glacier: Checksums | undefined): S3Checksums {
     const kernel = this.#live('digest');
     this.#cut(kernel);
-    if (this.#position > this.#partStart || this.#parts.length === 0) this.#endPart(kernel);
+    if (this.#position > this.#partStart || this.#parts.length === 0) this.#endPart();
     this.#kernel = undefined;
-    releaseKernel(kernel);
+    releaseCrcKernel(kernel);
+    if (this.#shaKernel) releaseKernel(this.#shaKernel);
     return this.#result(glacier);
   }
 }

@@ -5,7 +5,9 @@
 import { type BytesLike, toBytes } from '../core/bytes.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
-import { type Kernel, acquireKernel, releaseKernel } from '../kernel/wasm.js';
+import { type CrcKernel, acquireCrcKernel, releaseCrcKernel } from './crc-kernel.js';
+
+export { acquireCrcKernel, releaseCrcKernel, type CrcKernel };
 import { fromBase64, toBase64 } from './base64.js';
 
 /** The CRCs S3 computes: `ChecksumCRC64NVME`, `ChecksumCRC32`, `ChecksumCRC32C`. */
@@ -48,52 +50,47 @@ function checkLength(value: unknown): number {
   return value as number;
 }
 
-// Where each CRC's running value sits in the kernel (assembly/index.ts): +0 CRC-64, +8 CRC-32, +12 CRC-32C.
+// Where each CRC's running value sits in the CRC module (assembly/crc-index.ts): +0 CRC-64, +8 CRC-32, +12 CRC-32C.
 const STATE_OFFSET: Record<CrcAlgorithm, number> = { crc64nvme: 0, crc32: 8, crc32c: 12 };
-const views = new WeakMap<Kernel, { view: DataView; state: number }>();
 
 /**
- * @internal Continues `value` over kernel input[offset, offset + length) — bytes already in the
- * window, so a hasher that copies its input there for other reasons pays no second copy.
+ * @internal Continues `value` over the CRC module's input[offset, offset + length) — bytes already
+ * in its window, so a hasher that copies its input there once runs every CRC on it.
  */
-export function crcInWindow<A extends CrcAlgorithm>(kernel: Kernel, algorithm: A, value: CrcValue<A>, offset: number, length: number): CrcValue<A> {
-  let entry = views.get(kernel);
-  if (entry === undefined) views.set(kernel, (entry = { view: new DataView(kernel.memory.buffer), state: kernel.exports.crcStatePtr() }));
-  const at = entry.state + STATE_OFFSET[algorithm];
+export function crcInWindow<A extends CrcAlgorithm>(kernel: CrcKernel, algorithm: A, value: CrcValue<A>, offset: number, length: number): CrcValue<A> {
+  const at = kernel.statePtr + STATE_OFFSET[algorithm];
   if (algorithm === 'crc64nvme') {
-    entry.view.setBigUint64(at, value as bigint, true);
+    kernel.view.setBigUint64(at, value as bigint, true);
     kernel.exports.crc64nvme(offset, length);
-    return entry.view.getBigUint64(at, true) as CrcValue<A>;
+    return kernel.view.getBigUint64(at, true) as CrcValue<A>;
   }
-  entry.view.setUint32(at, value as number, true);
+  kernel.view.setUint32(at, value as number, true);
   if (algorithm === 'crc32') kernel.exports.crc32(offset, length);
   else kernel.exports.crc32c(offset, length);
-  return entry.view.getUint32(at, true) as CrcValue<A>;
+  return kernel.view.getUint32(at, true) as CrcValue<A>;
 }
 
 const KIND: Record<CrcAlgorithm, number> = { crc64nvme: 0, crc32: 1, crc32c: 2 };
 
 /**
  * @internal The CRC of the pieces one after another, from each piece's CRC and length, joined in
- * the kernel (zlib's crc32_combine method, in GF(2): assembly/crc.ts).
+ * the CRC module (zlib's crc32_combine method, in GF(2): assembly/crc.ts).
  */
 export function joinCrcs<A extends CrcAlgorithm>(algorithm: A, pieces: readonly { readonly crc: CrcValue<A>; readonly size: number }[]): CrcValue<A> {
-  const kernel = acquireKernel();
+  const kernel = acquireCrcKernel();
   try {
-    let entry = views.get(kernel);
-    if (entry === undefined) views.set(kernel, (entry = { view: new DataView(kernel.memory.buffer), state: kernel.exports.crcStatePtr() }));
-    const at = entry.state + STATE_OFFSET[algorithm];
+    const at = kernel.statePtr + STATE_OFFSET[algorithm];
     const wide = algorithm === 'crc64nvme';
-    if (wide) entry.view.setBigUint64(at, 0n, true);
-    else entry.view.setUint32(at, 0, true);
+    if (wide) kernel.view.setBigUint64(at, 0n, true);
+    else kernel.view.setUint32(at, 0, true);
     for (const { crc, size } of pieces) {
-      if (wide) entry.view.setBigUint64(at + 16, crc as bigint, true);
-      else entry.view.setUint32(at + 16, crc as number, true);
+      if (wide) kernel.view.setBigUint64(at + 16, crc as bigint, true);
+      else kernel.view.setUint32(at + 16, crc as number, true);
       kernel.exports.crcCombine(KIND[algorithm], size);
     }
-    return (wide ? entry.view.getBigUint64(at, true) : entry.view.getUint32(at, true)) as CrcValue<A>;
+    return (wide ? kernel.view.getBigUint64(at, true) : kernel.view.getUint32(at, true)) as CrcValue<A>;
   } finally {
-    releaseKernel(kernel);
+    releaseCrcKernel(kernel);
   }
 }
 
@@ -101,7 +98,7 @@ function crcOf<A extends CrcAlgorithm>(algorithm: A, data: BytesLike, previous: 
   let value = checkValue(algorithm, previous, 'the previous CRC');
   const bytes = toBytes(data);
   if (bytes.length === 0) return value;
-  const kernel = acquireKernel();
+  const kernel = acquireCrcKernel();
   try {
     for (let offset = 0; offset < bytes.length; offset += kernel.inputCapacity) {
       const piece = bytes.subarray(offset, Math.min(offset + kernel.inputCapacity, bytes.length));
@@ -109,7 +106,7 @@ function crcOf<A extends CrcAlgorithm>(algorithm: A, data: BytesLike, previous: 
       value = crcInWindow(kernel, algorithm, value, 0, piece.length);
     }
   } finally {
-    releaseKernel(kernel);
+    releaseCrcKernel(kernel);
   }
   return value;
 }

@@ -71,8 +71,8 @@ export async function hashChunks(
   const { signal } = options;
   const progress = new ProgressReporter(options.onProgress, total);
   throwIfAborted(signal);
-  const { webCrypto } = resolveEngine(options.engine, 'async');
-  const web = webCrypto !== undefined ? new WebCryptoTree(webCrypto, options) : undefined;
+  const { webCrypto, build } = resolveEngine(options.engine, 'async');
+  const web = webCrypto !== undefined ? new WebCryptoTree(webCrypto, options, build) : undefined;
   const hasher = web === undefined ? streamHasher(options) : undefined;
   try {
     for await (const chunk of abortableIterate(source, signal)) {

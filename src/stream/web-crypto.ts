@@ -1,8 +1,9 @@
 // Whole leaves through WebCrypto's digest, for the async streaming APIs where there is no node:crypto
-// (browsers, Deno, workers): engine 'native', or 'auto' there (see resolveEngine's use 'async').
+// (browsers, Deno, workers): engine 'native', or 'auto' there, and engine 'js' (see resolveEngine's use 'async').
 import { LEAF_SIZE } from '../core/constants.js';
 import { type LinearSha256, createLinearSha256 } from '../hash/linear.js';
 import { type Checksums, type TreeHasher, type TreeHasherOptions, createTreeHasher } from '../hash/tree-hasher.js';
+import type { KernelBuild } from '../kernel/wasm.js';
 import type { HashStreamOptions, TreeChecksum } from './chunks.js';
 
 // Leaves whose digests are in flight at once; each has its own buffer, so none is reused before
@@ -11,7 +12,8 @@ const WEB_LEAVES_IN_FLIGHT = 4;
 
 /**
  * Whole leaves through WebCrypto's digest (asynchronous, so only for async APIs); the tree on a
- * Wasm hasher's stack, the linear SHA-256 on the Wasm kernel.
+ * hasher's stack and the linear SHA-256 on the kernel `build` (the Wasm kernel, or the one in
+ * JavaScript for engine 'js' and where Wasm cannot be compiled).
  */
 export class WebCryptoTree {
   readonly #subtle: SubtleCrypto;
@@ -25,11 +27,11 @@ export class WebCryptoTree {
   #size = 0;
   #leaves = 0;
 
-  constructor(subtle: SubtleCrypto, options: HashStreamOptions) {
+  constructor(subtle: SubtleCrypto, options: HashStreamOptions, build: KernelBuild) {
     this.#subtle = subtle;
     // The tree hasher reports only the one empty leaf of empty input; leaves are reported here.
-    this.#tree = createTreeHasher({ engine: 'wasm', ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
-    this.#linear = options.linear !== false ? createLinearSha256() : undefined;
+    this.#tree = createTreeHasher({ engine: build === 'js' ? 'js' : 'wasm', ...(options.onLeaf ? { onLeaf: options.onLeaf } : {}) });
+    this.#linear = options.linear !== false ? createLinearSha256(build) : undefined;
     this.#onLeaf = options.onLeaf;
     for (let i = 0; i <= WEB_LEAVES_IN_FLIGHT; i++) this.#buffers.push(new Uint8Array(LEAF_SIZE));
     this.#leaf = this.#buffers[0]!;

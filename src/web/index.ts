@@ -1,5 +1,5 @@
 // glacier-treehash/web: Web Streams and Blobs (browsers, edge runtimes, Node).
-export { hashWebStream, hashBlob } from './streams.js';
+export { hashWebStream, hashBlob, type HashBlobOptions } from './streams.js';
 export type { HashStreamOptions, TreeChecksum } from '../stream/chunks.js';
 export type { HashProgress, ProgressCallback } from '../stream/progress.js';
 export { PROGRESS_STEP } from '../stream/progress.js';

@@ -5,6 +5,19 @@ import { checkEngine } from '../hash/engine.js';
 import { type HashStreamOptions, type TreeChecksum, hashChunks } from '../stream/chunks.js';
 import { checkProgressCallback } from '../stream/progress.js';
 import { isReadableStream, readerChunks } from '../stream/sources.js';
+import { hashBlobInWorker } from './worker-client.js';
+
+/** Options of {@link hashBlob}: those of every streaming function, and where to hash. */
+export interface HashBlobOptions extends HashStreamOptions {
+  /**
+   * Hash in a dedicated Web Worker that the library starts from its own module (one, shared by all
+   * calls), so the page stays responsive while a large file is hashed. Results are identical;
+   * `onProgress` and `signal` work across the boundary; `onLeaf` is refused. Needs a runtime with
+   * Web Workers (`ERR_WORKER_FAILED` otherwise, or when the worker script cannot be loaded).
+   * Default false.
+   */
+  worker?: boolean;
+}
 
 /** Whole-stream functions check their options before they take a stream's reader (which locks it). */
 function checkOptions(options: HashStreamOptions): void {
@@ -39,20 +52,25 @@ export async function hashWebStream(stream: ReadableStream<unknown>, options: Ha
 
 /**
  * Tree hash and linear SHA-256 of a `Blob` or `File` (e.g. from an `<input type=file>`), read as a
- * stream. `onProgress`'s `total` is the Blob's size throughout.
+ * stream. `onProgress`'s `total` is the Blob's size throughout. `{ worker: true }` hashes it in a
+ * Web Worker (see {@link HashBlobOptions.worker}).
  * @throws {TreeHashError} as {@link hashWebStream}.
  * @example
  * const { treeHash } = await hashBlob(input.files[0], {
  *   onProgress: ({ bytes, total }) => (meter.value = bytes / total!),
  * });
  */
-export async function hashBlob(blob: Blob, options?: HashStreamOptions & { linear?: true }): Promise<Checksums>;
-export async function hashBlob(blob: Blob, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
-export async function hashBlob(blob: Blob, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
-export async function hashBlob(blob: Blob, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
+export async function hashBlob(blob: Blob, options?: HashBlobOptions & { linear?: true }): Promise<Checksums>;
+export async function hashBlob(blob: Blob, options: HashBlobOptions & { linear: false }): Promise<TreeChecksum>;
+export async function hashBlob(blob: Blob, options?: HashBlobOptions): Promise<Checksums | TreeChecksum>;
+export async function hashBlob(blob: Blob, options: HashBlobOptions = {}): Promise<Checksums | TreeChecksum> {
   if (blob === null || typeof (blob as { stream?: unknown })?.stream !== 'function') {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashBlob expects a Blob or File, got ${describeValue(blob)}`);
   }
+  if (options?.worker !== undefined && typeof options.worker !== 'boolean') {
+    throw new TreeHashError('ERR_INVALID_OPTION', `worker must be a boolean, got ${describeValue(options.worker)}`);
+  }
+  if (options?.worker === true) return hashBlobInWorker(blob, options);
   checkOptions(options);
   return hashWebStreamOf(blob.stream(), options, blob.size);
 }

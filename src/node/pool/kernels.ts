@@ -31,7 +31,7 @@ const nativeLeaves: SlotKernel = {
 /** The Wasm kernel's leaves (SIMD: four at once): the same output as nativeLeaves. Slots hold at most the kernel's input window (4 MiB). */
 async function wasmLeaves(scalar: boolean): Promise<SlotKernel> {
   const { acquireKernel } = await import('../../kernel/wasm.js');
-  const kernel = acquireKernel(scalar);
+  const kernel = acquireKernel(scalar ? 'scalar' : 'simd');
   const { exports, memory, inputPtr, leafDigestsPtr } = kernel;
   return {
     run(bytes, output) {

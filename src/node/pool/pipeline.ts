@@ -28,8 +28,8 @@ import { Run } from './run.js';
 /** Inputs at least this long spread their leaves over worker threads. */
 export const PARALLEL_THRESHOLD = 8 * MiB;
 
-/** Which code hashes the leaves: the engine resolver's answer (`resolveEngine(engine, 'unsaved', nodeSha256).leaves`). */
-export type PoolLeaves = ResolvedEngine['leaves'];
+/** Which code hashes the leaves: the engine resolver's answer (`resolveEngine(engine, 'unsaved', nodeSha256).leaves`), but for the kernel in JavaScript, which runs on the calling thread. */
+export type PoolLeaves = Exclude<ResolvedEngine['leaves'], 'js'>;
 
 /** The slot kernel (kernels.ts) and the engine of this thread's own leaves, for each answer. */
 const LEAF_KERNELS: Record<PoolLeaves, { kernel: string; engine: 'native' | 'wasm' | 'wasm-scalar' }> = {

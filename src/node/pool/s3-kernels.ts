@@ -22,12 +22,11 @@ export async function s3PartsKernel(name: string): Promise<StreamKernel> {
   const algorithms = list!.split(',');
   const crcs = algorithms.filter((a): a is CrcName => a === 'crc64nvme' || a === 'crc32' || a === 'crc32c');
   const hashes = algorithms.filter((a) => a === 'sha256' || a === 'md5');
-  type Wasm = typeof import('../../kernel/wasm.js');
   type Crc = typeof import('../../s3/crc.js');
-  let window: { kernel: ReturnType<Wasm['acquireKernel']>; release: Wasm['releaseKernel']; crcInWindow: Crc['crcInWindow']; crcToBytes: Crc['crcToBytes'] } | undefined;
+  let window: { kernel: ReturnType<Crc['acquireCrcKernel']>; release: Crc['releaseCrcKernel']; crcInWindow: Crc['crcInWindow']; crcToBytes: Crc['crcToBytes'] } | undefined;
   if (crcs.length > 0) {
-    const [{ acquireKernel, releaseKernel }, { crcInWindow, crcToBytes }] = await Promise.all([import('../../kernel/wasm.js'), import('../../s3/crc.js')]);
-    window = { kernel: acquireKernel(), release: releaseKernel, crcInWindow, crcToBytes };
+    const { acquireCrcKernel, releaseCrcKernel, crcInWindow, crcToBytes } = await import('../../s3/crc.js');
+    window = { kernel: acquireCrcKernel(), release: releaseCrcKernel, crcInWindow, crcToBytes };
   }
   const zero = (a: CrcName): bigint | number => (a === 'crc64nvme' ? 0n : 0);
   let current = new Map<string, Hash>(hashes.map((a) => [a, createHash(a)]));
