@@ -5,7 +5,7 @@
 //
 //   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about 2 minutes)
 //   BENCH_ROUNDS=N                rounds (default 5; 3 quick)
-//   BENCH_ONLY=kernel,linear,incremental,file,pool,many,chunker,parts,rss,inventory,browser   run some groups only
+//   BENCH_ONLY=kernel,linear,incremental,file,pool,many,chunker,parts,rss,inventory,browser,s3   run some groups only
 //   BENCH_MANY_FILES=N            files in the many-files group (default 10000; 2000 quick)
 import Benchmark from 'benchmark';
 import { createHash, randomFillSync } from 'node:crypto';
@@ -27,6 +27,7 @@ import * as nodeApi from '../dist/node/index.js';
 import * as upload from '../dist/upload/index.js';
 import { measureInChromium } from './browser.mjs';
 import { chunkerGroup, manyGroup, poolGroup } from './pool.mjs';
+import { s3Group } from './s3.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 3 : 5));
@@ -524,6 +525,7 @@ if (want('parts')) await partsGroup();
 if (want('rss')) rssGroup();
 if (want('inventory')) await inventoryGroup();
 if (want('browser')) await browserGroup();
+if (want('s3')) await s3Group({ group, row, data, cachedFile, QUICK, MiB });
 
 console.log('\n## Summary (medians; ratios within this run)');
 console.log('| what | MB/s | vs | ratio | target | met |');
