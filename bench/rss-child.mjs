@@ -1,17 +1,8 @@
 // Child of bench/run.mjs: hashes one file with hashFile's default options and prints its peak RSS.
 // A fresh process per measurement, so that one case's heap never inflates another's peak.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { peakRssKiB } from './peak-rss.mjs';
 import { hashFile } from '../dist/node/index.js';
-
-/** Peak RSS in KiB. Linux's VmHWM belongs to this process image; getrusage's maxRSS survives exec
- * (so it would report the parent bench's peak), hence it is only the fallback. */
-function peakRssKiB() {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]);
-  } catch {}
-  return process.resourceUsage().maxRSS;
-}
 
 const path = process.argv[2];
 const baselineRssKiB = peakRssKiB();

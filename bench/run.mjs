@@ -5,12 +5,13 @@
 //
 //   BENCH_QUICK=1 npm run bench   smaller inputs and 3 rounds (about 2 minutes)
 //   BENCH_ROUNDS=N                rounds (default 5; 3 quick)
-//   BENCH_ONLY=kernel,linear,incremental,file,pool,many,chunker,parts,rss,browser   run some groups only
+//   BENCH_ONLY=kernel,linear,incremental,file,pool,many,chunker,parts,rss,inventory,browser,s3   run some groups only
 //   BENCH_MANY_FILES=N            files in the many-files group (default 10000; 2000 quick)
 import Benchmark from 'benchmark';
 import { createHash, randomFillSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, createReadStream, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, ftruncateSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,7 @@ import * as nodeApi from '../dist/node/index.js';
 import * as upload from '../dist/upload/index.js';
 import { measureInChromium } from './browser.mjs';
 import { chunkerGroup, manyGroup, poolGroup } from './pool.mjs';
+import { s3Group } from './s3.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 3 : 5));
@@ -401,6 +403,88 @@ function rssGroup() {
   }
 }
 
+const INVENTORY_ARCHIVES = 1_000_000;
+
+/** Writes a JSON inventory of `count` archives shaped like Glacier's (138-character IDs, ISO dates with milliseconds). */
+async function writeInventory(path, count) {
+  const out = createWriteStream(path);
+  const write = async (text) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write('{"VaultARN":"arn:aws:glacier:us-east-1:012345678901:vaults/bench","InventoryDate":"2024-01-01T00:00:00Z","ArchiveList":[');
+  const batch = [];
+  for (let i = 0; i < count; i++) {
+    const id = `${i.toString(36).padStart(8, '0')}-`.repeat(16).slice(0, 138);
+    const hash = ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(8);
+    const date = `2013-0${1 + (i % 9)}-15T17:19:46.${String(i % 1000).padStart(3, '0')}Z`;
+    batch.push(`{"ArchiveId":"${id}","ArchiveDescription":"backup/2013/photos/IMG_${i}.jpg","CreationDate":"${date}","Size":${1 + ((i * 7919) % 100_000_000)},"SHA256TreeHash":"${hash}"}`);
+    if (batch.length === 10_000) await write((i + 1 > batch.length ? ',' : '') + batch.splice(0).join(','));
+  }
+  if (batch.length > 0) await write((count > batch.length ? ',' : '') + batch.join(','));
+  await write(']}');
+  out.end();
+  await once(out, 'finish');
+}
+
+async function inventoryGroup() {
+  console.log(`\n## Reading a JSON inventory of ${INVENTORY_ARCHIVES.toLocaleString('en')} archives (readInventoryJson, streamed), each in a fresh child process`);
+  const dir = mkdtempSync(join(os.tmpdir(), 'treehash-inventory-'));
+  const child = fileURLToPath(new URL('./inventory-child.mjs', import.meta.url));
+  try {
+    const path = join(dir, 'inventory.json');
+    await writeInventory(path, INVENTORY_ARCHIVES);
+    const size = statSync(path).size;
+    const rounds = [];
+    for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
+      const result = JSON.parse(execFileSync(process.execPath, [child, path], { encoding: 'utf8' }));
+      if (result.archives !== INVENTORY_ARCHIVES) throw new Error(`read ${result.archives} archives, wrote ${INVENTORY_ARCHIVES}`);
+      rounds.push(result);
+    }
+    const seconds = median(rounds.map((r) => r.seconds));
+    const peak = median(rounds.map((r) => r.maxRssKiB)) / 1024;
+    const baseline = median(rounds.map((r) => r.baselineRssKiB)) / 1024;
+    console.log(
+      `  ${(size / 1e6).toFixed(0)} MB of JSON: ${seconds.toFixed(2)} s (${(size / seconds / 1e6).toFixed(0)} MB/s, ${(INVENTORY_ARCHIVES / seconds / 1000).toFixed(0)}k archives/s), peak RSS ${peak.toFixed(1)} MiB (node alone ${baseline.toFixed(1)} MiB); rounds: ${rounds.map((r) => r.seconds.toFixed(2)).join(' ')} s`,
+    );
+    results.push({ what: `read a ${INVENTORY_ARCHIVES / 1e6}M-archive JSON inventory (${(size / 1e6).toFixed(0)} MB)`, text: `${seconds.toFixed(2)} s, peak RSS ${peak.toFixed(1)} MiB`, met: peak <= 128, target: 'peak RSS ≤ 128 MiB' });
+    await auditSmallFiles(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** auditVault over many small files (the page cache warm): the default (hashFiles) against hashFile plugged in, four at a time. */
+async function auditSmallFiles(dir) {
+  const count = QUICK ? 200 : 1000;
+  const size = 256 * 1024;
+  const files = join(dir, 'files');
+  mkdirSync(files);
+  const bytes = data(size);
+  for (let i = 0; i < count; i++) {
+    bytes[0] = i & 0xff;
+    bytes[1] = i >> 8;
+    writeFileSync(join(files, `f${i}.bin`), bytes);
+  }
+  // One archive of that size: by content, every file is hashed (and found not in the vault).
+  const archives = [{ archiveId: 'x', size, treeHash: '00'.repeat(32), creationDate: '2024-01-01T00:00:00Z', creationTime: 0, name: '' }];
+  const viaHashFile = (path, options) => nodeApi.hashFile(path, { linear: false, ...options });
+  const cases = [
+    { name: `auditVault, ${count} files of 256 KiB by content (default: hashFiles on the pool)`, options: {} },
+    { name: `auditVault, ${count} files of 256 KiB by content, hashFile plugged in, four at a time`, options: { hashFile: viaHashFile, concurrency: 4 } },
+  ].map((c) => ({
+    name: c.name,
+    bytes: count * size,
+    async: true,
+    fn: async () => {
+      let n = 0;
+      for await (const result of nodeApi.auditVault(archives, files, { by: 'content', ...c.options })) n += result.status === 'not-in-vault' ? 1 : 0;
+      if (n !== count) throw new Error(`audited ${n} files, expected ${count}`);
+    },
+  }));
+  const m = await group(`auditVault over ${count} small files (page cache warm)`, cases);
+  row('auditVault, many small files (default)', m.get(cases[0].name), 'hashFile plugged in, four at a time', m.get(cases[1].name));
+}
+
 async function browserGroup() {
   const megabytes = MEMORY_BYTES / MiB;
   console.log(`\n## Kernel in Chromium: tree hash of ${megabytes} MiB in memory and linear SHA-256, one thread`);
@@ -439,7 +523,9 @@ if (want('many')) await manyGroup({ row, median, rounds: ROUNDS, count: Number(p
 if (want('chunker')) await chunkerGroup({ group, row, core, nodeApi, bytes: data(MEMORY_BYTES), rounds: ROUNDS });
 if (want('parts')) await partsGroup();
 if (want('rss')) rssGroup();
+if (want('inventory')) await inventoryGroup();
 if (want('browser')) await browserGroup();
+if (want('s3')) await s3Group({ group, row, data, cachedFile, QUICK, MiB });
 
 console.log('\n## Summary (medians; ratios within this run)');
 console.log('| what | MB/s | vs | ratio | target | met |');

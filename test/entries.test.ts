@@ -8,8 +8,9 @@ import * as retrieval from '../src/retrieval/index.js';
 import * as node from '../src/node/index.js';
 import * as web from '../src/web/index.js';
 import * as aws from '../src/aws/index.js';
+import * as s3 from '../src/s3/index.js';
 
-const ENTRIES = { root, upload, retrieval, node, web, aws } as Record<string, Record<string, unknown>>;
+const ENTRIES = { root, upload, retrieval, node, web, aws, s3 } as Record<string, Record<string, unknown>>;
 const INTERNAL_HOOKS = ['writableWindow', 'commitWritten', 'handOver', 'startHashedPart', 'addHashedPart', 'finishHashed', '_leafSpan', '_digests', 'restore'];
 
 describe('public entries', () => {

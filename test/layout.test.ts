@@ -108,6 +108,7 @@ describe('layout', () => {
       '.': 'index.ts',
       './upload': 'upload/index.ts',
       './retrieval': 'retrieval/index.ts',
+      './audit': 'audit/index.ts',
       './node': 'node/index.ts',
       './web': 'web/index.ts',
       './aws': 'aws/index.ts',

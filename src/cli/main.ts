@@ -17,6 +17,9 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   range: () => import('./range.js'),
   'plan-download': () => import('./plan-download.js'),
   manifest: () => import('./manifest.js'),
+  s3: () => import('./s3.js'),
+  identify: () => import('./identify.js'),
+  inventory: () => import('./inventory.js'),
 };
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };

@@ -35,6 +35,11 @@ export type TreeHashErrorCode =
   | 'ERR_PART_SIZE_MISMATCH'
   | 'ERR_PART_OUT_OF_BOUNDS'
   | 'ERR_PART_COUNT_MISMATCH'
+  // S3 (src/s3/); ERR_INVALID_PART_SIZE and ERR_TOO_MANY_PARTS above too
+  | 'ERR_INVALID_ATTRIBUTES'
+  // Vault audit (src/audit/): an inventory (JSON, CSV, or of unknown format) or an mt-aws-glacier journal that cannot be read
+  | 'ERR_INVALID_INVENTORY'
+  | 'ERR_INVALID_JOURNAL'
   | (string & {});
 
 export interface TreeHashErrorOptions {

@@ -18,3 +18,8 @@ function wrap(hash: Hash): LinearHash {
 export function nodeSha256(): LinearHash {
   return wrap(createHash('sha256'));
 }
+
+/** node:crypto's MD5, for S3's ETags (s3.ts hands it to glacier-treehash/s3's hashers). */
+export function nodeMd5(): LinearHash {
+  return wrap(createHash('md5'));
+}

@@ -8,3 +8,7 @@ export { manifestOfFile, readLeafManifest, writeLeafManifest, type ManifestOfFil
 export { hashFileParts } from './parts.js';
 export { nodeSha256 } from './crypto.js';
 export { hashFiles, type HashFilesOptions, type FileHashResult } from './many.js';
+export { hashFileForS3, hashStreamForS3, type HashForS3Options } from './s3.js';
+export { identifyFile, verifyFileForS3, type FileVerification, type VerifyForS3Options } from './s3-check.js';
+export { auditVault, type AuditOptions, type AuditFileHasher } from './audit.js';
+export * from '../audit/index.js';

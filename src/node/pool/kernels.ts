@@ -65,8 +65,12 @@ export async function slotKernel(name: string): Promise<SlotKernel> {
   return kernel;
 }
 
-/** A fresh stream kernel: any node:crypto hash algorithm by name ('sha256', 'md5', …). */
-export function streamKernel(name: string): StreamKernel {
+/**
+ * A fresh stream kernel: any node:crypto hash algorithm by name ('sha256', 'md5', …), or S3's
+ * per-part hashes ('s3-parts:…', s3-kernels.ts).
+ */
+export async function streamKernel(name: string): Promise<StreamKernel> {
+  if (name.startsWith('s3-parts:')) return (await import('./s3-kernels.js')).s3PartsKernel(name);
   const hash: Hash = createHash(name);
   return {
     update: (bytes) => void hash.update(bytes),

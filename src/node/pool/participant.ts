@@ -46,11 +46,11 @@ export async function participate(job: RunJob, serialize: (error: unknown) => Se
   let streams = held.get(job.run);
   if (streams === undefined) held.set(job.run, (streams = new Map()));
   const mine: number[] = [];
-  job.streams.forEach((spec, index) => {
-    if (spec.worker !== job.participant) return;
+  for (const [index, spec] of job.streams.entries()) {
+    if (spec.worker !== job.participant) continue;
     mine.push(index);
-    if (!streams.has(index)) streams.set(index, { kernel: streamKernel(spec.name), next: 0 });
-  });
+    if (!streams.has(index)) streams.set(index, { kernel: await streamKernel(spec.name), next: 0 });
+  }
   const bytesOf = (seq: number): Uint8Array => {
     const slot = seq % slotCount;
     return arena.subarray(slot * slotSize, slot * slotSize + Atomics.load(control, layout.length + slot));

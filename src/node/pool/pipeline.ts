@@ -56,6 +56,12 @@ export interface PipelineOptions {
   linear: boolean;
   /** The SHA-256 of every byte across cuts, held by a worker of its own (hashFileParts' whole file). */
   whole?: boolean;
+  /**
+   * More stream kernels (kernels.ts names), each held by a worker of its own, after `whole`: their
+   * digests are {@link Pipeline.streamDigests} once finish() returns (src/node/s3.ts: each part's
+   * MD5, SHA-256 and CRCs).
+   */
+  streams?: readonly string[];
   onLeaf?: TreeHasherOptions['onLeaf'];
   /** Called as each slot's bytes are fully hashed, in order; what it throws comes out of the call that got there. */
   onHashed?: ((length: number) => void) | undefined;
@@ -81,6 +87,8 @@ export class Pipeline {
   #tree: TreeHasher;
   #parallel: boolean;
   readonly #streams: number;
+  /** The digests of the stream kernels (`whole` first, then `streams`), set by finish() and close(). */
+  streamDigests: Uint8Array[] = [];
   #published = 0; // seqs filled (push mode: by this thread)
   #hashed = 0; // seqs whose linear hash is done
   #collected = 0; // seqs whose outputs are collected and slots released
@@ -98,14 +106,16 @@ export class Pipeline {
     this.#slotSize = slotSize;
     this.#slotCount = slotCount;
     this.#options = options;
-    this.#streams = options.whole ? 1 : 0;
-    this.#parallel = file !== undefined || expectedSize >= PARALLEL_THRESHOLD || options.whole === true;
+    const streams = [...(options.whole ? ['sha256'] : []), ...(options.streams ?? [])];
+    this.#streams = streams.length;
+    // Stream kernels live in workers: with any, every slot goes to the pool.
+    this.#parallel = file !== undefined || expectedSize >= PARALLEL_THRESHOLD || streams.length > 0;
     this.#file = file;
     this.#run = new Run({
       slotSize,
       slotCount,
       slotKernels: [{ name: kernel, outputStride: (slotSize / LEAF_SIZE) * DIGEST_LENGTH }],
-      streams: options.whole ? ['sha256'] : [],
+      streams,
       workers: leafWorkers(options.linear, options.workers),
       ...(file === undefined ? {} : { file }),
     });
@@ -356,24 +366,31 @@ export class Pipeline {
   async close(): Promise<Uint8Array | undefined> {
     await this.#drain();
     this.#tree.digest(); // gives its kernel instance back
+    await this.#awaitStreams();
+    await this.#run.stop(true);
+    return this.streamDigests[0];
+  }
+
+  /** Ends the run's input and waits for every stream kernel's digest (into streamDigests). */
+  async #awaitStreams(): Promise<void> {
     const run = this.#run;
     run.end(this.#published);
-    if (this.#streams > 0) {
-      while (!run.digests.has(0)) {
+    for (let stream = 0; stream < this.#streams; stream++) {
+      while (!run.digests.has(stream)) {
         const gen = Atomics.load(run.control, MAIN_GEN);
-        run.throwIfFailed(() => new TreeHashError('ERR_WORKER_FAILED', 'the whole-file hash was lost'));
-        if (!run.holding(0)) run.join();
+        run.throwIfFailed(() => new TreeHashError('ERR_WORKER_FAILED', 'a worker-held hash was lost'));
+        if (!run.holding(stream)) run.join();
         await run.wait(MAIN_GEN, gen);
       }
     }
-    await run.stop(true);
-    return run.digests.get(0);
+    this.streamDigests = Array.from({ length: this.#streams }, (_, stream) => run.digests.get(stream)!);
   }
 
   /** Finishes: the checksums of everything. */
   async finish(): Promise<Checksums | TreeChecksum> {
     if (this.#file === undefined) await this.#drain();
     this.#run.throwIfFailed((reply) => this.#faultError(reply));
+    if (this.#streams > 0) await this.#awaitStreams();
     await this.#run.stop(true);
     const size = this.#file === undefined ? this.#size : this.#file.end - this.#file.start;
     const treeHash = this.#tree.digest();
