@@ -90,12 +90,12 @@ describe('treehash parts', () => {
     expect(run.stdout).toContain(`archive sha256: ${referenceSha256Hex(data)}`);
   });
 
-  it('stops quietly when the reader goes away (| head)', () => {
+  it('stops with one line and exit 2 when the reader goes away (| head)', () => {
     const path = write('piped.bin', mod251(12 * MIB));
-    const run = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" parts "${path}" --part-size 1MiB | head -n 2`], { encoding: 'utf8' });
-    expect(run.status).toBe(0);
+    const command = `("${process.execPath}" "${BIN}" parts "${path}" --part-size 1MiB; echo "exit $?" >&2) | head -n 2`;
+    const run = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8' });
     expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(2);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe('treehash: write error: Broken pipe\nexit 2\n');
   });
 
   it('reads standard input with an explicit part size', () => {

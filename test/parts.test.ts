@@ -19,6 +19,8 @@ import { hashBlobParts, hashWebStreamParts } from '../src/web/parts.js';
 import { createHash } from 'node:crypto';
 import { type LinearHash, registerNativeHash } from '../src/hash/engine.js';
 import { createTreeHasher, restoreTreeHasher } from '../src/hash/tree-hasher.js';
+import { KERNEL_FLAG_LINEAR, KERNEL_FLAG_NO_TREE, type KernelRecord, decodeState, encodeState } from '../src/core/saved-state.js';
+import { STATE_SEAL } from '../src/kernel/state.js';
 import { MIB, mod251, referenceLeafDigests, referenceRoot, referenceSha256Hex, referenceTreeHash, referenceTreeHashHex } from './reference.js';
 import { caughtAsync, codeOf, codeOfSync as caughtCode, randomBytes, saveAfterPart } from './helpers.js';
 
@@ -638,37 +640,20 @@ describe('save() and restorePartHasher()', () => {
     const otherFormat = state.slice();
     otherFormat[4] = 99;
     expect(await codeOf(() => restorePartHasher(otherFormat))).toBe('ERR_INVALID_STATE');
-    const badPartSize = state.slice();
-    new DataView(badPartSize.buffer).setFloat64(8, 3 * MIB, true);
-    expect(await codeOf(() => restorePartHasher(badPartSize))).toBe('ERR_INVALID_STATE');
+    // Fields that disagree are refused even under a valid check (a forged state).
+    const fields = decodeState(state, 'part', STATE_SEAL);
+    expect(await codeOf(() => restorePartHasher(encodeState({ ...fields, partSize: 3 * MIB }, STATE_SEAL)))).toBe('ERR_INVALID_STATE');
+    expect(await codeOf(() => restorePartHasher(encodeState({ ...fields, partSize: 8 * MIB }, STATE_SEAL)))).toBe('ERR_INVALID_STATE'); // the whole SHA-256 covers 1 MiB + 5
     const otherBuild = state.slice();
-    otherBuild[28 + 32 + 20] = otherBuild[28 + 32 + 20]! ^ 0xff; // inside the part hasher's kernel build hash
+    otherBuild[20] ^= 0xff; // inside the kernel build's id
     expect(await codeOf(() => restorePartHasher(otherBuild))).toBe('ERR_INVALID_STATE');
+    expect(await codeOf(() => restoreTreeHasher(state))).toBe('ERR_INVALID_STATE'); // another kind
     expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: 2 * MIB, restore: state }))).toBe('ERR_INVALID_STATE');
     expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: MIB, restore: state, resumeFrom: [] }))).toBe('ERR_INVALID_OPTION');
     hasher.finish();
     expect(await codeOf(() => hasher.save())).toBe('ERR_HASH_FINALIZED');
   });
 });
-
-// PartHasher state layout (src/upload/part-state.ts): a 28-byte header (counts u32 at 16, 20, 24: part hashes,
-// part state bytes, whole-hash state bytes), then those. A hasher state is a 48-byte header, then
-// the kernel's state region, whose first u32 is the kernel's flags.
-const HASHER_STATE_HEADER = 48;
-const KERNEL_FLAG_LINEAR = 1;
-const KERNEL_FLAG_NO_TREE = 2;
-
-/** The whole-archive hash's state inside a saved PartHasher state (empty when none was saved). */
-function wholeStateOf(state: Uint8Array): Uint8Array {
-  const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
-  const wholeLength = view.getUint32(24, true);
-  return state.subarray(state.length - wholeLength);
-}
-
-/** The kernel flags recorded in a hasher state. */
-function kernelFlagsOf(hasherState: Uint8Array): number {
-  return new DataView(hasherState.buffer, hasherState.byteOffset + HASHER_STATE_HEADER, 4).getUint32(0, true);
-}
 
 describe('savePoint', () => {
   it("'part': save() mid-part is the state at the part's start, and a restored run there gives the reference results", async () => {
@@ -815,39 +800,34 @@ describe('hashParts of bytes in memory: the whole SHA-256 on node:crypto', () =>
 });
 
 describe('the whole-archive SHA-256 state', () => {
+  const FLAGS = (record: KernelRecord) => new DataView(record.region.buffer, record.region.byteOffset).getUint32(0, true);
+
   it('is saved without a tree (the kernel skips the tree for it)', () => {
     const hasher = createPartHasher({ partSize: MIB });
     hasher.update(randomBytes(MIB + 5, 8));
-    const whole = wholeStateOf(hasher.save());
-    expect(whole.length).toBeGreaterThan(0);
-    expect(kernelFlagsOf(whole)).toBe(KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE);
-    // It is not a tree hasher's state.
-    expect(caughtCode(() => restoreTreeHasher(whole))).toBe('ERR_INVALID_STATE');
+    const { whole, part } = decodeState(hasher.save(), 'part', STATE_SEAL);
+    expect(FLAGS(whole!)).toBe(KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE);
+    expect(FLAGS(part!)).toBe(KERNEL_FLAG_LINEAR);
+    expect(whole!.size).toBe(MIB + 5);
     hasher.finish();
   });
 
-  it('continues from a state saved before the tree-less mode (a linear tree hasher as the whole hash)', () => {
+  it('refuses a whole-archive record that is a tree hasher\'s (with or without the linear SHA-256), even under a valid check', () => {
     const data = randomBytes(3 * MIB + 77, 21);
     const cutAt = MIB + 1000;
     const hasher = createPartHasher({ partSize: MIB });
     hasher.update(data.subarray(0, cutAt));
-    const state = hasher.save();
-    // Swap the whole-archive state for what earlier releases saved: a TreeHasher with linear: true.
-    const oldWhole = createTreeHasher({ linear: true }).update(data.subarray(0, cutAt)).save();
-    expect(kernelFlagsOf(oldWhole)).toBe(KERNEL_FLAG_LINEAR);
-    const newWhole = wholeStateOf(state);
-    expect(oldWhole.length).toBe(newWhole.length);
-    const old = state.slice();
-    old.set(oldWhole, state.length - oldWhole.length);
-    const restored = restorePartHasher(old);
+    const fields = decodeState(hasher.save(), 'part', STATE_SEAL);
+    for (const linear of [true, false]) {
+      const tree = decodeState(createTreeHasher({ linear }).update(data.subarray(0, cutAt)).save(), 'tree', STATE_SEAL).hasher;
+      expect(caughtCode(() => restorePartHasher(encodeState({ ...fields, whole: tree }, STATE_SEAL)))).toBe('ERR_INVALID_STATE');
+    }
+    // Unchanged, it continues to the reference.
+    const restored = restorePartHasher(encodeState(fields, STATE_SEAL));
     restored.update(data.subarray(cutAt));
     const { result } = restored.finish();
     expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
     expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
-    // A tree-only state has no linear hash to continue.
-    const treeOnly = state.slice();
-    treeOnly.set(createTreeHasher().update(data.subarray(0, cutAt)).save(), state.length - oldWhole.length);
-    expect(caughtCode(() => restorePartHasher(treeOnly))).toBe('ERR_INVALID_STATE');
     hasher.finish();
   });
 });

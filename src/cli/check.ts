@@ -11,6 +11,8 @@ import { toHex } from '../core/hex.js';
 import { hashOperands } from './hash.js';
 import { formatCheckLine, parseSumLine, quoteFileName, type SumsLayout } from './sums.js';
 import { LineWriter } from './output.js';
+import { decodeName, fsPath } from './names.js';
+import { readStandardInput } from './retrieval-io.js';
 import { EXIT_ERROR, EXIT_MISMATCH, printFailure } from './errors.js';
 
 interface CheckOptions {
@@ -55,9 +57,11 @@ read.`,
     .action(async (sumsPath: string, options: CheckOptions) => {
       let text: string;
       try {
-        text = sumsPath === '-' ? await readStdin() : await readFile(sumsPath, 'utf8');
+        // Bytes: a listed name need not be UTF-8 (names.ts).
+        text = decodeName(sumsPath === '-' ? await readStandardInput() : await readFile(fsPath(sumsPath)));
       } catch (cause) {
-        throw new TreeHashError('ERR_READ_FAILED', `cannot read ${sumsPath}: ${(cause as Error).message}`, { cause });
+        printFailure(sumsPath === '-' ? 'standard input' : sumsPath, cause);
+        return;
       }
       // Quoted in messages as GNU's quotef does ('standard input', 'my sums').
       const sumsName = quoteFileName(sumsPath === '-' ? 'standard input' : sumsPath);
@@ -112,8 +116,7 @@ read.`,
           if (actual === null) unreadable++;
           else if (ok) matched++;
           else mismatched++;
-          // A reader that went away only drops the output: the remaining files are still
-          // checked, so that the exit status speaks for the whole list.
+          // A failure to write stdout stops the check at once (main.ts reports it, exit 2).
           if (options.json) {
             await out.line(JSON.stringify({ file: entry.file, ok, expected: entry.hex, actual }));
           } else if (!status && (!ok || !quiet)) {
@@ -147,10 +150,4 @@ read.`,
 function isMissing(error: unknown): boolean {
   const cause = error instanceof TreeHashError ? error.cause : error;
   return (cause as { code?: unknown } | undefined)?.code === 'ENOENT';
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -6,23 +6,32 @@ import { type FileHashResult, hashFiles } from '../node/many.js';
 import { LineWriter } from './output.js';
 import type { Checksums } from '../hash/tree-hasher.js';
 import { printFailure } from './errors.js';
+import { fsPath } from './names.js';
 import { formatSumLine } from './sums.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';
 import type { ProgressCallback } from '../stream/progress.js';
 import type { TreeChecksum } from '../stream/chunks.js';
 
-/** Hashes one CLI operand: `-` is standard input, anything else a file (`linear: false`: the tree hash only). */
+/**
+ * Hashes one CLI operand: `-` is standard input, anything else a file, a CLI name (names.ts: its
+ * bytes when it is not UTF-8) (`linear: false`: the tree hash only).
+ */
 export function hashOperand(file: string, options: { onProgress?: ProgressCallback | undefined; linear?: boolean } = {}): Promise<TreeChecksum> {
   const { onProgress, linear = true } = options;
-  return file === '-' ? hashStream(process.stdin, { onProgress, linear }) : hashFile(file, { onProgress, linear });
+  return file === '-' ? hashStream(process.stdin, { onProgress, linear }) : hashFile(fsPath(file), { onProgress, linear });
 }
 
 /**
  * Hashes CLI operands in order, many at once over every core (hashFiles): `-` is standard input,
- * read here in its turn. Without a progress bar only: a bar draws one file at a time.
+ * read here in its turn. Without a progress bar only: a bar draws one file at a time. Paths go as
+ * bytes where a name is not UTF-8.
  */
 export function hashOperands(files: readonly string[], linear: boolean): AsyncGenerator<FileHashResult, void, undefined> {
-  return hashFiles(files, { linear, defer: (file) => file === '-', hashDeferred: (file, options) => hashOperand(String(file), options) });
+  return hashFiles(files.map(fsPath), {
+    linear,
+    defer: (file) => file === '-',
+    hashDeferred: (file, options) => (file === '-' ? hashStream(process.stdin, options) : hashFile(file, options)),
+  });
 }
 
 export function register(program: Command): void {
@@ -37,33 +46,33 @@ export function register(program: Command): void {
       const out = new LineWriter();
       const lineOf = (file: string, { size, treeHash, sha256 }: Checksums): string =>
         options.json ? JSON.stringify({ file, size, treeHash: toHex(treeHash), sha256: toHex(sha256) }) : formatSumLine(toHex(treeHash), file);
-      try {
-        if (!options.progress && !options.forceProgress) {
-          // Lines are batched; before an error goes to stderr the lines before it are written, so a
-          // terminal shows them in order.
-          let index = 0;
-          for await (const result of hashOperands(files, true)) {
-            const file = files[index++]!;
-            if (result.error === undefined) await out.line(lineOf(file, result as Checksums));
-            else {
-              await out.flush();
-              printFailure(file, result.error);
-            }
-            if (out.closed) return; // nobody reads any more: stop hashing
-          }
-          return;
-        }
-        for (const file of files) {
-          try {
-            const result = (await withProgressBar(file, options, (onProgress) => hashOperand(file, { onProgress }))) as Checksums;
-            await out.write(`${lineOf(file, result)}\n`);
-            if (out.closed) return; // nobody reads any more: stop hashing
-          } catch (error) {
-            printFailure(file, error);
+      // A failure to write stdout throws out of out.line/write/flush: hashing stops at once, and
+      // main.ts reports it (exit 2), never as a failure of a file.
+      if (!options.progress && !options.forceProgress) {
+        // Lines are batched; before an error goes to stderr the lines before it are written, so a
+        // terminal shows them in order.
+        let index = 0;
+        // Leaving the loop (a write error) ends the generator, which stops the hashing.
+        for await (const result of hashOperands(files, true)) {
+          const file = files[index++]!;
+          if (result.error === undefined) await out.line(lineOf(file, result as Checksums));
+          else {
+            await out.flush();
+            printFailure(file, result.error);
           }
         }
-      } finally {
         await out.close();
+        return;
+      }
+      for (const file of files) {
+        let result: Checksums;
+        try {
+          result = (await withProgressBar(file, options, (onProgress) => hashOperand(file, { onProgress }))) as Checksums;
+        } catch (error) {
+          printFailure(file, error);
+          continue;
+        }
+        await out.write(`${lineOf(file, result)}\n`);
       }
     });
 }

@@ -10,7 +10,8 @@ import { nodeSha256 } from '../node/crypto.js';
 import { type MultipartChecksums, type PartChecksums, type PartHashing } from '../upload/types.js';
 import { hashParts } from '../upload/hash-parts.js';
 import { printFailure } from './errors.js';
-import { LineWriter } from './output.js';
+import { fsPath } from './names.js';
+import { LineWriter, StdoutWriteError } from './output.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, startProgressBar } from './progress.js';
 import { parseByteCount } from './retrieval-io.js';
 
@@ -41,9 +42,13 @@ function parsePartSizeOption(text: string): number | undefined {
  */
 async function resolvePartSize(file: string, partSize: number | undefined): Promise<number> {
   const auto = partSize === undefined;
-  const info = file === '-' ? undefined : await stat(file).catch((cause: unknown) => {
+  const info = file === '-' ? undefined : await stat(fsPath(file)).catch((cause: unknown) => {
     throw new TreeHashError('ERR_READ_FAILED', `cannot stat ${file}: ${(cause as Error).message}`, { cause });
   });
+  if (info?.isDirectory()) {
+    const cause = Object.assign(new Error('EISDIR: illegal operation on a directory'), { code: 'EISDIR' });
+    throw new TreeHashError('ERR_READ_FAILED', `cannot hash ${file}: it is a directory`, { cause });
+  }
   if (!info?.isFile()) {
     if (auto) throw new TreeHashError('ERR_INVALID_OPTION', `--part-size auto needs a regular file to size; give --part-size SIZE for ${file}`);
     return partSize;
@@ -76,7 +81,7 @@ export function register(program: Command): void {
         const onProgress = bar?.onProgress;
         const hashing: PartHashing = stdin
           ? hashParts(process.stdin, { partSize, linear: nodeSha256, onProgress })
-          : hashFileParts(file, { partSize, onProgress });
+          : hashFileParts(fsPath(file), { partSize, onProgress });
         const out = new LineWriter();
         try {
           if (!options.json) {
@@ -84,7 +89,6 @@ export function register(program: Command): void {
             for await (const part of hashing) {
               bar?.clear(); // the row goes where the bar was; the bar is drawn again below it
               await out.write(`${partRow(part)}\n`);
-              if (out.closed) return; // nobody reads any more: stop hashing
             }
           }
           const result: MultipartChecksums = await hashing.done();
@@ -113,6 +117,7 @@ export function register(program: Command): void {
         }
       } catch (error) {
         bar?.stop();
+        if (error instanceof StdoutWriteError) throw error; // stdout's failure, not FILE's: main.ts reports it
         printFailure(file, error);
       } finally {
         bar?.stop(); // also when the reader of stdout went away (a timer left running would keep the process alive)

@@ -5,7 +5,7 @@ import { MiB } from '../core/constants.js';
 import { describeDownloadPlan, downloadChunks } from '../retrieval/download-plan.js';
 import { explainChecksumExpectation } from '../retrieval/ranges.js';
 import { formatHttpRange, formatRetrievalRange, parseRange } from '../core/byte-range.js';
-import { parseByteCount } from './retrieval-io.js';
+import { parseArchiveSize, parseByteCount } from './retrieval-io.js';
 import { LineWriter } from './output.js';
 
 /** Default piece size: large enough to keep requests few, small enough to retry cheaply. */
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option('--chunk-size <bytes>', 'largest piece, ≥ 1MiB; rounded down to a power-of-two number of MiB (default 64MiB)')
     .option('--json', 'one JSON object per piece: {"index","start","end","archiveStart","archiveEnd","range","checksum"}')
     .action(async (options: PlanOptions) => {
-      const archiveSize = parseByteCount(options.size, '--size');
+      const archiveSize = parseArchiveSize(options.size);
       const retrievalRange = options.range === undefined ? undefined : parseRange(options.range);
       const chunkSize = options.chunkSize === undefined ? DEFAULT_CHUNK_SIZE : parseByteCount(options.chunkSize, '--chunk-size');
       // Pieces are printed as they are cut: the largest archive in 1 MiB pieces makes 40 M lines.
@@ -46,7 +46,6 @@ export function register(program: Command): void {
       }
       let index = 0;
       for (const chunk of downloadChunks({ archiveSize, retrievalRange, chunkSize })) {
-        if (out.closed) break;
         await out.line(
           options.json
             ? JSON.stringify({

@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 import { TreeHashError } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
-import { readLeafManifest } from '../node/manifest.js';
 import { type ByteRange, formatRetrievalRange, parseRange } from '../core/byte-range.js';
 import { alignRange, explainRetrievalRange, explainTreeHashAlignment } from '../retrieval/ranges.js';
-import { parseByteCount, printJsonLine } from './retrieval-io.js';
+import { printJsonLine, stdout } from './output.js';
+import { parseArchiveSize, readManifestOperand } from './retrieval-io.js';
 
 interface RangeOptions {
   size?: string;
@@ -23,20 +23,20 @@ export function register(program: Command): void {
     )
     .argument('<range>', 'START-END, bytes=START-END or "bytes START-END/*" (END inclusive)')
     .option('--size <bytes>', 'archive (or job output) size, e.g. 6815744 or 100MiB')
-    .option('--manifest <file>', 'take the size from a leaf manifest and also print the range\'s tree hash')
+    .option('--manifest <file>', 'take the size from a leaf manifest and also print the range\'s tree hash (- reads standard input)')
     .option('--json', 'print {"start","end","size","validRetrievalRange","treeHashAligned"} on one line')
     .action(async (rangeText: string, options: RangeOptions) => {
       if ((options.size === undefined) === (options.manifest === undefined)) {
         throw new TreeHashError('ERR_INVALID_OPTION', 'give the archive size with exactly one of --size N or --manifest FILE');
       }
       const range = parseRange(rangeText);
-      const manifest = options.manifest === undefined ? undefined : await readLeafManifest(options.manifest);
-      const size = manifest?.size ?? parseByteCount(options.size!, '--size');
+      const manifest = options.manifest === undefined ? undefined : await readManifestOperand(options.manifest);
+      const size = manifest?.size ?? parseArchiveSize(options.size!);
       const retrievalReason = explainRetrievalRange(range, size);
       const alignmentReason = explainTreeHashAlignment(range, size);
       const treeHash = manifest !== undefined && retrievalReason === null ? toHex(manifest.rangeTreeHash(range)) : undefined;
       if (options.json) {
-        printJsonLine({
+        await printJsonLine({
           start: range.start,
           end: range.end,
           size,
@@ -46,8 +46,9 @@ export function register(program: Command): void {
         });
         return;
       }
-      process.stdout.write(`${describe(range, size, retrievalReason, alignmentReason)}\n`);
-      if (treeHash !== undefined) process.stdout.write(`tree hash from the manifest: ${treeHash}\n`);
+      await stdout.write(
+        `${describe(range, size, retrievalReason, alignmentReason)}\n${treeHash === undefined ? '' : `tree hash from the manifest: ${treeHash}\n`}`,
+      );
     });
 }
 

@@ -120,19 +120,18 @@ export function register(program: Command): void {
         return;
       }
       const out = new LineWriter();
-      try {
-        for (const [i, file] of files.entries()) {
-          try {
-            const result = await withProgressBar(file, options, (onProgress) => hashOperand(file, partSize ?? 'aws-cli', options, onProgress));
-            await out.write(options.json ? `${JSON.stringify(jsonOf(file, result))}\n` : `${i > 0 ? '\n' : ''}${textOf(file, result)}\n`);
-            if (out.closed) return; // nobody reads any more: stop hashing
-          } catch (error) {
-            printFailure(file, error);
-          }
+      for (const [i, file] of files.entries()) {
+        let result: Awaited<ReturnType<typeof hashOperand>>;
+        try {
+          result = await withProgressBar(file, options, (onProgress) => hashOperand(file, partSize ?? 'aws-cli', options, onProgress));
+        } catch (error) {
+          printFailure(file, error);
+          continue;
         }
-      } finally {
-        await out.close();
+        // Outside the try: a failure to write stdout stops at once (main.ts reports it, exit 2).
+        await out.write(options.json ? `${JSON.stringify(jsonOf(file, result))}\n` : `${i > 0 ? '\n' : ''}${textOf(file, result)}\n`);
       }
+      await out.close();
     });
 }
 

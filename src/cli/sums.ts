@@ -1,5 +1,7 @@
 // The line format of `treehash hash`, read back by `treehash check`: sha256sum's, "<hex>  <file>",
-// with GNU coreutils' rules (src/digest.c) for odd names and for what a checker accepts.
+// with GNU coreutils' rules (src/digest.c) for odd names and for what a checker accepts. Names
+// are CLI names (names.ts): a byte that is not UTF-8 is a lone surrogate, written back as the byte.
+import { isEscapedByte } from './names.js';
 
 /** A name GNU escapes holds a backslash, a newline or a carriage return. */
 const NEEDS_ESCAPE = /[\\\n\r]/;
@@ -102,6 +104,14 @@ const isControl = (c: string): boolean => {
   const code = c.codePointAt(0)!;
   return code < 0x20 || (code >= 0x7f && code <= 0x9f);
 };
+/** A character GNU writes as an escape inside $'…': a control character, or a byte that is not UTF-8 (names.ts). */
+const needsDollarQuote = (c: string): boolean => isControl(c) || isEscapedByte(c);
+/** `\n` for a control character with a C escape, else the octal of each byte (`\377`). */
+const dollarEscape = (c: string): string => {
+  if (C_ESCAPES[c] !== undefined) return `\\${C_ESCAPES[c]}`;
+  const bytes = isEscapedByte(c) ? [c.charCodeAt(0) - 0xdc00] : [...new TextEncoder().encode(c)];
+  return bytes.map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
+};
 
 /**
  * A file name as GNU coreutils quote it in their messages on stderr (`quotef`: gnulib's
@@ -121,9 +131,9 @@ export function quoteFileName(name: string): string {
   for (const [i, c] of chars.entries()) {
     // '#' and '~' matter only first; '{' and '}' only alone.
     const positional = ((c === '#' || c === '~') && i === 0) || ((c === '{' || c === '}') && lone);
-    if (SHELL_SPECIAL.has(c) || positional || isControl(c)) special = true;
+    if (SHELL_SPECIAL.has(c) || positional || needsDollarQuote(c)) special = true;
     if (c === "'") doubleQuotable = true;
-    const safeInside = DOUBLE_QUOTE_SAFE.test(c) || positional || (c.codePointAt(0)! > 0x7f && !isControl(c));
+    const safeInside = DOUBLE_QUOTE_SAFE.test(c) || positional || (c.codePointAt(0)! > 0x7f && !needsDollarQuote(c));
     if (!safeInside) allDoubleQuoteSafe = false;
   }
   if (!special) return name;
@@ -131,10 +141,10 @@ export function quoteFileName(name: string): string {
   let out = "'";
   let inDollarQuote = false; // inside $'…', where escapes work
   for (const c of chars) {
-    if (isControl(c)) {
+    if (needsDollarQuote(c)) {
       if (!inDollarQuote) out += "'$'";
       inDollarQuote = true;
-      out += `\\${C_ESCAPES[c] ?? [...new TextEncoder().encode(c)].map((byte) => byte.toString(8).padStart(3, '0')).join('\\')}`;
+      out += dollarEscape(c);
     } else if (c === "'") {
       out += "'\\''";
       inDollarQuote = false;

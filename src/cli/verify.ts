@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { TreeHashError } from '../core/errors.js';
 import { toHex } from '../core/hex.js';
 import { compareWithManifest } from '../retrieval/manifest-compare.js';
-import { hashFile } from '../node/files.js';
-import { manifestOfFile, readLeafManifest } from '../node/manifest.js';
 import { LEAF_SIZE } from '../core/constants.js';
 import { type ByteRange, formatRetrievalRange, parseRange } from '../core/byte-range.js';
 import { toTreeHashBytes } from '../core/digest.js';
-import { printJsonLine } from './retrieval-io.js';
+import { hashOperand } from './hash.js';
+import { printJsonLine, stdout } from './output.js';
+import { forOperand, manifestOfOperand, readManifestOperand } from './retrieval-io.js';
 import { EXIT_MISMATCH } from './errors.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';
 
@@ -25,9 +25,9 @@ export function register(program: Command): void {
   program
     .command('verify')
     .description('check a file against a tree hash or a leaf manifest (exit 0 match, 1 mismatch, 2 error)')
-    .argument('<file>', 'the downloaded file')
+    .argument('<file>', 'the downloaded file; - reads standard input')
     .option('--tree-hash <hex>', 'the expected tree hash (64 hex digits, either case)')
-    .option('--manifest <file>', 'a leaf manifest of the archive: names the damaged leaves and what to fetch again')
+    .option('--manifest <file>', 'a leaf manifest of the archive: names the damaged leaves and what to fetch again (- reads standard input)')
     .option('--range <start-end>', 'with --manifest: FILE holds only these bytes of the archive (megabyte aligned, END inclusive)')
     .option('--json', 'print the verdict as one JSON object')
     .option('--progress', PROGRESS_HELP)
@@ -35,6 +35,9 @@ export function register(program: Command): void {
     .action(async (file: string, options: VerifyOptions) => {
       if ((options.treeHash === undefined) === (options.manifest === undefined)) {
         throw new TreeHashError('ERR_INVALID_OPTION', 'give exactly one of --tree-hash HEX or --manifest FILE');
+      }
+      if (file === '-' && options.manifest === '-') {
+        throw new TreeHashError('ERR_INVALID_OPTION', 'FILE and --manifest cannot both be standard input (-)');
       }
       if (options.range !== undefined && options.manifest === undefined) {
         throw new TreeHashError('ERR_INVALID_OPTION', '--range goes with --manifest (a tree hash already says which bytes it covers)');
@@ -46,14 +49,14 @@ export function register(program: Command): void {
 
 async function verifyTreeHashOption(file: string, hex: string, json: boolean, progress: ProgressFlags): Promise<void> {
   const expected = toHex(toTreeHashBytes(hex, '--tree-hash')); // validated before reading the file
-  const { size, treeHash } = await withProgressBar(file, progress, (onProgress) => hashFile(file, { linear: false, onProgress }));
+  const { size, treeHash } = await forOperand(file, () => withProgressBar(file, progress, (onProgress) => hashOperand(file, { linear: false, onProgress })));
   const actual = toHex(treeHash);
   const ok = actual === expected;
   if (!ok) process.exitCode = EXIT_MISMATCH;
   if (json) {
-    printJsonLine({ file, ok, size, expected, actual });
+    await printJsonLine({ file, ok, size, expected, actual });
   } else {
-    process.stdout.write(ok ? `${file}: OK\n` : `${file}: FAILED: tree hash ${actual}, expected ${expected}\n`);
+    await stdout.write(ok ? `${file}: OK\n` : `${file}: FAILED: tree hash ${actual}, expected ${expected}\n`);
   }
 }
 
@@ -65,14 +68,14 @@ async function verifyManifestOption(
   progress: ProgressFlags,
 ): Promise<void> {
   const range = rangeText === undefined ? undefined : parseRange(rangeText);
-  const manifest = await readLeafManifest(manifestPath);
+  const manifest = await readManifestOperand(manifestPath);
   // Refuses a bad range before reading the file.
   const expectedTreeHash = range === undefined ? manifest.treeHash : manifest.rangeTreeHash(range);
-  const copy = await withProgressBar(file, progress, (onProgress) => manifestOfFile(file, { onProgress }));
+  const copy = await withProgressBar(file, progress, (onProgress) => manifestOfOperand(file, onProgress));
   const result = compareWithManifest(manifest, copy, range);
   if (!result.ok) process.exitCode = EXIT_MISMATCH;
   if (json) {
-    printJsonLine({
+    await printJsonLine({
       file,
       ok: result.ok,
       size: result.actualSize,
@@ -88,7 +91,7 @@ async function verifyManifestOption(
     return;
   }
   if (result.ok) {
-    process.stdout.write(`${file}: OK (all ${leafTotal(manifest.leafCount, range)} leaves match the manifest)\n`);
+    await stdout.write(`${file}: OK (all ${leafTotal(manifest.leafCount, range)} leaves match the manifest)\n`);
     return;
   }
   const lines = [
@@ -100,7 +103,7 @@ async function verifyManifestOption(
   if (result.extraBytes !== undefined) {
     lines.push(`extra: bytes ${formatRetrievalRange(result.extraBytes)} are past the end (cut the file to ${result.expectedSize} bytes)`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  await stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** Number of leaves the file should hold: the archive's, or the range's. */

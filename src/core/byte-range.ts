@@ -4,6 +4,7 @@
  * upload (part ranges) and retrieval (job and download ranges); no tree math here.
  */
 import { TreeHashError, describeValue } from './errors.js';
+import { MAX_ARCHIVE_SIZE } from './constants.js';
 
 /**
  * A byte range. **`end` is inclusive**, as in HTTP `Range`/`Content-Range` and Glacier's
@@ -28,6 +29,21 @@ export function assertPayloadSize(size: unknown, name = 'size'): asserts size is
     throw new TreeHashError(
       'ERR_INVALID_SIZE',
       `${name} must be a whole number of bytes from 1 to ${Number.MAX_SAFE_INTEGER}, got ${describeValue(size)}`,
+    );
+  }
+}
+
+/**
+ * Checks an archive's size as the retrieval functions take it: a payload size ({@link assertPayloadSize})
+ * of at most {@link MAX_ARCHIVE_SIZE} bytes, the largest archive Glacier stores (as planParts).
+ * @throws {TreeHashError} `ERR_INVALID_SIZE`; `ERR_ARCHIVE_TOO_LARGE` above 42,949,672,960,000 bytes.
+ */
+export function assertArchiveSize(size: unknown, name = 'archiveSize'): asserts size is number {
+  assertPayloadSize(size, name);
+  if (size > MAX_ARCHIVE_SIZE) {
+    throw new TreeHashError(
+      'ERR_ARCHIVE_TOO_LARGE',
+      `${name}: an archive can be at most 10,000 parts × 4 GiB = ${MAX_ARCHIVE_SIZE} bytes; got ${size}`,
     );
   }
 }
@@ -93,7 +109,8 @@ export function readRangeText(text: unknown, fail: (why: string) => never): Pars
     if (end >= total) fail(`end ${end} is not inside the total size ${total}`);
     return { form, start, end, total };
   }
-  return fail('not a range "START-END", "bytes=START-END" or "bytes START-END/TOTAL"');
+  // The forms are the caller's to list: parseContentRange takes one of them only.
+  return fail('not a byte range of two whole numbers');
 }
 
 /**

@@ -10,14 +10,24 @@ export function isBytesLike(value: unknown): value is BytesLike {
   return typeof value === 'string' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
 }
 
-/** A Uint8Array view of `data` (no copy, except a string, which is encoded as UTF-8). */
+/**
+ * A Uint8Array view of `data` (no copy, except a string, which is encoded as UTF-8).
+ * @throws {TreeHashError} `ERR_INVALID_INPUT` for anything else, and for bytes whose buffer was
+ *   detached (transferred elsewhere: its views read as 0 bytes, which must not hash as empty input).
+ */
 export function toBytes(data: BytesLike, what = 'data'): Uint8Array {
-  if (data instanceof Uint8Array) return data;
   if (typeof data === 'string') return utf8.encode(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw new TreeHashError(
-    'ERR_INVALID_INPUT',
-    `${what} must be a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describeValue(data)}`,
-  );
+  const buffer = data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? data.buffer : undefined;
+  if (buffer === undefined) {
+    throw new TreeHashError('ERR_INVALID_INPUT', `${what} must be a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describeValue(data)}`);
+  }
+  // Only an empty buffer can be detached, and no view over a detached one can be made.
+  if (buffer.byteLength === 0 && buffer instanceof ArrayBuffer) {
+    try {
+      new Uint8Array(buffer);
+    } catch {
+      throw new TreeHashError('ERR_INVALID_INPUT', `${what} is ${describeValue(data)} whose buffer was detached`);
+    }
+  }
+  return data instanceof Uint8Array ? data : ArrayBuffer.isView(data) ? new Uint8Array(buffer, data.byteOffset, data.byteLength) : new Uint8Array(buffer);
 }

@@ -77,7 +77,7 @@ export function parseSize(size: string | number): number {
   const fail = (why: string): never => {
     throw new TreeHashError(
       'ERR_INVALID_SIZE',
-      `invalid size: ${why}; expected a whole number of bytes, optionally with a binary unit (B, KiB, MiB, GiB, TiB), ` +
+      `invalid size: ${why}; expected a whole number of bytes, optionally with a binary unit (B, K or KiB, M or MiB, G or GiB, T or TiB), ` +
         `e.g. "8MiB" or 8388608; got ${describeValue(size)}`,
     );
   };

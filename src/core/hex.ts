@@ -26,12 +26,16 @@ function hexValue(code: number): number {
 
 /**
  * Decodes hex (either case) to bytes. With `expectedLength`, the decoded length must match.
- * @throws {TreeHashError} `ERR_INVALID_HEX` for an odd length, a non-hex character or a wrong length.
+ * @throws {TreeHashError} `ERR_INVALID_HEX` for an odd length, a non-hex character or a wrong length;
+ *   `ERR_INVALID_OPTION` for an `expectedLength` that is not a whole number ≥ 0.
  * @example fromHex('DEad') // Uint8Array [0xde, 0xad]
  */
 export function fromHex(hex: string, expectedLength?: number): Uint8Array {
   if (typeof hex !== 'string') {
     throw new TreeHashError('ERR_INVALID_HEX', `fromHex expects a hex string, got ${describeValue(hex)}`);
+  }
+  if (expectedLength !== undefined && (!Number.isSafeInteger(expectedLength) || expectedLength < 0)) {
+    throw new TreeHashError('ERR_INVALID_OPTION', `expectedLength must be an integer ≥ 0, got ${describeValue(expectedLength)}`);
   }
   if (hex.length % 2 !== 0) {
     throw new TreeHashError('ERR_INVALID_HEX', `hex must have an even number of digits, got ${describeValue(hex)}`);

@@ -6,7 +6,7 @@ import { toHex } from './hex.js';
 /**
  * Thrown when bytes do not have the tree hash they should. `expected` and `actual` are lowercase
  * hex; `range` is the byte range that was checked (absolute in the archive when the caller said so),
- * `undefined` for an empty payload.
+ * `undefined` when none was given (or the payload is empty).
  * @example
  * try { verifyTreeHashSync(body, header) } catch (e) { if (e instanceof TreeHashMismatchError) refetch(e.range) }
  */
@@ -17,7 +17,7 @@ export class TreeHashMismatchError extends TreeHashError {
   readonly range: ByteRange | undefined;
 
   constructor(expected: Uint8Array, actual: Uint8Array, range: ByteRange | undefined) {
-    const where = range === undefined ? 'the empty payload' : `bytes ${formatRetrievalRange(range)}`;
+    const where = range === undefined ? 'the payload' : `bytes ${formatRetrievalRange(range)}`;
     super('ERR_TREE_HASH_MISMATCH', `tree hash mismatch for ${where}: expected ${toHex(expected)}, got ${toHex(actual)}`);
     this.name = 'TreeHashMismatchError';
     this.expected = toHex(expected);

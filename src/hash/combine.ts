@@ -16,7 +16,8 @@ export function combineTreeHashes(digests: readonly Uint8Array[]): Uint8Array {
   if (!Array.isArray(digests) || digests.length === 0) {
     throw new TreeHashError('ERR_INVALID_INPUT', `combineTreeHashes needs at least one digest, got ${describeValue(digests)}`);
   }
-  digests.forEach((digest, i) => checkDigest(digest, `digests[${i}]`));
+  // An index loop: forEach skips the holes of a sparse array, which for...of then yields as undefined.
+  for (let i = 0; i < digests.length; i++) checkDigest(digests[i], `digests[${i}]`);
   const kernel = acquireKernel();
   try {
     kernel.exports.init(0);

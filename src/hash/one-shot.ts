@@ -1,5 +1,6 @@
 // One-shot hashing of bytes at hand: the tree hash, both checksums, the plain SHA-256.
 import { type BytesLike, toBytes } from '../core/bytes.js';
+import { optionsObject } from '../core/options.js';
 import { LEAF_SIZE } from '../core/constants.js';
 import { absorbAll, linearDigest, pushDigest, treeRoot } from '../kernel/drive.js';
 import { FLAG_LINEAR, FLAG_NO_TREE, acquireKernel, releaseKernel } from '../kernel/wasm.js';
@@ -38,9 +39,9 @@ function nativeOneShot(bytes: Uint8Array, native: LinearHashFactory, linear: boo
  */
 export function treeHash(data: BytesLike, options?: EngineOptions): Uint8Array {
   const bytes = toBytes(data);
-  const { native } = resolveEngine(options?.engine);
+  const { engine, native } = resolveEngine(optionsObject<EngineOptions>(options, 'the options of treeHash').engine);
   if (native !== undefined) return nativeOneShot(bytes, native, false).treeHash;
-  return new KernelTreeHasher(options).update(bytes).digest();
+  return new KernelTreeHasher({ engine }).update(bytes).digest();
 }
 
 /**
@@ -51,9 +52,9 @@ export function treeHash(data: BytesLike, options?: EngineOptions): Uint8Array {
  */
 export function computeChecksums(data: BytesLike, options?: EngineOptions): Checksums {
   const bytes = toBytes(data);
-  const { native } = resolveEngine(options?.engine);
+  const { engine, native } = resolveEngine(optionsObject<EngineOptions>(options, 'the options of computeChecksums').engine);
   if (native !== undefined) return nativeOneShot(bytes, native, true);
-  return createChecksums(options).update(bytes).digestChecksums();
+  return createChecksums({ engine }).update(bytes).digestChecksums();
 }
 
 /**
@@ -63,7 +64,7 @@ export function computeChecksums(data: BytesLike, options?: EngineOptions): Chec
  */
 export function sha256(data: BytesLike, options?: EngineOptions): Uint8Array {
   const bytes = toBytes(data);
-  const resolved = resolveEngine(options?.engine);
+  const resolved = resolveEngine(optionsObject<EngineOptions>(options, 'the options of sha256').engine);
   if (resolved.native !== undefined) return nativeDigest(resolved.native, bytes);
   const kernel = acquireKernel(resolved.build);
   kernel.exports.init(FLAG_LINEAR | FLAG_NO_TREE);

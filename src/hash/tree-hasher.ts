@@ -9,9 +9,11 @@ import { type BytesLike, toBytes } from '../core/bytes.js';
 import { DIGEST_LENGTH, LEAF_SIZE } from '../core/constants.js';
 import { checkDigest } from '../core/digest.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { booleanOption, functionOption, optionsObject } from '../core/options.js';
 import { toHex } from '../core/hex.js';
 import { linearDigest, pushDigest, treeRoot } from '../kernel/drive.js';
-import { loadKernelState, saveKernelState } from '../kernel/state.js';
+import { type KernelRecord, decodeState, encodeState } from '../core/saved-state.js';
+import { STATE_SEAL, kernelRecord, loadRecord } from '../kernel/state.js';
 import { FLAG_LINEAR, type Kernel, type KernelBuild, acquireKernel, releaseKernel } from '../kernel/wasm.js';
 import { type EngineOptions, type Engine, type LinearHash, type LinearHashFactory, resolveEngine } from './engine.js';
 
@@ -30,7 +32,9 @@ export interface TreeHasherOptions extends EngineOptions {
   linear?: boolean;
   /**
    * Called with each 1 MiB leaf's digest and index as leaves complete (the last, partial leaf at
-   * digest time). Leaves are reported in order, possibly in batches after several updates.
+   * digest time). Leaves are reported in order, possibly in batches after several updates. What
+   * it throws comes out of that `update()` or `digest()`; the hasher is then unusable (every call
+   * but `reset()` throws `ERR_INVALID_STATE`), as the bytes of that call were only partly hashed.
    */
   onLeaf?: (leafDigest: Uint8Array, leafIndex: number) => void;
 }
@@ -65,7 +69,8 @@ export interface TreeHasher {
   /**
    * The hasher's state as bytes, to continue later with {@link restoreTreeHasher} (after a crash,
    * in another process), on any engine. The bytes name the kernel's state layout (the release's
-   * scalar build; the SIMD build shares it); another release's kernel refuses them.
+   * scalar build; the SIMD build shares it), so another release refuses them, and end in a SHA-256
+   * check over the whole state, so a changed byte is refused too (src/core/saved-state.ts).
    * @throws {TreeHashError} `ERR_INVALID_STATE` for engine `'native'` with `linear: true`:
    * node:crypto cannot export a SHA-256 midway (use `'auto'` or `'wasm'` to save).
    */
@@ -89,17 +94,14 @@ export class KernelTreeHasher implements TreeHasher {
   #size = 0;
   #leavesReported = 0;
   #closed = false; // a partial subtree was appended: nothing may follow
+  #broken = false; // onLeaf threw midway: the kernel and this object's counts disagree
 
   /** `kernel` and `wasmLinear`: a state already loaded into `kernel` (copy, restore), whose linear SHA-256 is the kernel's. */
-  constructor(options: TreeHasherOptions = {}, kernel?: Kernel, wasmLinear = false) {
-    if (options === null || typeof options !== 'object') {
-      throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object, got ${describeValue(options)}`);
-    }
-    if (options.onLeaf !== undefined && typeof options.onLeaf !== 'function') {
-      throw new TreeHashError('ERR_INVALID_OPTION', `onLeaf must be a function, got ${describeValue(options.onLeaf)}`);
-    }
-    this.#linear = options.linear === true;
-    this.#onLeaf = options.onLeaf;
+  constructor(options?: TreeHasherOptions, kernel?: Kernel, wasmLinear = false) {
+    const checked = optionsObject<TreeHasherOptions>(options, 'the options of createTreeHasher');
+    this.#onLeaf = functionOption<NonNullable<TreeHasherOptions['onLeaf']>>(checked.onLeaf, 'onLeaf');
+    this.#linear = booleanOption(checked.linear, 'linear') === true;
+    options = checked;
     const resolved = resolveEngine(options.engine);
     this.#engine = resolved.engine;
     this.#build = resolved.build;
@@ -121,6 +123,12 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   #live(method: string): Kernel {
+    if (this.#broken) {
+      throw new TreeHashError(
+        'ERR_INVALID_STATE',
+        `${method}() after onLeaf threw (reset() the hasher)`,
+      );
+    }
     if (this.#kernel === undefined) {
       throw new TreeHashError(
         'ERR_HASH_FINALIZED',
@@ -203,7 +211,7 @@ export class KernelTreeHasher implements TreeHasher {
     const digest = hash.digest();
     pushDigest(kernel, digest);
     if (this.#onLeaf === undefined) this.#leavesReported++;
-    else this.#onLeaf(new Uint8Array(digest), this.#leavesReported++);
+    else this.#report(new Uint8Array(digest));
   }
 
   #reportLeaves(kernel: Kernel, completed: number): void {
@@ -213,7 +221,17 @@ export class KernelTreeHasher implements TreeHasher {
     }
     for (let i = 0; i < completed; i++) {
       const start = kernel.leafDigestsPtr + i * DIGEST_LENGTH;
-      this.#onLeaf(kernel.memory.slice(start, start + DIGEST_LENGTH), this.#leavesReported++);
+      this.#report(kernel.memory.slice(start, start + DIGEST_LENGTH));
+    }
+  }
+
+  /** Calls onLeaf; if it throws, the hasher is broken (its error goes to the caller of update or digest). */
+  #report(digest: Uint8Array): void {
+    try {
+      this.#onLeaf!(digest, this.#leavesReported++);
+    } catch (error) {
+      this.#broken = true;
+      throw error;
     }
   }
 
@@ -308,6 +326,7 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   reset(): this {
+    this.#broken = false;
     if (this.#kernel === undefined) this.#kernel = acquireKernel(this.#build);
     const nativeLinear = this.#linear && this.#engine === 'native';
     this.#nativeLinear = nativeLinear ? this.#native!() : undefined;
@@ -321,6 +340,11 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   save(): Uint8Array {
+    return encodeState({ kind: 'tree', hasher: this.saveRecord() }, STATE_SEAL);
+  }
+
+  /** @internal The state as a record of the one saved-state format (a PartHasher's part in progress). */
+  saveRecord(): KernelRecord {
     const kernel = this.#live('save');
     if (this.#nativeLinear !== undefined) {
       throw new TreeHashError(
@@ -329,19 +353,31 @@ export class KernelTreeHasher implements TreeHasher {
       );
     }
     this.#flush(kernel);
-    return saveKernelState(kernel, this.#size, this.#closed);
+    return kernelRecord(kernel, this.#size, this.#closed);
   }
 
-  /** Restores a saved state into a fresh hasher. */
-  static restore(state: Uint8Array, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
-    const bytes = toBytes(state, 'state');
-    const kernel = acquireKernel(resolveEngine(options.engine).build);
-    const { flags, size, closed } = loadKernelState(bytes, kernel, 'tree hasher', (flags) => (flags & ~FLAG_LINEAR) === 0);
+  /** Restores saved-state bytes into a fresh hasher: checked whole (src/core/saved-state.ts) before any kernel sees them. */
+  static restore(state: unknown, options?: Omit<TreeHasherOptions, 'linear'>): KernelTreeHasher {
+    const record = decodeState(state, 'tree', STATE_SEAL).hasher;
+    return KernelTreeHasher.fromRecord(record, optionsObject(options, 'the options of restoreTreeHasher'));
+  }
+
+  /** @internal A hasher continuing from a checked record. */
+  static fromRecord(record: KernelRecord, options: Omit<TreeHasherOptions, 'linear'> = {}): KernelTreeHasher {
     // The linear SHA-256 so far is in the state, so it stays in the kernel whatever the engine.
-    const hasher = new KernelTreeHasher({ ...options, linear: (flags & FLAG_LINEAR) !== 0 }, kernel, true);
-    hasher.#size = size;
-    hasher.#leavesReported = Math.floor(hasher.#size / LEAF_SIZE);
-    hasher.#closed = closed;
+    const linear = (record.region[0]! & FLAG_LINEAR) !== 0; // the kernel flags: the region's first u32, little-endian
+    const kernel = acquireKernel(resolveEngine(options.engine).build);
+    loadRecord(kernel, record);
+    let hasher: KernelTreeHasher;
+    try {
+      hasher = new KernelTreeHasher({ ...options, linear }, kernel, true);
+    } catch (error) {
+      releaseKernel(kernel);
+      throw error;
+    }
+    hasher.#size = record.size;
+    hasher.#leavesReported = Math.floor(record.size / LEAF_SIZE);
+    hasher.#closed = record.closed;
     return hasher;
   }
 }
@@ -360,13 +396,15 @@ export function createTreeHasher(options?: TreeHasherOptions): TreeHasher {
  * @example const { treeHash, sha256 } = createChecksums().update(body).digestChecksums();
  */
 export function createChecksums(options?: Omit<TreeHasherOptions, 'linear'>): TreeHasher {
-  return new KernelTreeHasher({ ...options, linear: true });
+  return new KernelTreeHasher({ ...optionsObject(options, 'the options of createChecksums'), linear: true });
 }
 
 /**
  * Continues from bytes returned by {@link TreeHasher.save}, at exactly the byte where it stopped,
- * linear hash included.
- * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not a saved state of this build.
+ * linear hash included. The state is checked whole first (its SHA-256 check, every field against
+ * the others), so damaged or changed bytes are refused, never continued into a wrong hash.
+ * @throws {TreeHashError} `ERR_INVALID_STATE` for anything but the unchanged bytes of a save() of
+ *   this release (null and other non-bytes included).
  */
 export function restoreTreeHasher(state: Uint8Array, options?: Omit<TreeHasherOptions, 'linear'>): TreeHasher {
   return KernelTreeHasher.restore(state, options);

@@ -21,7 +21,8 @@ function position(value: unknown, name: string): number | undefined {
  * Uint8Array/Buffer and other typed arrays, ArrayBuffer, Blob/File, and `fs.createReadStream(path,
  * { start, end })` streams, hashed by path over the same inclusive range without reading the stream.
  * @throws {TreeHashError} `ERR_INVALID_INPUT` for a stream without a path (it cannot be hashed without
- *   consuming it); `ERR_READ_FAILED` when the file cannot be read; `ERR_INVALID_RANGE` for a range
+ *   consuming it), and for a file stream already read from, ended or destroyed (it would not send
+ *   the file's bytes); `ERR_READ_FAILED` when the file cannot be read; `ERR_INVALID_RANGE` for a range
  *   outside the file.
  * @example
  * import { GlacierClient, UploadArchiveCommand } from '@aws-sdk/client-glacier';
@@ -31,7 +32,16 @@ function position(value: unknown, name: string): number | undefined {
  */
 export const bodyChecksumGenerator: BodyChecksumGenerator = makeBodyChecksumGenerator((body) => {
   const { path } = body;
-  if (typeof path !== 'string' && !(path instanceof URL)) return undefined;
+  if (typeof path !== 'string' && !(path instanceof URL) && !Buffer.isBuffer(path)) return undefined;
+  // Hashing by path is right only while the stream will still yield every byte of its range.
+  const stream = body as { readableDidRead?: unknown; readableEnded?: unknown; destroyed?: unknown };
+  if (stream.readableDidRead === true || stream.readableEnded === true || stream.destroyed === true) {
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `the file stream of ${String(path)} has already been ${stream.readableDidRead === true ? 'read from' : 'closed'}: it would no longer send the bytes ` +
+        'its path names, so its checksums cannot be computed from the file; pass a fresh fs.createReadStream(path, { start, end })',
+    );
+  }
   const start = position(body.start, 'start');
   const end = position(body.end, 'end');
   return hashFile(path, { ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) });

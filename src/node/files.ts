@@ -11,9 +11,9 @@ import { TreeHashError, describeValue } from '../core/errors.js';
 import { checkEngine, resolveEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
-import { type HashStreamOptions, type TreeChecksum, hashChunks, streamHasher, streamResult } from '../stream/chunks.js';
-import { ProgressReporter, checkProgressCallback } from '../stream/progress.js';
-import { assertIterable, readFailure } from '../stream/sources.js';
+import { type HashStreamOptions, type TreeChecksum, hashChunks, streamHasher, streamOptions, streamResult } from '../stream/chunks.js';
+import { ProgressReporter } from '../stream/progress.js';
+import { assertReadableSource, readFailure } from '../stream/sources.js';
 import { nodeSha256 } from './crypto.js';
 import { checkUnchanged, openFile, readFailedAt, truncatedAt } from './open-file.js';
 import { PARALLEL_THRESHOLD, Pipeline, type PoolLeaves } from './pool/pipeline.js';
@@ -115,15 +115,14 @@ function checkOffset(value: unknown, name: string): number | undefined {
  *   onProgress: ({ bytes, total }) => console.error(`${bytes} of ${total} bytes`),
  * });
  */
-export async function hashFile(path: string | URL, options?: HashFileOptions & { linear?: true }): Promise<Checksums>;
-export async function hashFile(path: string | URL, options: HashFileOptions & { linear: false }): Promise<TreeChecksum>;
-export async function hashFile(path: string | URL, options?: HashFileOptions): Promise<Checksums | TreeChecksum>;
-export async function hashFile(path: string | URL, options: HashFileOptions = {}): Promise<Checksums | TreeChecksum> {
+export async function hashFile(path: string | URL | Buffer, options?: HashFileOptions & { linear?: true }): Promise<Checksums>;
+export async function hashFile(path: string | URL | Buffer, options: HashFileOptions & { linear: false }): Promise<TreeChecksum>;
+export async function hashFile(path: string | URL | Buffer, options?: HashFileOptions): Promise<Checksums | TreeChecksum>;
+export async function hashFile(path: string | URL | Buffer, given?: HashFileOptions): Promise<Checksums | TreeChecksum> {
+  const options = streamOptions<HashFileOptions>(given, 'hashFile');
   const start = checkOffset(options.start, 'start') ?? 0;
   const requestedEnd = checkOffset(options.end, 'end');
   const { signal } = options;
-  checkEngine(options.engine);
-  checkProgressCallback(options.onProgress);
   throwIfAborted(signal);
   checkWorkers(options.workers);
   const { handle, stat } = await openFile(path);
@@ -169,7 +168,7 @@ export async function hashFile(path: string | URL, options: HashFileOptions = {}
 }
 
 /** Reads `handle` from `start` to `stop` (Infinity: to EOF) into the sink on this thread. */
-async function readInto(sink: Sink, handle: FileHandle, path: string | URL, start: number, stop: number, signal: AbortSignal | undefined): Promise<Checksums | TreeChecksum> {
+async function readInto(sink: Sink, handle: FileHandle, path: string | URL | Buffer, start: number, stop: number, signal: AbortSignal | undefined): Promise<Checksums | TreeChecksum> {
   const sized = stop !== Infinity;
   let position = start;
   while (position < stop) {
@@ -206,9 +205,9 @@ async function readInto(sink: Sink, handle: FileHandle, path: string | URL, star
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions & { linear?: true }): Promise<Checksums>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
-export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
-  checkEngine(options.engine);
-  assertIterable(source, 'hashStream expects a Readable or an (async) iterable of bytes');
+export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, given?: HashStreamOptions): Promise<Checksums | TreeChecksum> {
+  const options = streamOptions<HashStreamOptions>(given, 'hashStream');
+  assertReadableSource(source, 'hashStream');
   const leaves = poolLeaves(options);
   // Engine 'js': the universal chunk loop (leaves through WebCrypto, the rest in JavaScript).
   if (leaves === undefined) return hashChunks(source, options);

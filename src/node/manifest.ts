@@ -1,6 +1,7 @@
 // Leaf manifests of files on disk.
 import { readFile, writeFile } from 'node:fs/promises';
 import { TreeHashError } from '../core/errors.js';
+import { optionsObject } from '../core/options.js';
 import { type LeafManifest, decodeLeafManifest } from '../retrieval/manifest.js';
 import { createLeafManifestBuilder } from '../retrieval/manifest-builder.js';
 import type { ProgressCallback } from '../stream/progress.js';
@@ -19,7 +20,8 @@ export interface ManifestOfFileOptions {
  *   `ERR_INVALID_OPTION` for an `onProgress` that is not a function; the `onProgress` callback's own error.
  * @example const manifest = await manifestOfFile('archive.tar', { onProgress: ({ bytes }) => console.error(bytes) })
  */
-export async function manifestOfFile(path: string | URL, options: ManifestOfFileOptions = {}): Promise<LeafManifest> {
+export async function manifestOfFile(path: string | URL | Buffer, given?: ManifestOfFileOptions): Promise<LeafManifest> {
+  const options = optionsObject<ManifestOfFileOptions>(given, 'the options of manifestOfFile');
   const builder = createLeafManifestBuilder();
   const { size, treeHash } = await hashFile(path, {
     linear: false,
@@ -35,7 +37,7 @@ export async function manifestOfFile(path: string | URL, options: ManifestOfFile
  * @throws {TreeHashError} `ERR_READ_FAILED` when it cannot be read; `ERR_INVALID_MANIFEST`.
  * @example const manifest = await readLeafManifest('archive.tar.manifest')
  */
-export async function readLeafManifest(path: string | URL): Promise<LeafManifest> {
+export async function readLeafManifest(path: string | URL | Buffer): Promise<LeafManifest> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -50,7 +52,7 @@ export async function readLeafManifest(path: string | URL): Promise<LeafManifest
  * @throws {TreeHashError} `ERR_WRITE_FAILED` when it cannot be written.
  * @example await writeLeafManifest('archive.tar.manifest', await manifestOfFile('archive.tar'))
  */
-export async function writeLeafManifest(path: string | URL, manifest: LeafManifest): Promise<void> {
+export async function writeLeafManifest(path: string | URL | Buffer, manifest: LeafManifest): Promise<void> {
   try {
     await writeFile(path, manifest.encode());
   } catch (cause) {

@@ -19,7 +19,7 @@ export interface OpenedFile {
  * Opens `path` for reading and checks what it is.
  * @throws {TreeHashError} `ERR_READ_FAILED` (the fs error as `cause`) when it cannot be opened or is a directory.
  */
-export async function openFile(path: string | URL): Promise<OpenedFile> {
+export async function openFile(path: string | URL | Buffer): Promise<OpenedFile> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -37,23 +37,23 @@ export async function openFile(path: string | URL): Promise<OpenedFile> {
 }
 
 /** The error of a file that could not be opened. */
-export function openFailed(path: string | URL, cause: unknown): TreeHashError {
+export function openFailed(path: string | URL | Buffer, cause: unknown): TreeHashError {
   return new TreeHashError('ERR_READ_FAILED', `cannot open ${String(path)}: ${(cause as Error).message}`, { cause });
 }
 
 /** The error of a path that names a directory. */
-export function directoryError(path: string | URL): TreeHashError {
+export function directoryError(path: string | URL | Buffer): TreeHashError {
   const cause = Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' });
   return new TreeHashError('ERR_READ_FAILED', `cannot hash ${String(path)}: it is a directory`, { cause });
 }
 
 /** The error of a read of `path` that failed at byte `at`. */
-export function readFailedAt(path: string | URL, at: number, cause: unknown): TreeHashError {
+export function readFailedAt(path: string | URL | Buffer, at: number, cause: unknown): TreeHashError {
   return new TreeHashError('ERR_READ_FAILED', `cannot read ${String(path)} at byte ${at}: ${(cause as Error).message}`, { cause });
 }
 
 /** The error of a regular file that ended at byte `position`, before byte `stop` (the size it had when reading began). */
-export function truncatedAt(path: string | URL, position: number, stop: number): TreeHashError {
+export function truncatedAt(path: string | URL | Buffer, position: number, stop: number): TreeHashError {
   return new TreeHashError('ERR_FILE_CHANGED', `${String(path)} ended at byte ${position}, before byte ${stop}: it was truncated while being hashed`);
 }
 
@@ -72,7 +72,7 @@ export function trustedSize(stat: Pick<Stats, 'isFile' | 'size'>): boolean {
  * while being hashed, so the hash may mix old and new bytes). `whole`: the read went to the end
  * of the file (not a range that stops earlier); a range is not checked.
  */
-export function checkUnchanged(path: string | URL, before: Pick<Stats, 'size' | 'mtimeMs'>, after: Pick<Stats, 'size' | 'mtimeMs'>, whole: boolean): void {
+export function checkUnchanged(path: string | URL | Buffer, before: Pick<Stats, 'size' | 'mtimeMs'>, after: Pick<Stats, 'size' | 'mtimeMs'>, whole: boolean): void {
   // A range that ends before the end is not affected by appends (a file still being downloaded);
   // one that ended early was caught by the read.
   if (!whole) return;

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { MiB } from '../core/constants.js';
 import { TreeHashError } from '../core/errors.js';
 import { resolveEngine } from '../hash/engine.js';
-import { hashPartsOf } from '../upload/run.js';
+import { hashPartsOf, partsOptions } from '../upload/run.js';
 import type { HashPartsOptions, PartHashing, PartPipelineFactory } from '../upload/types.js';
 import { nodeSha256 } from './crypto.js';
 import { checkUnchanged, openFile, readFailedAt, truncatedAt } from './open-file.js';
@@ -21,7 +21,7 @@ export { nodeSha256 };
 const READ_SIZE = 4 * MiB;
 
 /** The file's bytes from `start` on, in chunks of up to READ_SIZE; `onSize` gets the bytes left to read (Infinity for a pipe) before the first chunk. */
-async function* fileChunks(path: string | URL, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
+async function* fileChunks(path: string | URL | Buffer, start: number, onSize?: (remaining: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
   const { handle, stat } = await openFile(path);
   try {
     // Pipes and devices have no size, and pseudo-files (/proc) say 0: read them to EOF, and only
@@ -91,8 +91,9 @@ async function* fileChunks(path: string | URL, start: number, onSize?: (remainin
  * }
  * const { treeHash, size } = await hashing.done();
  */
-export function hashFileParts(path: string | URL, options: HashPartsOptions): PartHashing {
-  const linear = options?.linear ?? true;
+export function hashFileParts(path: string | URL | Buffer, given: HashPartsOptions): PartHashing {
+  const options = partsOptions(given, 'hashFileParts');
+  const linear = options.linear ?? true;
   // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
   const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
   let remaining = 0; // what the open file has left to read, known by the first chunk

@@ -5,6 +5,7 @@
  */
 import { type ByteRange, assertPayloadSize } from '../core/byte-range.js';
 import { MiB } from '../core/constants.js';
+import { optionsObject } from '../core/options.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
 import { alignedLeafBlocks, largestPowerOfTwoAtMost, leafCount } from '../hash/tree-spans.js';
 import { isTreeHashAligned, jobOutputSize, leafSpanToByteRange } from './ranges.js';
@@ -52,8 +53,16 @@ export interface DownloadPlan extends DownloadPlanSummary {
   readonly chunks: readonly DownloadChunk[];
 }
 
+/**
+ * The most pieces {@link planDownload} builds in memory (a plan of the largest archive in 1 MiB
+ * pieces would be 40,960,000 objects, more than a heap holds): beyond it, iterate
+ * {@link downloadChunks} (lazy) or ask for a larger `chunkSize`.
+ */
+export const MAX_PLAN_CHUNKS = 100_000;
+
 /** The job output size and the largest piece (in leaves) of a plan, checking the options. */
-function planShape(options: DownloadPlanOptions): { outputSize: number; blockLeaves: number } {
+function planShape(given: DownloadPlanOptions, fn: string): { options: DownloadPlanOptions; outputSize: number; blockLeaves: number } {
+  const options = optionsObject<DownloadPlanOptions>(given, `the options of ${fn} ({ archiveSize, retrievalRange, chunkSize })`) as DownloadPlanOptions;
   const { archiveSize, retrievalRange, chunkSize } = options;
   const outputSize = jobOutputSize(archiveSize, retrievalRange);
   if (typeof chunkSize !== 'number' || !Number.isSafeInteger(chunkSize) || chunkSize < MiB) {
@@ -63,7 +72,7 @@ function planShape(options: DownloadPlanOptions): { outputSize: number; blockLea
         `got ${describeValue(chunkSize)}`,
     );
   }
-  return { outputSize, blockLeaves: largestPowerOfTwoAtMost(Math.floor(chunkSize / MiB)) };
+  return { options, outputSize, blockLeaves: largestPowerOfTwoAtMost(Math.floor(chunkSize / MiB)) };
 }
 
 /**
@@ -72,8 +81,8 @@ function planShape(options: DownloadPlanOptions): { outputSize: number; blockLea
  * @throws {TreeHashError} as {@link planDownload}, on the first call.
  * @example for (const chunk of downloadChunks({ archiveSize, chunkSize: 64 * MiB })) await fetchPiece(chunk.range)
  */
-export function downloadChunks(options: DownloadPlanOptions): Generator<DownloadChunk> {
-  const { outputSize, blockLeaves } = planShape(options);
+export function downloadChunks(given: DownloadPlanOptions): Generator<DownloadChunk> {
+  const { options, outputSize, blockLeaves } = planShape(given, 'downloadChunks');
   const offset = options.retrievalRange?.start ?? 0;
   const leaves = leafCount(outputSize);
   return (function* () {
@@ -90,8 +99,8 @@ export function downloadChunks(options: DownloadPlanOptions): Generator<Download
  * @throws {TreeHashError} as {@link planDownload}.
  * @example describeDownloadPlan({ archiveSize: 6_815_744, chunkSize: 4 * MiB }).chunkCount // 2
  */
-export function describeDownloadPlan(options: DownloadPlanOptions): DownloadPlanSummary {
-  const { outputSize, blockLeaves } = planShape(options);
+export function describeDownloadPlan(given: DownloadPlanOptions): DownloadPlanSummary {
+  const { options, outputSize, blockLeaves } = planShape(given, 'describeDownloadPlan');
   const retrieved = options.retrievalRange ?? { start: 0, end: options.archiveSize - 1 };
   return {
     jobOutputSize: outputSize,
@@ -107,14 +116,32 @@ export function describeDownloadPlan(options: DownloadPlanOptions): DownloadPlan
  * largest aligned block that fits and is ≤ `chunkSize` — so that every response carries a checksum
  * (when the job's range is aligned) and the checksums combine into the whole output's tree hash.
  * With a power-of-two chunk size every piece has that size except the last.
+ * The plan holds every piece, so it is refused beyond {@link MAX_PLAN_CHUNKS} pieces (1 MiB pieces
+ * of a 100 GiB archive; a 40 TiB one needs 512 MiB pieces): iterate {@link downloadChunks} instead.
  * @throws {TreeHashError} `ERR_INVALID_RANGE` when InitiateJob would refuse the retrieval range;
- *   `ERR_INVALID_SIZE` for a bad archive size; `ERR_INVALID_CHUNK_SIZE` for a chunk size that is not
- *   a whole number ≥ 1 MiB.
+ *   `ERR_INVALID_SIZE` for a bad archive size, `ERR_ARCHIVE_TOO_LARGE` above 42,949,672,960,000
+ *   bytes; `ERR_INVALID_CHUNK_SIZE` for a chunk size that is not a whole number ≥ 1 MiB, or that
+ *   would make more than {@link MAX_PLAN_CHUNKS} pieces; `ERR_INVALID_OPTION` for options that are not an object.
  * @example planDownload({ archiveSize: 6_815_744, chunkSize: 4 * MiB }).chunks.map((c) => c.range)
  * // [{ start: 0, end: 4194303 }, { start: 4194304, end: 6815743 }]
  */
 export function planDownload(options: DownloadPlanOptions): DownloadPlan {
-  return { ...describeDownloadPlan(options), chunks: [...downloadChunks(options)] };
+  const summary = describeDownloadPlan(options);
+  if (summary.chunkCount > MAX_PLAN_CHUNKS) {
+    throw new TreeHashError(
+      'ERR_INVALID_CHUNK_SIZE',
+      `this plan has ${summary.chunkCount} pieces of ${summary.blockSize} bytes, and planDownload holds at most ${MAX_PLAN_CHUNKS} in memory: ` +
+        `iterate downloadChunks(options) for the pieces one at a time, or give a chunkSize of at least ${minimumChunkSize(summary.jobOutputSize)} bytes`,
+    );
+  }
+  return { ...summary, chunks: [...downloadChunks(options)] };
+}
+
+/** The smallest 2^k MiB chunk size that keeps a plan of `outputSize` bytes within {@link MAX_PLAN_CHUNKS} pieces. */
+function minimumChunkSize(outputSize: number): number {
+  let size = MiB;
+  while (Math.ceil(outputSize / size) > MAX_PLAN_CHUNKS) size *= 2;
+  return size;
 }
 
 /**

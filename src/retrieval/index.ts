@@ -21,6 +21,7 @@ export {
   type DownloadChunk,
   type DownloadPlanSummary,
   type DownloadPlan,
+  MAX_PLAN_CHUNKS,
   planDownload,
   describeDownloadPlan,
   downloadChunks,

@@ -205,10 +205,12 @@ export function leafManifestFromDigests(size: number, leafDigests: readonly Uint
     digests = leafDigests.slice();
   } else if (Array.isArray(leafDigests)) {
     digests = new Uint8Array(leafDigests.length * DIGEST_LENGTH);
-    leafDigests.forEach((digest, i) => {
+    // An index loop: forEach would skip the holes of a sparse array, leaving zero digests.
+    for (let i = 0; i < leafDigests.length; i++) {
+      const digest = leafDigests[i];
       checkDigest(digest, `leafDigests[${i}]`);
       digests.set(digest, i * DIGEST_LENGTH);
-    });
+    }
   } else {
     throw new TreeHashError('ERR_INVALID_INPUT', `leafDigests must be an array of digests or a Uint8Array, got ${describeValue(leafDigests)}`);
   }
@@ -222,6 +224,16 @@ function manifestCheck(fields: string, digests: Uint8Array): Uint8Array {
   check.update(new TextEncoder().encode(`${fields}\n`));
   check.update(digests);
   return check.digest();
+}
+
+/**
+ * Header text (read a byte per character) as a message shows it: quoted, at most 40 characters, each
+ * byte outside printable ASCII as `\xNN` — a file that is not a manifest is not printed as binary.
+ */
+function shownText(text: string | undefined): string {
+  if (text === undefined) return 'nothing';
+  const cut = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return `"${cut.replace(/[^\x20-\x7e…]|"|\\/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}" (${text.length} bytes)`;
 }
 
 /** @internal @throws {TreeHashError} `ERR_INVALID_MANIFEST` with `why`. */
@@ -241,15 +253,15 @@ export function decodeLeafManifest(bytes: BytesLike): LeafManifest {
   if (newline < 0) invalidManifest(`no header line ending in a newline within the first ${MAX_HEADER_LENGTH} bytes`);
   const header = String.fromCharCode(...data.subarray(0, newline));
   const fields = header.split(' ');
-  if (fields[0] !== LEAF_MANIFEST_MAGIC) invalidManifest(`it should start with "${LEAF_MANIFEST_MAGIC}", got ${describeValue(fields[0])}`);
+  if (fields[0] !== LEAF_MANIFEST_MAGIC) invalidManifest(`it should start with "${LEAF_MANIFEST_MAGIC}", got ${shownText(fields[0])}`);
   if (fields[1] !== String(LEAF_MANIFEST_VERSION)) {
-    invalidManifest(`format version ${describeValue(fields[1])} is not supported (this library reads version ${LEAF_MANIFEST_VERSION})`);
+    invalidManifest(`format version ${shownText(fields[1])} is not supported (this library reads version ${LEAF_MANIFEST_VERSION})`);
   }
   const keys = ['size', 'leaf-size', 'leaves', 'tree-hash', 'check'];
-  if (fields.length !== 2 + keys.length) invalidManifest(`expected the fields ${keys.join(', ')} in the header, got ${describeValue(header)}`);
+  if (fields.length !== 2 + keys.length) invalidManifest(`expected the fields ${keys.join(', ')} in the header, got ${shownText(header)}`);
   const values = keys.map((key, i) => {
     const field = fields[2 + i]!;
-    if (!field.startsWith(`${key}=`)) invalidManifest(`header field ${i + 3} should be ${key}=…, got ${describeValue(field)}`);
+    if (!field.startsWith(`${key}=`)) invalidManifest(`header field ${i + 3} should be ${key}=…, got ${shownText(field)}`);
     return field.slice(key.length + 1);
   });
   const [sizeText, leafSizeText, leavesText, treeHashText, checkText] = values as [string, string, string, string, string];

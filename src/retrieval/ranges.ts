@@ -11,7 +11,8 @@
  * comparing hashes (repeated content makes different ranges hash alike).
  */
 import { MiB, LEAF_SIZE } from '../core/constants.js';
-import { type ByteRange, assertByteRange, assertPayloadSize, formatRetrievalRange } from '../core/byte-range.js';
+import { type ByteRange, assertArchiveSize, assertByteRange, assertPayloadSize, formatRetrievalRange } from '../core/byte-range.js';
+import { optionsObject } from '../core/options.js';
 import { TreeHashError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
 import { coveringNode, leafCount, nodeLeafSpan, smallestPowerOfTwoAtLeast } from '../hash/tree-spans.js';
@@ -40,7 +41,7 @@ function explainBounds(range: ByteRange, size: number, of: string): string | nul
  */
 export function explainRetrievalRange(range: ByteRange, archiveSize: number): string | null {
   assertByteRange(range);
-  assertPayloadSize(archiveSize, 'archiveSize');
+  assertArchiveSize(archiveSize);
   const outOfBounds = explainBounds(range, archiveSize, 'archive');
   if (outOfBounds !== null) return outOfBounds;
   const { start, end } = range;
@@ -172,7 +173,7 @@ export interface ChecksumQuery {
  * @throws {TreeHashError} `ERR_INVALID_RANGE` when the retrieval range would be refused.
  */
 export function jobOutputSize(archiveSize: number, retrievalRange: ByteRange | undefined): number {
-  assertPayloadSize(archiveSize, 'archiveSize');
+  assertArchiveSize(archiveSize);
   if (retrievalRange === undefined) return archiveSize;
   const reason = explainRetrievalRange(retrievalRange, archiveSize);
   if (reason !== null) {
@@ -200,7 +201,7 @@ export function jobOutputSize(archiveSize: number, retrievalRange: ByteRange | u
  * // 'the retrieval range 0-3145727 is not tree-hash aligned: …'
  */
 export function explainChecksumExpectation(query: ChecksumQuery): string | null {
-  const { archiveSize, retrievalRange, downloadRange } = query;
+  const { archiveSize, retrievalRange, downloadRange } = optionsObject<ChecksumQuery>(query, 'the query of expectsChecksum ({ archiveSize, retrievalRange, downloadRange })') as ChecksumQuery;
   const outputSize = jobOutputSize(archiveSize, retrievalRange);
   // Both ranges are checked before any reason is given: a bad download range is an error whatever the retrieval range.
   if (downloadRange !== undefined) {

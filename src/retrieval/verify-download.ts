@@ -3,6 +3,7 @@
 import { type ByteRange, assertOrderedRange, assertPayloadSize, formatRetrievalRange } from '../core/byte-range.js';
 import { LEAF_SIZE } from '../core/constants.js';
 import { type TreeHashLike, toTreeHashBytes } from '../core/digest.js';
+import { optionsObject } from '../core/options.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
 import { combineTreeHashes } from '../hash/combine.js';
 import { largestPowerOfTwoAtMost, leafCount } from '../hash/tree-spans.js';
@@ -35,7 +36,7 @@ export interface DownloadChunks {
  * @example combineChunkTreeHashes({ size: 6_815_744, chunks: [{ range: { start: 0, end: 4194303 }, treeHash: a }, { range: { start: 4194304, end: 6815743 }, treeHash: b }] })
  */
 export function combineChunkTreeHashes(download: DownloadChunks): Uint8Array {
-  const { size, chunks } = download;
+  const { size, chunks } = optionsObject<DownloadChunks>(download, 'the download of combineChunkTreeHashes ({ size, chunks })') as DownloadChunks;
   assertPayloadSize(size, 'size');
   if (!Array.isArray(chunks) || chunks.length === 0) {
     throw new TreeHashError('ERR_INVALID_INPUT', `chunks must be a non-empty array, got ${describeValue(chunks)}`);
@@ -96,7 +97,8 @@ export interface VerifyDownloadOptions extends DownloadChunks {
  *   is the retrieval range, or the whole output); as {@link combineChunkTreeHashes} for bad pieces.
  * @example verifyDownload({ size: job.outputSize, chunks, expected: describeJob.SHA256TreeHash })
  */
-export function verifyDownload(options: VerifyDownloadOptions): Uint8Array {
+export function verifyDownload(given: VerifyDownloadOptions): Uint8Array {
+  const options = optionsObject<VerifyDownloadOptions>(given, 'the options of verifyDownload ({ size, chunks, expected })') as VerifyDownloadOptions;
   const expected = toTreeHashBytes(options.expected, 'expected tree hash');
   const actual = combineChunkTreeHashes(options);
   const range = options.retrievalRange ?? { start: 0, end: options.size - 1 };

@@ -7,12 +7,13 @@ import { type ByteRange, assertOrderedRange, formatRetrievalRange } from '../cor
 import { type BytesLike, isBytesLike, toBytes } from '../core/bytes.js';
 import { type TreeHashLike, equalDigests, toTreeHashBytes } from '../core/digest.js';
 import { TreeHashError } from '../core/errors.js';
+import { optionsObject } from '../core/options.js';
 import { TreeHashMismatchError } from '../core/mismatch.js';
 import { treeHash as treeHashOf } from '../hash/one-shot.js';
 import { KernelTreeHasher } from '../hash/tree-hasher.js';
 import { type TreeChecksum, hashChunks } from '../stream/chunks.js';
 import { type ProgressCallback, checkProgressCallback } from '../stream/progress.js';
-import { isIterable, isReadableStream, readerChunks } from '../stream/sources.js';
+import { assertReadableSource, isReadableStream, readerChunks } from '../stream/sources.js';
 
 /**
  * Throws {@link TreeHashMismatchError} unless `actual` equals `expected`.
@@ -46,7 +47,7 @@ export interface VerifyOptions {
  * for await (const chunk of body) check.update(chunk);
  * check.finish();
  */
-export function createTreeHashCheck(expected: TreeHashLike, options: VerifyOptions = {}): TreeHashCheck {
+export function createTreeHashCheck(expected: TreeHashLike, options?: VerifyOptions): TreeHashCheck {
   return new HasherCheck(expected, options);
 }
 
@@ -68,11 +69,12 @@ export interface TreeHashCheck {
 class HasherCheck implements TreeHashCheck {
   readonly #expected: Uint8Array;
   readonly #range: ByteRange | undefined;
-  #hasher: KernelTreeHasher | undefined = new KernelTreeHasher();
+  #hasher: KernelTreeHasher | undefined;
 
-  constructor(expected: TreeHashLike, options: VerifyOptions = {}) {
+  constructor(expected: TreeHashLike, options?: VerifyOptions) {
     this.#expected = toTreeHashBytes(expected, 'expected tree hash');
-    this.#range = checkedRange(options.range);
+    this.#range = checkedRange(optionsObject<VerifyOptions>(options, 'the options of a tree-hash check').range);
+    this.#hasher = new KernelTreeHasher(); // after the checks: a refused call holds no kernel instance
   }
 
   get size(): number {
@@ -158,7 +160,8 @@ export interface VerifyTreeHashOptions extends VerifyOptions {
  *   `ERR_INVALID_OPTION` for an `onProgress` that is not a function; the `onProgress` callback's own error.
  * @example await verifyTreeHash(response.body, response.checksum, { range: { start: 0, end: 4194303 } })
  */
-export async function verifyTreeHash(source: VerifySource, expected: TreeHashLike, options: VerifyTreeHashOptions = {}): Promise<Uint8Array> {
+export async function verifyTreeHash(source: VerifySource, expected: TreeHashLike, given?: VerifyTreeHashOptions): Promise<Uint8Array> {
+  const options = optionsObject<VerifyTreeHashOptions>(given, 'the options of verifyTreeHash');
   const onProgress = checkProgressCallback(options.onProgress);
   if (isBytesLike(source) && onProgress === undefined) {
     return verifyTreeHashSync(source, expected, options);
@@ -180,10 +183,9 @@ export async function verifyTreeHash(source: VerifySource, expected: TreeHashLik
 
 /** The tree hash of a source that is not bytes: an (async) iterable of chunks or a Web ReadableStream. */
 function hashSource(source: Exclude<VerifySource, BytesLike>, onProgress?: ProgressCallback): Promise<TreeChecksum> {
-  const iterable =
-    !isIterable(source) && isReadableStream(source)
-      ? readerChunks(source) // Safari's streams are not async iterable
-      : (source as AsyncIterable<unknown>);
+  if (isReadableStream(source)) return hashChunks(readerChunks(source), { linear: false, onProgress }) as Promise<TreeChecksum>;
+  assertReadableSource(source, 'verifyTreeHash');
+  const iterable = source as AsyncIterable<unknown>;
   return hashChunks(iterable, { linear: false, onProgress }) as Promise<TreeChecksum>;
 }
 
@@ -216,7 +218,7 @@ export interface JobOutputVerdict {
  * @example const { verified, treeHash } = await verifyJobOutput(response.body, { checksum: response.checksum, range })
  */
 export async function verifyJobOutput(body: VerifySource, response: JobOutputResponse): Promise<JobOutputVerdict> {
-  const { checksum, range } = response;
+  const { checksum, range } = optionsObject<JobOutputResponse>(response, 'the response of verifyJobOutput ({ checksum, range })');
   if (checksum !== undefined && checksum !== null) {
     return { verified: true, treeHash: await verifyTreeHash(body, checksum, { range }) };
   }

@@ -1,10 +1,11 @@
 // What every streaming adapter (Node streams, Web Streams, Blobs) shares: options, the chunk
 // loop and the shape of the result. No I/O of its own, no node: imports.
 import { toBytes } from '../core/bytes.js';
-import { type EngineOptions, type LinearHashFactory, resolveEngine } from '../hash/engine.js';
+import { booleanOption, functionOption, optionsObject, signalOption } from '../core/options.js';
+import { type EngineOptions, type LinearHashFactory, checkEngine, resolveEngine } from '../hash/engine.js';
 import { type Checksums, KernelTreeHasher, type TreeHasherOptions } from '../hash/tree-hasher.js';
 import { abortableIterate, throwIfAborted } from './abort.js';
-import { PROGRESS_STEP, type ProgressCallback, ProgressReporter } from './progress.js';
+import { PROGRESS_STEP, type ProgressCallback, ProgressReporter, checkProgressCallback } from './progress.js';
 import { assertIterable, readFailure } from './sources.js';
 import { WebCryptoTree } from './web-crypto.js';
 
@@ -37,6 +38,21 @@ export interface HashStreamOptions extends EngineOptions {
   linear?: boolean;
   /** Called with each leaf digest as it completes (see TreeHasherOptions.onLeaf). */
   onLeaf?: TreeHasherOptions['onLeaf'];
+}
+
+/**
+ * @internal The options of the streaming function `fn`, checked: an object or undefined, and each
+ * option of its type (engine, onProgress, signal, linear, onLeaf).
+ * @throws {TreeHashError} `ERR_INVALID_OPTION`.
+ */
+export function streamOptions<T extends HashStreamOptions>(options: unknown, fn: string): T {
+  const checked = optionsObject<T>(options, `the options of ${fn}`);
+  checkEngine(checked.engine);
+  checkProgressCallback(checked.onProgress);
+  signalOption(checked.signal);
+  booleanOption(checked.linear, 'linear');
+  functionOption(checked.onLeaf, 'onLeaf');
+  return checked as T;
 }
 
 /**

@@ -9,6 +9,29 @@ export function isIterable(value: unknown): value is AsyncIterable<unknown> | It
 }
 
 /**
+ * @internal Throws unless `value` is a stream or (async) iterable of chunks that can still be read:
+ * not bytes (an iterable too, of numbers: the one-shot functions take bytes), not a Node Readable
+ * that has already ended or was destroyed (it would hash as 0 bytes).
+ * @throws {TreeHashError} `ERR_INVALID_INPUT`.
+ */
+export function assertReadableSource(value: unknown, fn: string): asserts value is AsyncIterable<unknown> | Iterable<unknown> {
+  if (typeof value === 'string' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `${fn} takes a stream, not ${describeValue(value)} (bytes: use computeChecksums)`,
+    );
+  }
+  assertIterable(value, `${fn} expects a Readable or an (async) iterable of bytes`);
+  const stream = value as { readableEnded?: unknown; destroyed?: unknown; readable?: unknown };
+  if (stream.readableEnded === true || (stream.destroyed === true && stream.readable === false)) {
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `${fn} was given a stream that has already ended`,
+    );
+  }
+}
+
+/**
  * @internal Throws unless `value` is an (async) iterable.
  * @throws {TreeHashError} `ERR_INVALID_INPUT`: `expected` (what the caller takes), then what came.
  */
@@ -32,10 +55,22 @@ export function readFailure(cause: unknown, progress: { threw(error: unknown): b
 }
 
 /**
+ * @internal Throws unless `stream` can be read: a locked one (a reader already attached, or piped)
+ * would make getReader() throw the platform's TypeError.
+ * @throws {TreeHashError} `ERR_INVALID_INPUT`.
+ */
+export function assertUnlocked(stream: ReadableStream<unknown>): void {
+  if (stream.locked === true) {
+    throw new TreeHashError('ERR_INVALID_INPUT', 'the ReadableStream is locked (another reader has it)');
+  }
+}
+
+/**
  * @internal The chunks of a ReadableStream through its reader (Safari's streams are not async
  * iterable). Stopping early (an abort, an error) cancels the stream, so its source stops producing.
  */
 export function readerChunks(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
+  assertUnlocked(stream);
   const reader = stream.getReader();
   const chunks = readAll(reader);
   // return() of a generator waits for a pending read(), which a stalled stream never ends:

@@ -2,8 +2,8 @@
 import { type BytesLike, isBytesLike, toBytes } from '../core/bytes.js';
 import { TreeHashError } from '../core/errors.js';
 import { type LinearHash, resolveEngine } from '../hash/engine.js';
-import { assertIterable } from '../stream/sources.js';
-import { hashPartsOf } from './run.js';
+import { assertIterable, assertReadableSource } from '../stream/sources.js';
+import { hashPartsOf, partsOptions } from './run.js';
 import type { HashPartsOptions, IterableSource, MultipartChecksums, PartChecksums, PartHashing } from './types.js';
 
 /**
@@ -32,7 +32,8 @@ import type { HashPartsOptions, IterableSource, MultipartChecksums, PartChecksum
  * }
  * const { treeHash, size } = await hashing.done(); // for CompleteMultipartUpload
  */
-export function hashParts(source: IterableSource | BytesLike, options: HashPartsOptions): PartHashing {
+export function hashParts(source: IterableSource | BytesLike, given: HashPartsOptions): PartHashing {
+  const options = partsOptions(given, 'hashParts');
   if (isBytesLike(source)) {
     // A string or Uint8Array is iterable, but per character/byte: take it as one chunk instead. The
     // bytes are the whole archive, so after resumed or restored parts read them from there on.
@@ -49,6 +50,7 @@ export function hashParts(source: IterableSource | BytesLike, options: HashParts
     return native === undefined ? hashing : new WholeBytesHashing(hashing, bytes, native());
   }
   assertIterable(source, 'hashParts expects bytes or an (async) iterable of byte chunks');
+  assertReadableSource(source, 'hashParts');
   // The caller gives the bytes from `start` on (after resumed or restored parts).
   return hashPartsOf(() => source as IterableSource, options);
 }

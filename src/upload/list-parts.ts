@@ -2,6 +2,7 @@
 // CompleteMultipartUpload, and the resume point of an upload from its ListParts pages.
 import { parseRange } from '../core/byte-range.js';
 import { toTreeHashBytes } from '../core/digest.js';
+import { optionsObject } from '../core/options.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
 import { combineTreeHashes } from '../hash/combine.js';
 import { assertValidPartSize, partCount, validatePart } from './plan.js';
@@ -22,7 +23,7 @@ export function archiveTreeHashFromParts(
   partTreeHashes: readonly (Uint8Array | string)[],
   options: { partSize: number; archiveSize: number },
 ): Uint8Array {
-  const { partSize, archiveSize } = options ?? ({} as { partSize?: unknown; archiveSize?: unknown });
+  const { partSize, archiveSize } = optionsObject<{ partSize: number; archiveSize: number }>(options, 'the options of archiveTreeHashFromParts ({ partSize, archiveSize })');
   assertValidPartSize(partSize);
   const expected = partCount(archiveSize as number, partSize);
   if (!Array.isArray(partTreeHashes) || partTreeHashes.length !== expected) {
@@ -32,7 +33,7 @@ export function archiveTreeHashFromParts(
         `got ${Array.isArray(partTreeHashes) ? partTreeHashes.length : describeValue(partTreeHashes)}`,
     );
   }
-  return combineTreeHashes(partTreeHashes.map((hash, i) => toTreeHashBytes(hash, `partTreeHashes[${i}]`)));
+  return combineTreeHashes(Array.from(partTreeHashes, (hash, i) => toTreeHashBytes(hash, `partTreeHashes[${i}]`)));
 }
 
 /** Where a multipart upload stands, from its ListParts pages. */

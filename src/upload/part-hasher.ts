@@ -1,7 +1,7 @@
 /**
  * Part checksums for multipart uploads, in one pass over the bytes: the synchronous, I/O-free
  * {@link PartHasher}; src/upload/run.ts drives it over sources, src/node/ and src/web/ feed it files
- * and Blobs. Its saved-state bytes: part-state.ts.
+ * and Blobs. Its saved state: the one format of src/core/saved-state.ts.
  *
  * Why the archive hash can come from the part hashes: with a part size of 2^k MiB, part i covers
  * leaves [i·2^k, (i+1)·2^k), which is exactly the tree node at level k, index i; so the ordinary
@@ -12,11 +12,13 @@ import { type BytesLike, toBytes } from '../core/bytes.js';
 import { MiB } from '../core/constants.js';
 import { toTreeHashBytes } from '../core/digest.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { optionsObject } from '../core/options.js';
 import { combineTreeHashes } from '../hash/combine.js';
 import { type Engine, type LinearHash, checkEngine, resolveEngine } from '../hash/engine.js';
 import { LinearSha256, createLinearSha256, restoreLinearSha256 } from '../hash/linear.js';
 import { KernelTreeHasher, createTreeHasher } from '../hash/tree-hasher.js';
-import { decodePartState, encodePartState, invalidPartState } from './part-state.js';
+import { type KernelRecord, decodeState, encodeState } from '../core/saved-state.js';
+import { STATE_SEAL } from '../kernel/state.js';
 import { MAX_PARTS, assertValidPartSize, formatContentRange } from './plan.js';
 import type { MultipartChecksums, PartChecksums, PartHasherOptions, RestorePartHasherOptions } from './types.js';
 
@@ -55,18 +57,6 @@ export interface PartHasher {
  */
 const SLICE_SIZE = MiB;
 
-let emptyPart: Uint8Array | undefined;
-
-/** The saved state of a part with no bytes yet (what save() stores between parts). */
-function emptyPartState(): Uint8Array {
-  if (emptyPart === undefined) {
-    const hasher = createTreeHasher({ linear: true });
-    emptyPart = hasher.save();
-    hasher.digest(); // gives its kernel instance back
-  }
-  return emptyPart;
-}
-
 /**
  * @internal The {@link PartHasher}, with the hand-over protocol of adapters that hash whole parts
  * themselves ({@link handOver}). Not exported from any public entry.
@@ -81,16 +71,14 @@ export class KernelPartHasher implements PartHasher {
   readonly #savePoint: 'byte' | 'part';
   readonly #partEngine: Engine; // the part hashers' engine
   #exactPart: boolean; // save() can capture the part in progress (its SHA-256 is in Wasm)
-  #wholeAtPartStart: Uint8Array | undefined; // savePoint 'part': the kernel whole hash's state where the part began
+  #wholeAtPartStart: KernelRecord | undefined; // savePoint 'part': the kernel whole hash's state where the part began
   #index: number; // the part being filled
   #partFill = 0; // its bytes so far
   #size: number; // archive bytes so far, resumed parts included
   #finished = false;
 
-  constructor(options: PartHasherOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object with a partSize, got ${describeValue(options)}`);
-    }
+  constructor(given: PartHasherOptions) {
+    const options = optionsObject<PartHasherOptions>(given, 'the options of a part hasher', true) as PartHasherOptions;
     assertValidPartSize(options.partSize);
     const resumeFrom = options.resumeFrom ?? [];
     if (!Array.isArray(resumeFrom)) {
@@ -119,7 +107,7 @@ export class KernelPartHasher implements PartHasher {
     // 'auto' with savePoint 'part': nothing needs the part's SHA-256 state, so node:crypto computes it.
     this.#partEngine = savePoint === 'part' && engine === 'auto' ? resolveEngine(engine, 'unsaved').engine : engine;
     this.#partSize = options.partSize;
-    this.#resumed = resumeFrom.map((hash, i) => toTreeHashBytes(hash, `resumeFrom[${i}]`));
+    this.#resumed = Array.from(resumeFrom, (hash, i) => toTreeHashBytes(hash, `resumeFrom[${i}]`)); // holes of a sparse array too
     this.#partTreeHashes = [...this.#resumed];
     this.#index = this.#resumed.length;
     this.#size = this.#index * this.#partSize;
@@ -131,7 +119,7 @@ export class KernelPartHasher implements PartHasher {
 
   /** With savePoint 'part', keeps the whole-archive hash's state at the start of a part for save(). */
   #markPartStart(): void {
-    if (this.#savePoint === 'part' && this.#whole instanceof LinearSha256) this.#wholeAtPartStart = this.#whole.save();
+    if (this.#savePoint === 'part' && this.#whole instanceof LinearSha256) this.#wholeAtPartStart = this.#whole.record();
   }
 
   get partSize(): number {
@@ -261,45 +249,30 @@ export class KernelPartHasher implements PartHasher {
   save(): Uint8Array {
     this.#live('save');
     const atPartStart = this.#partFill > 0 && !this.#exactPart;
-    const partState = atPartStart ? emptyPartState() : (this.#part?.save() ?? emptyPartState());
-    const whole = this.#whole instanceof LinearSha256 ? this.#whole : undefined;
-    const wholeState = (atPartStart ? this.#wholeAtPartStart : whole?.save()) ?? new Uint8Array(0);
-    return encodePartState({ partSize: this.#partSize, hashes: this.#partTreeHashes, part: partState, whole: wholeState });
+    const part = atPartStart ? undefined : this.#part?.saveRecord();
+    const whole = atPartStart ? this.#wholeAtPartStart : this.#whole instanceof LinearSha256 ? this.#whole.record() : undefined;
+    return encodeState({ kind: 'part', partSize: this.#partSize, partTreeHashes: this.#partTreeHashes, part, whole }, STATE_SEAL);
   }
 
-  /** Restores {@link save} bytes into a new hasher; `options` are those a state does not hold. */
-  static restore(state: Uint8Array, options: RestorePartHasherOptions = {}): KernelPartHasher {
-    const { partSize, hashes, part: partState, whole: wholeState } = decodePartState(state);
-    const count = hashes.length;
+  /**
+   * Restores {@link save} bytes into a new hasher; `options` are those a state does not hold. The
+   * state is checked whole first (src/core/saved-state.ts): its check, and every field against the
+   * others (a part in progress shorter than a part, a whole-archive SHA-256 of exactly the bytes so far).
+   */
+  static restore(state: unknown, options?: RestorePartHasherOptions): KernelPartHasher {
+    const { partSize, partTreeHashes, part, whole } = decodeState(state, 'part', STATE_SEAL);
     // Validate the options before anything holds a kernel instance.
-    const hasher = new KernelPartHasher({ ...options, partSize, resumeFrom: hashes, linear: false });
-    const part = KernelTreeHasher.restore(partState, { engine: hasher.#partEngine });
-    const partSizeSoFar = part.size;
-    const fits = part.linear && partSizeSoFar < partSize && (partSizeSoFar === 0 || count < MAX_PARTS);
-    // Hold a kernel instance only for a part in progress (digest() gives it back).
-    if (!fits || partSizeSoFar === 0) part.digest();
-    if (!fits) return invalidPartState(`the part in progress (${partSizeSoFar} bytes) does not fit a part of ${partSize} bytes`);
-    if (partSizeSoFar > 0) {
-      hasher.#part = part;
+    const given = optionsObject<RestorePartHasherOptions>(options, 'the options of restorePartHasher');
+    const hasher = new KernelPartHasher({ ...given, partSize, resumeFrom: partTreeHashes, linear: false });
+    if (part !== undefined) {
+      hasher.#part = KernelTreeHasher.fromRecord(part, { engine: hasher.#partEngine });
       hasher.#exactPart = true; // its SHA-256 state is in Wasm, restored
+      hasher.#partFill = part.size;
+      hasher.#size += part.size;
     }
-    hasher.#partFill = partSizeSoFar;
-    hasher.#size += partSizeSoFar;
-    if (wholeState.length > 0) {
-      let whole: LinearSha256;
-      try {
-        whole = restoreLinearSha256(wholeState);
-      } catch (cause) {
-        hasher.#part?.digest();
-        throw cause;
-      }
-      if (whole.size !== hasher.#size) {
-        whole.digest();
-        hasher.#part?.digest();
-        return invalidPartState(`the whole-archive hash covers ${whole.size} bytes, not ${hasher.#size}`);
-      }
-      hasher.#whole = whole;
-      if (partSizeSoFar === 0) hasher.#markPartStart();
+    if (whole !== undefined) {
+      hasher.#whole = restoreLinearSha256(whole);
+      if (part === undefined) hasher.#markPartStart();
     }
     return hasher;
   }
@@ -310,8 +283,8 @@ export class KernelPartHasher implements PartHasher {
  * (`hasher.size`): feed it the archive from there on. Parts completed before the save count as
  * resumed (`resumedParts`); the whole-archive SHA-256 continues if it was saved. `engine` and
  * `savePoint` are the new hasher's, as for {@link createPartHasher}.
- * @throws {TreeHashError} `ERR_INVALID_STATE` for bytes that are not a saved state, or a state from
- *   another build of the kernel.
+ * @throws {TreeHashError} `ERR_INVALID_STATE` for anything but the unchanged bytes of a save() of
+ *   this release (a changed byte fails the state's SHA-256 check; null and other non-bytes too).
  * @example
  * const hasher = restorePartHasher(state);
  * for (const part of hasher.update(bytesFrom(hasher.size))) upload(part);

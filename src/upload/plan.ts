@@ -12,8 +12,9 @@
  *
  * Sizes here can exceed 2^32, so all arithmetic is on plain numbers (exact to 2^53), never `| 0`.
  */
-import { MiB } from '../core/constants.js';
+import { MAX_ARCHIVE_SIZE, MiB } from '../core/constants.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { optionsObject } from '../core/options.js';
 import { formatBytes, isSizeNumber } from '../core/format.js';
 import { type ByteRange, readRangeText } from '../core/byte-range.js';
 
@@ -26,10 +27,8 @@ export const MIN_PART_SIZE = MiB;
 /** Largest part size: 4 GiB = 4,096 MiB (api-multipart-initiate-upload, `x-amz-part-size`). */
 export const MAX_PART_SIZE = 4096 * MiB;
 
-/**
- * Largest archive: "10,000 x 4 gibibytes" = 42,949,672,960,000 bytes (uploading-archive-mpu "Quick Facts").
- */
-export const MAX_ARCHIVE_SIZE = MAX_PARTS * MAX_PART_SIZE;
+/** Largest archive: {@link MAX_PARTS} × {@link MAX_PART_SIZE} (the constant lives in core: retrieval bounds archive sizes too). */
+export { MAX_ARCHIVE_SIZE };
 
 /**
  * Largest archive for a single UploadArchive request: 4 GiB ("from 1 byte to up to 4 GB",
@@ -251,9 +250,10 @@ export function validatePart(
   range: string | { readonly start: number; readonly end: number; readonly total?: number },
   options: PartValidationOptions,
 ): PlannedPart {
-  const { partSize } = options ?? ({} as Partial<PartValidationOptions>);
+  const checked = optionsObject<PartValidationOptions>(options, 'the options of validatePart ({ partSize, archiveSize })');
+  const { partSize } = checked;
   assertValidPartSize(partSize);
-  let archiveSize = options.archiveSize;
+  let archiveSize = checked.archiveSize;
   if (archiveSize !== undefined) assertValidArchiveSize(archiveSize);
   const parsed = typeof range === 'string' ? parseContentRange(range) : range;
   const { start, end } = parsed ?? ({} as { start?: unknown; end?: unknown });

@@ -2,6 +2,7 @@
 // hasher, yields each part as it completes, reports progress and keeps the totals for done().
 import { type BytesLike, toBytes } from '../core/bytes.js';
 import { TreeHashError } from '../core/errors.js';
+import { booleanOption, optionsObject, signalOption } from '../core/options.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
 import { PROGRESS_STEP, type ProgressCallback, ProgressReporter, checkProgressCallback } from '../stream/progress.js';
 import { readFailure } from '../stream/sources.js';
@@ -56,6 +57,8 @@ class PartHashingRun implements PartHashing {
   #failure: unknown; // the error that ended the run, for done() after a failed iteration
   #failed = false;
   #iterated = false;
+  #progress: ProgressReporter | undefined;
+  #callbackThrew = false; // onProgress threw: the run refuses further use (ERR_INVALID_STATE)
 
   readonly #pipeline: (() => PartPipelineFactory | undefined) | undefined;
 
@@ -67,6 +70,7 @@ class PartHashingRun implements PartHashing {
   ) {
     this.#pipeline = pipeline;
     // Validate now so a bad option throws at the call, not at the first iteration.
+    options = partsOptions(options, 'hashParts');
     this.#hasher = partHasherFor(options);
     const onProgress = checkProgressCallback(options.onProgress);
     this.start = this.#hasher.size;
@@ -81,7 +85,17 @@ class PartHashingRun implements PartHashing {
   }
 
   save(): Uint8Array {
+    this.#refuseAfterCallback('save');
     return this.#hasher.save();
+  }
+
+  /** After the onProgress callback threw, nothing more: its error came back to the caller once. */
+  #refuseAfterCallback(method: string): void {
+    if (this.#callbackThrew) {
+      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after onProgress threw`, {
+        cause: this.#failure,
+      });
+    }
   }
 
   async *#run(
@@ -97,10 +111,12 @@ class PartHashingRun implements PartHashing {
       // The total is what this run hashes: the archive after the resumed or restored bytes.
       const size = onProgress === undefined ? undefined : await archiveSize?.();
       const progress = new ProgressReporter(onProgress, size === undefined ? undefined : Math.max(0, size - this.start));
+      this.#progress = progress;
       yield* this.#read(chunks(this.start), hasher, signal, kept, progress);
     } catch (error) {
       this.#failed = true;
       this.#failure = error;
+      this.#callbackThrew = this.#progress?.threw(error) === true;
       throw error;
     }
   }
@@ -194,6 +210,7 @@ class PartHashingRun implements PartHashing {
       const step = await this.#generator.next();
       if (step.done) break;
     }
+    this.#refuseAfterCallback('done');
     if (this.#failed) throw this.#failure;
     if (this.#result === undefined) {
       throw new TreeHashError('ERR_INVALID_STATE', 'the iteration over the parts was stopped before the end, so there are no totals');
@@ -213,9 +230,21 @@ function updateCounted(hasher: KernelPartHasher, piece: Uint8Array, progress: Pr
   return completed;
 }
 
+/**
+ * @internal The options of the part-hashing function `fn` (hashParts and the adapters), checked: an
+ * object, and the options of a run of their types (the part hasher checks its own).
+ * @throws {TreeHashError} `ERR_INVALID_OPTION`.
+ */
+export function partsOptions(options: unknown, fn: string): HashPartsOptions {
+  const checked = optionsObject<HashPartsOptions>(options, `the options of ${fn}`, true) as HashPartsOptions;
+  booleanOption(checked.keepBytes, 'keepBytes');
+  signalOption(checked.signal);
+  checkProgressCallback(checked.onProgress);
+  return checked;
+}
+
 /** The part hasher for `options`: a new one, or one restored from `options.restore`. */
 function partHasherFor(options: HashPartsOptions): KernelPartHasher {
-  if (options === null || typeof options !== 'object') return new KernelPartHasher(options);
   // save() here is for the loop body, where a part has just completed: nothing needs each part's
   // SHA-256 state, so by default it runs on node:crypto where there is one.
   const savePoint = options.savePoint ?? 'part';

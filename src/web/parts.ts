@@ -2,9 +2,9 @@
 // edge runtimes and Node 20+.
 import type { BytesLike } from '../core/bytes.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
-import { isReadableStream, readerChunks } from '../stream/sources.js';
+import { assertUnlocked, isReadableStream, readerChunks } from '../stream/sources.js';
 import { partCount } from '../upload/plan.js';
-import { hashPartsOf } from '../upload/run.js';
+import { hashPartsOf, partsOptions } from '../upload/run.js';
 import type { HashPartsOptions, PartHashing } from '../upload/types.js';
 
 /** Whether `value` is a Blob (or File), also one from another realm. */
@@ -30,8 +30,9 @@ export function hashBlobParts(blob: Blob, options: HashPartsOptions): PartHashin
   if (!isBlob(blob)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashBlobParts expects a Blob or File, got ${describeValue(blob)}`);
   }
+  options = partsOptions(options, 'hashBlobParts');
   // The size is known: refuse an empty Blob or too many parts before reading anything.
-  if (options !== null && typeof options === 'object') partCount(blob.size, options.partSize);
+  partCount(blob.size, options.partSize);
   const hashing = hashPartsOf((start) => readerChunks(blob.slice(start).stream()) as AsyncIterable<BytesLike>, options, () => blob.size);
   if (hashing.start > blob.size) {
     throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the Blob's ${blob.size} bytes`);
@@ -54,5 +55,6 @@ export function hashWebStreamParts(stream: ReadableStream<unknown>, options: Has
   if (!isReadableStream(stream)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashWebStreamParts expects a ReadableStream, got ${describeValue(stream)}`);
   }
+  assertUnlocked(stream);
   return hashPartsOf(() => readerChunks(stream) as AsyncIterable<BytesLike>, options);
 }

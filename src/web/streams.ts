@@ -1,9 +1,8 @@
 // Web Streams and Blobs: the same in browsers, Deno, Bun, Cloudflare Workers and Node.
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { booleanOption } from '../core/options.js';
 import type { Checksums } from '../hash/tree-hasher.js';
-import { checkEngine } from '../hash/engine.js';
-import { type HashStreamOptions, type TreeChecksum, hashChunks } from '../stream/chunks.js';
-import { checkProgressCallback } from '../stream/progress.js';
+import { type HashStreamOptions, type TreeChecksum, hashChunks, streamOptions } from '../stream/chunks.js';
 import { isReadableStream, readerChunks } from '../stream/sources.js';
 import { hashBlobInWorker } from './worker-client.js';
 
@@ -19,12 +18,6 @@ export interface HashBlobOptions extends HashStreamOptions {
   worker?: boolean;
 }
 
-/** Whole-stream functions check their options before they take a stream's reader (which locks it). */
-function checkOptions(options: HashStreamOptions): void {
-  checkEngine(options.engine);
-  checkProgressCallback(options.onProgress);
-}
-
 /** hashWebStream with a known length (a Blob's), for `onProgress`'s total. */
 function hashWebStreamOf(stream: ReadableStream<unknown>, options: HashStreamOptions, total: number | undefined): Promise<Checksums | TreeChecksum> {
   return hashChunks(readerChunks(stream), options, total);
@@ -36,18 +29,19 @@ function hashWebStreamOf(stream: ReadableStream<unknown>, options: HashStreamOpt
  * `undefined` until the final call.
  * @throws {TreeHashError} `ERR_READ_FAILED` when the stream errors (its error as `cause`),
  * `ERR_ABORTED` when the signal fires, `ERR_INVALID_INPUT` for chunks that are not bytes,
- * `ERR_INVALID_OPTION` for a bad `engine` or `onProgress`; the `onProgress` callback's own error.
+ * `ERR_INVALID_INPUT` for a locked stream, `ERR_INVALID_OPTION` for options that are not an object
+ * or an option of the wrong type; the `onProgress` callback's own error.
  * @example const { treeHash, sha256 } = await hashWebStream((await fetch(url)).body!);
  */
 export async function hashWebStream(stream: ReadableStream<unknown>, options?: HashStreamOptions & { linear?: true }): Promise<Checksums>;
 export async function hashWebStream(stream: ReadableStream<unknown>, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashWebStream(stream: ReadableStream<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
-export async function hashWebStream(stream: ReadableStream<unknown>, options: HashStreamOptions = {}): Promise<Checksums | TreeChecksum> {
+export async function hashWebStream(stream: ReadableStream<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum> {
   if (!isReadableStream(stream)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashWebStream expects a ReadableStream, got ${describeValue(stream)}`);
   }
-  checkOptions(options);
-  return hashWebStreamOf(stream, options, undefined);
+  // Options are checked before the stream's reader is taken (which locks it).
+  return hashWebStreamOf(stream, streamOptions(options, 'hashWebStream'), undefined);
 }
 
 /**
@@ -63,14 +57,11 @@ export async function hashWebStream(stream: ReadableStream<unknown>, options: Ha
 export async function hashBlob(blob: Blob, options?: HashBlobOptions & { linear?: true }): Promise<Checksums>;
 export async function hashBlob(blob: Blob, options: HashBlobOptions & { linear: false }): Promise<TreeChecksum>;
 export async function hashBlob(blob: Blob, options?: HashBlobOptions): Promise<Checksums | TreeChecksum>;
-export async function hashBlob(blob: Blob, options: HashBlobOptions = {}): Promise<Checksums | TreeChecksum> {
+export async function hashBlob(blob: Blob, given?: HashBlobOptions): Promise<Checksums | TreeChecksum> {
   if (blob === null || typeof (blob as { stream?: unknown })?.stream !== 'function') {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashBlob expects a Blob or File, got ${describeValue(blob)}`);
   }
-  if (options?.worker !== undefined && typeof options.worker !== 'boolean') {
-    throw new TreeHashError('ERR_INVALID_OPTION', `worker must be a boolean, got ${describeValue(options.worker)}`);
-  }
-  if (options?.worker === true) return hashBlobInWorker(blob, options);
-  checkOptions(options);
+  const options = streamOptions<HashBlobOptions>(given, 'hashBlob');
+  if (booleanOption(options.worker, 'worker') === true) return hashBlobInWorker(blob, options);
   return hashWebStreamOf(blob.stream(), options, blob.size);
 }
