@@ -47,9 +47,7 @@ try {
   await time('hashFile (tree + linear), file', () => hashFile(path));
   for (const partSize of [8 * MIB, 64 * MIB]) {
     await time(`hashFileParts ${partSize / MIB} MiB parts (+ whole sha256), file`, () => hashFileParts(path, { partSize }).done());
-    await time(`hashFileParts ${partSize / MIB} MiB parts, linear: false`, () =>
-      hashFileParts(path, { partSize, linear: false }).done(),
-    );
+    await time(`hashFileParts ${partSize / MIB} MiB parts, linear: false`, () => hashFileParts(path, { partSize, linear: false }).done());
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -71,7 +71,12 @@ export async function poolGroup({ group, row, nodeApi, path, fileBytes, inMemory
     { name: 'hashFile tree only (linear: false)', bytes: fileBytes, async: true, fn: () => nodeApi.hashFile(path, { linear: false }) },
   ];
   for (const workers of workerSteps(cores)) {
-    cases.push({ name: `hashFile tree only, workers: ${workers}`, bytes: fileBytes, async: true, fn: () => nodeApi.hashFile(path, { linear: false, workers }) });
+    cases.push({
+      name: `hashFile tree only, workers: ${workers}`,
+      bytes: fileBytes,
+      async: true,
+      fn: () => nodeApi.hashFile(path, { linear: false, workers }),
+    });
   }
   for (const workers of workerSteps(Math.max(1, cores - 1))) {
     cases.push({ name: `hashFile linear + tree, workers: ${workers}`, bytes: fileBytes, async: true, fn: () => nodeApi.hashFile(path, { workers }) });
@@ -81,7 +86,8 @@ export async function poolGroup({ group, row, nodeApi, path, fileBytes, inMemory
   row('hashFile (linear + tree) / concurrent limit', m.get(cases[1].name), concurrent, m.get(concurrent), 0.85);
   row('hashFile tree only / leaves on every core', m.get(cases[3].name), allCores, m.get(allCores), 0.9);
   const one = m.get('hashFile tree only, workers: 1');
-  for (const workers of workerSteps(cores).slice(1)) row(`hashFile tree only, workers: ${workers}`, m.get(`hashFile tree only, workers: ${workers}`), 'workers: 1', one);
+  for (const workers of workerSteps(cores).slice(1))
+    row(`hashFile tree only, workers: ${workers}`, m.get(`hashFile tree only, workers: ${workers}`), 'workers: 1', one);
 }
 
 /** Writes `count` files of 1 KiB–256 KiB (a fixed pseudo-random spread) into a new temp dir. */
@@ -124,7 +130,7 @@ export async function manyGroup({ row, median, rounds, count }) {
     if (gnu) writeFileSync(join(dir, 'GNU'), execFileSync('sha256sum', names, { cwd: dir, maxBuffer: 64 * MiB }));
     const cases = {
       'treehash hash': () => seconds(process.execPath, [CLI, 'hash', ...names], dir),
-      'sha256sum': () => (gnu ? seconds('sha256sum', names, dir) : undefined),
+      sha256sum: () => (gnu ? seconds('sha256sum', names, dir) : undefined),
       'treehash check': () => seconds(process.execPath, [CLI, 'check', '--quiet', 'TREE'], dir),
       'sha256sum -c': () => (gnu ? seconds('sha256sum', ['-c', '--quiet', 'GNU'], dir) : undefined),
       'node loop: readFileSync + node:crypto, one thread': () => seconds(process.execPath, ['-e', loop, ...names], dir),
@@ -137,7 +143,11 @@ export async function manyGroup({ row, median, rounds, count }) {
       }
       process.stderr.write(`  round ${round + 1}/${rounds} done\n`);
     }
-    const m = new Map(Object.entries(samples).filter(([, v]) => v.length > 0).map(([name, v]) => [name, median(v)]));
+    const m = new Map(
+      Object.entries(samples)
+        .filter(([, v]) => v.length > 0)
+        .map(([name, v]) => [name, median(v)]),
+    );
     for (const [name, s] of m) console.log(`  ${name.padEnd(50)} ${s.toFixed(2).padStart(6)} s  (rounds: ${samples[name].map((v) => v.toFixed(2)).join(' ')})`);
     // Rates are files per second, so that "ratio" reads as "times as fast".
     const rate = (name) => (m.has(name) ? count / m.get(name) : undefined);

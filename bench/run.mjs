@@ -10,7 +10,20 @@
 import Benchmark from 'benchmark';
 import { createHash, randomFillSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, ftruncateSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +63,10 @@ function machine() {
   const cpus = os.cpus();
   return [
     `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}`,
-    `node ${process.version} (V8 ${process.versions.v8}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `node ${process.version} (V8 ${process.versions.v8}), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `rounds: ${ROUNDS} interleaved${QUICK ? ' (quick mode)' : ''}; MB = 10^6 bytes`,
   ].join('\n');
 }
@@ -97,9 +113,7 @@ async function group(title, cases, rounds = ROUNDS) {
   const width = Math.max(...cases.map((c) => c.name.length));
   for (const c of cases) {
     const values = samples.get(c.name);
-    console.log(
-      `  ${c.name.padEnd(width)}  ${medians.get(c.name).toFixed(0).padStart(6)} MB/s  (rounds: ${values.map((v) => v.toFixed(0)).join(' ')})`,
-    );
+    console.log(`  ${c.name.padEnd(width)}  ${medians.get(c.name).toFixed(0).padStart(6)} MB/s  (rounds: ${values.map((v) => v.toFixed(0)).join(' ')})`);
   }
   return medians;
 }
@@ -217,7 +231,16 @@ async function twoWorkerCrypto(bytes) {
       parentPort.postMessage(0);
     });`;
   const workers = [0, 1].map((index) => new Worker(source, { eval: true, workerData: { shared, index } }));
-  const run = () => Promise.all(workers.map((w) => new Promise((resolve) => { w.once('message', resolve); w.postMessage(0); })));
+  const run = () =>
+    Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((resolve) => {
+            w.once('message', resolve);
+            w.postMessage(0);
+          }),
+      ),
+    );
   return { run, close: () => Promise.all(workers.map((w) => w.terminate())) };
 }
 
@@ -249,7 +272,12 @@ async function fileGroup(nodeOneCore) {
     // 'native' runs the same worker path as 'auto', and 'wasm-scalar' the same read loop as 'wasm'.
     const fileEngines = ENGINE_CASES.filter((e) => e !== 'native' && e !== 'wasm-scalar');
     for (const engine of fileEngines) {
-      cases.push({ name: `${label(engine)} hashFile (linear + tree)`, bytes: FILE_BYTES, async: true, fn: () => nodeApi.hashFile(path, engineOptions(engine)) });
+      cases.push({
+        name: `${label(engine)} hashFile (linear + tree)`,
+        bytes: FILE_BYTES,
+        async: true,
+        fn: () => nodeApi.hashFile(path, engineOptions(engine)),
+      });
     }
     for (const engine of fileEngines) {
       cases.push({
@@ -316,8 +344,18 @@ async function partsGroup() {
     }
     const fileMiB = PARTS_FILE_BYTES / MiB;
     const cases = [
-      { name: 'glacier-treehash hashFileParts (parts + whole SHA-256)', bytes: PARTS_FILE_BYTES, async: true, fn: () => nodeApi.hashFileParts(path, { partSize }).done() },
-      { name: 'glacier-treehash hashFileParts linear: false (parts only)', bytes: PARTS_FILE_BYTES, async: true, fn: () => nodeApi.hashFileParts(path, { partSize, linear: false }).done() },
+      {
+        name: 'glacier-treehash hashFileParts (parts + whole SHA-256)',
+        bytes: PARTS_FILE_BYTES,
+        async: true,
+        fn: () => nodeApi.hashFileParts(path, { partSize }).done(),
+      },
+      {
+        name: 'glacier-treehash hashFileParts linear: false (parts only)',
+        bytes: PARTS_FILE_BYTES,
+        async: true,
+        fn: () => nodeApi.hashFileParts(path, { partSize, linear: false }).done(),
+      },
       {
         name: '@aws-sdk/body-checksum-node per part ({ path, start, end })',
         bytes: PARTS_FILE_BYTES,
@@ -327,8 +365,18 @@ async function partsGroup() {
         },
       },
       { name: 'node:crypto whole-file SHA-256 (read stream)', bytes: PARTS_FILE_BYTES, async: true, fn: () => nodeFileSha256(path) },
-      { name: 'glacier-treehash hashParts(bytes) (parts + whole SHA-256)', bytes: bytes.length, async: true, fn: () => upload.hashParts(bytes, { partSize }).done() },
-      { name: 'glacier-treehash hashParts(bytes) linear: false', bytes: bytes.length, async: true, fn: () => upload.hashParts(bytes, { partSize, linear: false }).done() },
+      {
+        name: 'glacier-treehash hashParts(bytes) (parts + whole SHA-256)',
+        bytes: bytes.length,
+        async: true,
+        fn: () => upload.hashParts(bytes, { partSize }).done(),
+      },
+      {
+        name: 'glacier-treehash hashParts(bytes) linear: false',
+        bytes: bytes.length,
+        async: true,
+        fn: () => upload.hashParts(bytes, { partSize, linear: false }).done(),
+      },
       // The whole-archive SHA-256 from a supplied node:crypto hash, fed alongside the parts (the default hashes it as parts are yielded).
       {
         name: 'glacier-treehash hashParts(bytes) linear: nodeSha256',
@@ -346,17 +394,18 @@ async function partsGroup() {
       },
       { name: 'node:crypto SHA-256 of the bytes', bytes: bytes.length, fn: () => createHash('sha256').update(bytes).digest() },
     ];
-    const m = await group(
-      `Multipart part hashing: ${fileMiB} MiB cached file and ${bytes.length / MiB} MiB in memory, ${partSize / MiB} MiB parts`,
-      cases,
-    );
+    const m = await group(`Multipart part hashing: ${fileMiB} MiB cached file and ${bytes.length / MiB} MiB in memory, ${partSize / MiB} MiB parts`, cases);
     const get = (i) => m.get(cases[i].name);
     const awsFile = get(2);
     const awsFileWhole = serial(get(2), get(3));
     const awsMemory = get(7);
     const awsMemoryWhole = serial(get(7), get(8));
-    console.log(`  AWS per part + node:crypto whole SHA-256, one after the other: file ${awsFileWhole.toFixed(0)} MB/s, bytes ${awsMemoryWhole.toFixed(0)} MB/s`);
-    console.log(`  hashFileParts: ${(get(0) / awsFileWhole).toFixed(2)}× AWS per part + whole SHA-256; linear: false ${(get(1) / awsFile).toFixed(2)}× AWS per part`);
+    console.log(
+      `  AWS per part + node:crypto whole SHA-256, one after the other: file ${awsFileWhole.toFixed(0)} MB/s, bytes ${awsMemoryWhole.toFixed(0)} MB/s`,
+    );
+    console.log(
+      `  hashFileParts: ${(get(0) / awsFileWhole).toFixed(2)}× AWS per part + whole SHA-256; linear: false ${(get(1) / awsFile).toFixed(2)}× AWS per part`,
+    );
     console.log(
       `  hashParts(bytes): ${(get(4) / awsMemoryWhole).toFixed(2)}× AWS per part + whole SHA-256 (${(get(6) / awsMemoryWhole).toFixed(2)}× with linear: nodeSha256); ` +
         `linear: false ${(get(5) / awsMemory).toFixed(2)}× AWS per part`,
@@ -397,7 +446,12 @@ function rssGroup() {
     }
     const [small, large] = peaks;
     const names = RSS_SIZES.map((s) => `${s / MiB} MiB`);
-    results.push({ what: `peak RSS ${names[1]} / ${names[0]}`, text: `${large.toFixed(1)} / ${small.toFixed(1)} MiB = ${(large / small).toFixed(2)}×`, met: large / small <= 1.1 && large <= 100, target: '≤ 1.1× and ≤ 100 MiB' });
+    results.push({
+      what: `peak RSS ${names[1]} / ${names[0]}`,
+      text: `${large.toFixed(1)} / ${small.toFixed(1)} MiB = ${(large / small).toFixed(2)}×`,
+      met: large / small <= 1.1 && large <= 100,
+      target: '≤ 1.1× and ≤ 100 MiB',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -417,7 +471,9 @@ async function writeInventory(path, count) {
     const id = `${i.toString(36).padStart(8, '0')}-`.repeat(16).slice(0, 138);
     const hash = ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(8);
     const date = `2013-0${1 + (i % 9)}-15T17:19:46.${String(i % 1000).padStart(3, '0')}Z`;
-    batch.push(`{"ArchiveId":"${id}","ArchiveDescription":"backup/2013/photos/IMG_${i}.jpg","CreationDate":"${date}","Size":${1 + ((i * 7919) % 100_000_000)},"SHA256TreeHash":"${hash}"}`);
+    batch.push(
+      `{"ArchiveId":"${id}","ArchiveDescription":"backup/2013/photos/IMG_${i}.jpg","CreationDate":"${date}","Size":${1 + ((i * 7919) % 100_000_000)},"SHA256TreeHash":"${hash}"}`,
+    );
     if (batch.length === 10_000) await write((i + 1 > batch.length ? ',' : '') + batch.splice(0).join(','));
   }
   if (batch.length > 0) await write((count > batch.length ? ',' : '') + batch.join(','));
@@ -427,7 +483,9 @@ async function writeInventory(path, count) {
 }
 
 async function inventoryGroup() {
-  console.log(`\n## Reading a JSON inventory of ${INVENTORY_ARCHIVES.toLocaleString('en')} archives (readInventoryJson, streamed), each in a fresh child process`);
+  console.log(
+    `\n## Reading a JSON inventory of ${INVENTORY_ARCHIVES.toLocaleString('en')} archives (readInventoryJson, streamed), each in a fresh child process`,
+  );
   const dir = mkdtempSync(join(os.tmpdir(), 'treehash-inventory-'));
   const child = fileURLToPath(new URL('./inventory-child.mjs', import.meta.url));
   try {
@@ -446,7 +504,12 @@ async function inventoryGroup() {
     console.log(
       `  ${(size / 1e6).toFixed(0)} MB of JSON: ${seconds.toFixed(2)} s (${(size / seconds / 1e6).toFixed(0)} MB/s, ${(INVENTORY_ARCHIVES / seconds / 1000).toFixed(0)}k archives/s), peak RSS ${peak.toFixed(1)} MiB (node alone ${baseline.toFixed(1)} MiB); rounds: ${rounds.map((r) => r.seconds.toFixed(2)).join(' ')} s`,
     );
-    results.push({ what: `read a ${INVENTORY_ARCHIVES / 1e6}M-archive JSON inventory (${(size / 1e6).toFixed(0)} MB)`, text: `${seconds.toFixed(2)} s, peak RSS ${peak.toFixed(1)} MiB`, met: peak <= 128, target: 'peak RSS ≤ 128 MiB' });
+    results.push({
+      what: `read a ${INVENTORY_ARCHIVES / 1e6}M-archive JSON inventory (${(size / 1e6).toFixed(0)} MB)`,
+      text: `${seconds.toFixed(2)} s, peak RSS ${peak.toFixed(1)} MiB`,
+      met: peak <= 128,
+      target: 'peak RSS ≤ 128 MiB',
+    });
     await auditSmallFiles(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,10 @@ export function glacierCsvField(value: string, alwaysQuote = false): string {
 
 export const CSV_COLUMNS = ['ArchiveId', 'ArchiveDescription', 'CreationDate', 'Size', 'SHA256TreeHash'] as const;
 
-export function inventoryCsv(archives: FixtureArchive[], options: { columns?: readonly string[]; eol?: string; finalNewline?: boolean; quoteAll?: boolean } = {}): string {
+export function inventoryCsv(
+  archives: FixtureArchive[],
+  options: { columns?: readonly string[]; eol?: string; finalNewline?: boolean; quoteAll?: boolean } = {},
+): string {
   const columns = options.columns ?? CSV_COLUMNS;
   const eol = options.eol ?? '\n';
   const rows = archives.map((a) =>

@@ -44,9 +44,27 @@ describe('JSON inventory', () => {
   it('reads every archive and the header, whatever the chunking (split multi-byte characters too)', async () => {
     const text = inventoryJson(archives, true);
     const expected = [
-      { archiveId: archiveId('a'), name: 'photos/ä b,"c".jpg', size: 3, treeHash: referenceTreeHashHex(new TextEncoder().encode('one')), creationDate: '2012-05-15T17:19:46.700Z' },
-      { archiveId: archiveId('b'), name: 'C:/backup/x.txt', size: 3, treeHash: referenceTreeHashHex(new TextEncoder().encode('two')), creationDate: '2012-05-15T17:19:46Z' },
-      { archiveId: archiveId('c'), name: '', size: 5, treeHash: referenceTreeHashHex(new TextEncoder().encode('three')), creationDate: '2012-05-15T17:19:46.123456Z' },
+      {
+        archiveId: archiveId('a'),
+        name: 'photos/ä b,"c".jpg',
+        size: 3,
+        treeHash: referenceTreeHashHex(new TextEncoder().encode('one')),
+        creationDate: '2012-05-15T17:19:46.700Z',
+      },
+      {
+        archiveId: archiveId('b'),
+        name: 'C:/backup/x.txt',
+        size: 3,
+        treeHash: referenceTreeHashHex(new TextEncoder().encode('two')),
+        creationDate: '2012-05-15T17:19:46Z',
+      },
+      {
+        archiveId: archiveId('c'),
+        name: '',
+        size: 5,
+        treeHash: referenceTreeHashHex(new TextEncoder().encode('three')),
+        creationDate: '2012-05-15T17:19:46.123456Z',
+      },
     ];
     for (const size of [1, 2, 3, 7, 64, 100_000]) {
       const reader = readInventoryJson(chunked(text, size));
@@ -70,7 +88,9 @@ describe('JSON inventory', () => {
 
   it('reads other ISO 8601 forms: an offset, no zone (UTC), a space for the T, a long fraction', async () => {
     const dates = ['2012-05-15T19:19:46+02:00', '2012-05-15T17:19:46', '2012-05-15 17:19:46.5', '2012-05-15T17:19:46.123456789Z', '2012-05-15T12:19:46-0500'];
-    const got = await collect(readInventoryJson([JSON.stringify({ ArchiveList: dates.map((d, i) => ({ ...archives[0], ArchiveId: `d${i}`, CreationDate: d })) })]));
+    const got = await collect(
+      readInventoryJson([JSON.stringify({ ArchiveList: dates.map((d, i) => ({ ...archives[0], ArchiveId: `d${i}`, CreationDate: d })) })]),
+    );
     const base = Date.UTC(2012, 4, 15, 17, 19, 46);
     expect(got.map((a) => a.creationTime - base)).toEqual([0, 0, 500, 123, 0]);
     expect(got.map((a) => a.creationDate)).toEqual(dates);
@@ -121,8 +141,10 @@ describe('JSON inventory', () => {
     for (const date of ['2012-05-15', '2012-05-15T17:19', '2012-13-45T17:19:46Z', '2013-02-30T00:00:00Z', '2012-05-15T24:00:01Z', 'yesterday', 1337]) {
       expect(await jsonError(one({ CreationDate: date }))).toMatch(/ArchiveList\[1\]\.CreationDate must be an ISO 8601 date-time/);
     }
-    for (const size of [-1, 1.5, '-12', '1e3', '', null, 2 ** 53]) expect(await jsonError(one({ Size: size }))).toMatch(/ArchiveList\[1\]\.Size must be a non-negative integer/);
-    for (const hash of ['ab', `${H}0`, 'zz'.repeat(32), null]) expect(await jsonError(one({ SHA256TreeHash: hash }))).toMatch(/ArchiveList\[1\]\.SHA256TreeHash must be 64 hex digits/);
+    for (const size of [-1, 1.5, '-12', '1e3', '', null, 2 ** 53])
+      expect(await jsonError(one({ Size: size }))).toMatch(/ArchiveList\[1\]\.Size must be a non-negative integer/);
+    for (const hash of ['ab', `${H}0`, 'zz'.repeat(32), null])
+      expect(await jsonError(one({ SHA256TreeHash: hash }))).toMatch(/ArchiveList\[1\]\.SHA256TreeHash must be 64 hex digits/);
     const missing = JSON.stringify({ ArchiveList: [{ ArchiveId: 'x', ArchiveDescription: '', CreationDate: good.CreationDate, Size: 1 }] });
     expect(await jsonError(missing)).toMatch(/SHA256TreeHash must be 64 hex digits, got nothing/);
     // The offset is the entry's: the second entry starts after the first.
@@ -132,20 +154,7 @@ describe('JSON inventory', () => {
 });
 
 describe('CSV inventory', () => {
-  const tricky = [
-    'plain.txt',
-    'with, comma.txt',
-    'say "hi".txt',
-    'C:\\dir\\',
-    'ends with quote"',
-    'a\\"b',
-    '\\',
-    '"',
-    ',',
-    '\\",\\"',
-    '',
-    'ünïcødé/日本.txt',
-  ];
+  const tricky = ['plain.txt', 'with, comma.txt', 'say "hi".txt', 'C:\\dir\\', 'ends with quote"', 'a\\"b', '\\', '"', ',', '\\",\\"', '', 'ünïcødé/日本.txt'];
   const archives = tricky.map((d, i) => archiveOf(archiveId(`c${i}`), d, `content ${i}`, `2013-01-0${1 + (i % 9)}T00:00:00Z`));
 
   it('splits Glacier-quoted lines: \\" is a quote, a backslash before the closing quote stays a backslash', () => {
@@ -193,7 +202,11 @@ describe('CSV inventory', () => {
     const columns = ['SHA256TreeHash', 'Extra,Col', 'Size', 'ArchiveDescription', 'CreationDate', 'ArchiveId'];
     const text = inventoryCsv(archives, { columns }).replace('Extra,Col', 'Extra').replace(/^/, '');
     const header = `"SHA256TreeHash","Extra","Size","ArchiveDescription","CreationDate","ArchiveId"`;
-    const body = text.split('\n').slice(1).join('\n').replace(/extra-Extra,Col/g, 'whatever');
+    const body = text
+      .split('\n')
+      .slice(1)
+      .join('\n')
+      .replace(/extra-Extra,Col/g, 'whatever');
     const got = await collect(readInventoryCsv([`${header}\n${body}`]));
     expect(got.map((a) => [a.archiveId, a.description, a.size])).toEqual(archives.map((a) => [a.ArchiveId, a.ArchiveDescription, a.Size]));
   });
@@ -229,8 +242,10 @@ describe('CSV inventory', () => {
     expect(await collect(readInventoryCsv([`${header}\n${row({})}\n\n\r\n \n`]))).toHaveLength(1); // blank lines at the end
     expect(await csvError(`${header}\n${row({ id: '' })}\n`)).toMatch(/line 2: ArchiveId is empty/);
     expect(await csvError(`${header}\n${row({ date: '2013-01-01' })}\n`)).toMatch(/line 2: CreationDate must be an ISO 8601 date-time/);
-    for (const size of ['-5', '1.5', 'five', '', '99999999999999999']) expect(await csvError(`${header}\n${row({ size })}\n`)).toMatch(/line 2: Size must be a whole number/);
-    for (const hash of ['abc', 'g'.repeat(64), '']) expect(await csvError(`${header}\n${row({ hash })}\n`)).toMatch(/line 2: SHA256TreeHash must be 64 hex digits/);
+    for (const size of ['-5', '1.5', 'five', '', '99999999999999999'])
+      expect(await csvError(`${header}\n${row({ size })}\n`)).toMatch(/line 2: Size must be a whole number/);
+    for (const hash of ['abc', 'g'.repeat(64), ''])
+      expect(await csvError(`${header}\n${row({ hash })}\n`)).toMatch(/line 2: SHA256TreeHash must be 64 hex digits/);
     const badUtf8 = new Uint8Array([...new TextEncoder().encode(`${header}\n${row({})}\nid,`), 0xc3, 0x28]);
     expect((await caughtAsync(() => collect(readInventoryCsv([badUtf8])))).message).toMatch(/line 3 is not valid UTF-8/);
   });
@@ -246,15 +261,44 @@ describe('mt-aws-glacier journal', () => {
 
   it('parses every record of versions A, B, C and 0', () => {
     expect(parseJournalLine(`B\t1355666755\tCREATED\tid1\t2\t1355566755\t${h(1)}\tdir/a b.txt`, 1)).toEqual({
-      type: 'CREATED', version: 'B', line: 1, time: 1355666755, archiveId: 'id1', size: 2, mtime: 1355566755, treeHash: h(1), name: 'dir/a b.txt',
+      type: 'CREATED',
+      version: 'B',
+      line: 1,
+      time: 1355666755,
+      archiveId: 'id1',
+      size: 2,
+      mtime: 1355566755,
+      treeHash: h(1),
+      name: 'dir/a b.txt',
     });
     expect(parseJournalLine(`C\t5\tCREATED\tid1\t2\tNONE\t${H.toUpperCase()}\tx`, 2)).toMatchObject({ version: 'C', treeHash: H, name: 'x' });
     expect(parseJournalLine(`C\t5\tCREATED\tid1\t2\tNONE\t${H}\tx`, 2)).not.toHaveProperty('mtime');
     expect(parseJournalLine(`A\t5\tCREATED\tid1\t2\t-86400\t${H}\tx`, 2)).toMatchObject({ version: 'A', mtime: -86400 });
-    expect(parseJournalLine('B\t6\tDELETED\tid1\tdir/a b.txt', 3)).toEqual({ type: 'DELETED', version: 'B', line: 3, time: 6, archiveId: 'id1', name: 'dir/a b.txt' });
-    expect(parseJournalLine('B\t7\tRETRIEVE_JOB\tid1\tjob9', 4)).toEqual({ type: 'RETRIEVE_JOB', version: 'B', line: 4, time: 7, archiveId: 'id1', jobId: 'job9' });
+    expect(parseJournalLine('B\t6\tDELETED\tid1\tdir/a b.txt', 3)).toEqual({
+      type: 'DELETED',
+      version: 'B',
+      line: 3,
+      time: 6,
+      archiveId: 'id1',
+      name: 'dir/a b.txt',
+    });
+    expect(parseJournalLine('B\t7\tRETRIEVE_JOB\tid1\tjob9', 4)).toEqual({
+      type: 'RETRIEVE_JOB',
+      version: 'B',
+      line: 4,
+      time: 7,
+      archiveId: 'id1',
+      jobId: 'job9',
+    });
     expect(parseJournalLine(`1355666755 CREATED id0 12 ${H} old name.txt`, 5)).toEqual({
-      type: 'CREATED', version: '0', line: 5, time: 1355666755, archiveId: 'id0', size: 12, treeHash: H, name: 'old name.txt',
+      type: 'CREATED',
+      version: '0',
+      line: 5,
+      time: 1355666755,
+      archiveId: 'id0',
+      size: 12,
+      treeHash: H,
+      name: 'old name.txt',
     });
     expect(parseJournalLine('1355666755  DELETED  id0  old name.txt', 6)).toMatchObject({ type: 'DELETED', version: '0', archiveId: 'id0' });
     expect(parseJournalLine('1355666755 RETRIEVE_JOB id0', 7)).toMatchObject({ type: 'RETRIEVE_JOB', version: '0', archiveId: 'id0' });

@@ -144,10 +144,15 @@ describe('auditVault by name', () => {
     expect(seen(await collect(auditVault(join(root, 'inventory.csv'), byNameDir)))).toEqual(EXPECTED_BY_NAME);
   });
 
-  it('reports sizes and tree hashes: the archive\'s and the local file\'s', async () => {
+  it("reports sizes and tree hashes: the archive's and the local file's", async () => {
     const results = await collect(auditVault(join(root, 'inventory.json'), byNameDir));
     const of = (status: string) => results.find((r) => r.status === status)!;
-    expect(of('treehash-mismatch')).toMatchObject({ size: 3000, localSize: 3000, treeHash: referenceTreeHashHex(changed), localTreeHash: referenceTreeHashHex(changedLocal) });
+    expect(of('treehash-mismatch')).toMatchObject({
+      size: 3000,
+      localSize: 3000,
+      treeHash: referenceTreeHashHex(changed),
+      localTreeHash: referenceTreeHashHex(changedLocal),
+    });
     expect(of('size-mismatch')).toMatchObject({ size: 5000, localSize: 4000, treeHash: referenceTreeHashHex(truncated) });
     expect(of('size-mismatch')).not.toHaveProperty('localTreeHash'); // decided without hashing
     const bigResult = results.find((r) => r.path === NAMES.big)!;

@@ -102,7 +102,7 @@ describe('bodyChecksumGenerator with @aws-sdk/client-glacier', () => {
     expect(ours.headers.authorization).toMatch(/SignedHeaders=[^,]*x-amz-content-sha256;[^,]*x-amz-sha256-tree-hash/);
   });
 
-  it('UploadMultipartPart with a file range stream: the part\'s headers', async () => {
+  it("UploadMultipartPart with a file range stream: the part's headers", async () => {
     const start = 2 * MIB;
     const end = 4 * MIB - 1;
     const part = data.subarray(start, end + 1);
@@ -135,7 +135,12 @@ describe('bodyChecksumGenerator with @aws-sdk/client-glacier', () => {
 
   it('JSON bodies of other operations (InitiateJob) get the same headers as with the SDK', async () => {
     const { ours, theirs } = await both(
-      () => new InitiateJobCommand({ accountId: '-', vaultName: 'v', jobParameters: { Type: 'archive-retrieval', ArchiveId: 'a', RetrievalByteRange: '0-1048575' } }),
+      () =>
+        new InitiateJobCommand({
+          accountId: '-',
+          vaultName: 'v',
+          jobParameters: { Type: 'archive-retrieval', ArchiveId: 'a', RetrievalByteRange: '0-1048575' },
+        }),
     );
     expect(ours.headers['x-amz-content-sha256']).toBe(referenceSha256Hex(ours.body));
     expect(checksumHeaders(ours)).toEqual(checksumHeaders(theirs));

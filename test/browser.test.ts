@@ -42,7 +42,15 @@ run('in Chromium', () => {
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -56,8 +64,8 @@ run('in Chromium', () => {
     await page.goto(`${origin}/dist/`);
     const sizes = [0, 1, 64, MIB - 1, MIB, MIB + 1, 5 * MIB + 3, 6_815_744];
     const results = await page.evaluate(async (sizeList) => {
-      const core = await (new Function('return import("/dist/index.js")')());
-      const web = await (new Function('return import("/dist/web/index.js")')());
+      const core = await new Function('return import("/dist/index.js")')();
+      const web = await new Function('return import("/dist/web/index.js")')();
       const mod251 = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 251);
       const out = [];
       for (const size of sizeList) {
@@ -93,10 +101,10 @@ run('in Chromium', () => {
     await page.goto(`${origin}/dist/`);
     const size = 6_815_744 + 5;
     const result = await page.evaluate(async (n) => {
-      const core = await (new Function('return import("/dist/index.js")')());
-      const web = await (new Function('return import("/dist/web/index.js")')());
-      const aws = await (new Function('return import("/dist/aws/index.js")')());
-      const upload = await (new Function('return import("/dist/upload/index.js")')());
+      const core = await new Function('return import("/dist/index.js")')();
+      const web = await new Function('return import("/dist/web/index.js")')();
+      const aws = await new Function('return import("/dist/aws/index.js")')();
+      const upload = await new Function('return import("/dist/upload/index.js")')();
       const data = Uint8Array.from({ length: n }, (_, i) => i % 251);
       const partSize = 2 * 1024 * 1024;
       const fromBlob = [];
@@ -104,7 +112,10 @@ run('in Chromium', () => {
       for await (const part of hashing) fromBlob.push({ range: part.contentRange, tree: core.toHex(part.treeHash), linear: core.toHex(part.sha256) });
       const totals = await hashing.done();
       const fromStream = await web.hashWebStreamParts(new Blob([data]).stream(), { partSize }).done();
-      const combined = upload.archiveTreeHashFromParts(fromBlob.map((p: { tree: string }) => p.tree), { partSize, archiveSize: n });
+      const combined = upload.archiveTreeHashFromParts(
+        fromBlob.map((p: { tree: string }) => p.tree),
+        { partSize, archiveSize: n },
+      );
       return {
         plan: upload.planParts(n).parts.map((p: { contentRange: string }) => p.contentRange),
         parts: fromBlob,
@@ -142,7 +153,7 @@ run('in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${origin}/dist/`);
     const codes = await page.evaluate(async () => {
-      const core = await (new Function('return import("/dist/index.js")')());
+      const core = await new Function('return import("/dist/index.js")')();
       const code = (fn: () => unknown) => {
         try {
           fn();

@@ -138,13 +138,19 @@ describe('treehash check on odd names, and GNU sha256sum side by side', () => {
     expect(treehash(['check', 'SUMS'])).toEqual({ status: 0, stdout: files.map((name) => `${shown[name]}: OK\n`).join(''), stderr: '' });
     expect(treehash(['check', '-'], hashed.stdout)).toEqual({ status: 0, stdout: files.map((name) => `${shown[name]}: OK\n`).join(''), stderr: '' });
     const json = treehash(['check', '--json', 'SUMS']);
-    expect(json.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(
-      files.map((file) => ({ file, ok: true, expected: treeHex(file), actual: treeHex(file) })),
-    );
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(files.map((file) => ({ file, ok: true, expected: treeHex(file), actual: treeHex(file) })));
   });
 
-  it('a changed file with an odd name: its FAILED line escaped, GNU\'s warning, exit 1', () => {
-    writeFileSync(join(dir, 'SUMS-changed'), `${sumLine('plain.bin')}\n${sumLine('new\nline').replace(treeHex('new\nline'), referenceTreeHashHex(mod251(3)))}\n`);
+  it("a changed file with an odd name: its FAILED line escaped, GNU's warning, exit 1", () => {
+    writeFileSync(
+      join(dir, 'SUMS-changed'),
+      `${sumLine('plain.bin')}\n${sumLine('new\nline').replace(treeHex('new\nline'), referenceTreeHashHex(mod251(3)))}\n`,
+    );
     expect(treehash(['check', 'SUMS-changed'])).toEqual({
       status: 1,
       stdout: 'plain.bin: OK\n\\new\\nline: FAILED\n',
@@ -154,7 +160,7 @@ describe('treehash check on odd names, and GNU sha256sum side by side', () => {
     expect(treehash(['check', '--status', 'SUMS-changed'])).toEqual({ status: 1, stdout: '', stderr: '' });
   });
 
-  it.skipIf(!HAS_GNU)('writes the same lines as sha256sum, and each tool checks the other\'s', () => {
+  it.skipIf(!HAS_GNU)("writes the same lines as sha256sum, and each tool checks the other's", () => {
     const ours = treehash(['hash', ...small]);
     const theirs = gnu(small);
     expect(ours.stdout).toBe(theirs.stdout);

@@ -19,11 +19,14 @@ function treehash(args: string[], input?: string) {
   const result = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', cwd: root, maxBuffer: 64 * MIB });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
-const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 const brief = (rows: Record<string, unknown>[]) =>
-  rows
-    .map(({ status, path, archiveId, duplicateOf }) => JSON.stringify({ status, path, archiveId, duplicateOf }))
-    .sort();
+  rows.map(({ status, path, archiveId, duplicateOf }) => JSON.stringify({ status, path, archiveId, duplicateOf })).sort();
 
 const multi = randomBytes(MIB + 4096, 21);
 const good = [
@@ -38,7 +41,10 @@ beforeAll(() => {
   writeFiles(root, {
     'clean.json': inventoryJson(good),
     'clean.csv': inventoryCsv(good, { eol: '\r\n' }),
-    'journal.log': good.map((a, i) => `B\t${1000 + i}\tCREATED\t${a.ArchiveId}\t${a.Size}\tNONE\t${a.SHA256TreeHash}\t${['a.txt', 'sub dir/b, "β".txt', 'win/c.bin'][i]}`).join('\n') + '\n',
+    'journal.log':
+      good
+        .map((a, i) => `B\t${1000 + i}\tCREATED\t${a.ArchiveId}\t${a.Size}\tNONE\t${a.SHA256TreeHash}\t${['a.txt', 'sub dir/b, "β".txt', 'win/c.bin'][i]}`)
+        .join('\n') + '\n',
     'messy.json': inventoryJson([...good, archiveOf('id-dup', 'copy.txt', 'alpha', '2015-01-01T00:00:00Z')]),
     'nameless.csv': inventoryCsv(good.map((a) => ({ ...a, ArchiveDescription: '' }))),
     'bad.json': '{"ArchiveList":[{"ArchiveId":"x","ArchiveDescription":"","CreationDate":"2014-01-01T00:00:00Z","Size":-4,"SHA256TreeHash":"00"}]}',
@@ -87,14 +93,19 @@ describe('treehash inventory', () => {
       expect(Object.keys(row).slice(0, first.length)).toEqual(first);
     }
     const mismatch = rows.find((r) => r.status === 'treehash-mismatch')!;
-    expect(mismatch).toMatchObject({ treeHash: referenceTreeHashHex(new TextEncoder().encode('alpha')), localTreeHash: referenceTreeHashHex(new TextEncoder().encode('alphA')) });
+    expect(mismatch).toMatchObject({
+      treeHash: referenceTreeHashHex(new TextEncoder().encode('alpha')),
+      localTreeHash: referenceTreeHashHex(new TextEncoder().encode('alphA')),
+    });
   });
 
   it('exits 1 for a duplicate or a file not in the vault alone', () => {
     writeFiles(root, { 'dup.json': inventoryJson([...good, archiveOf('id-a2', 'a.txt', 'alpha', '2014-06-01T00:00:00Z')]) });
     const dup = treehash(['inventory', 'dup.json', 'clean', '--json']);
     expect(dup.status).toBe(1);
-    expect(jsonLines(dup.stdout).filter((r) => r.status !== 'ok')).toMatchObject([{ status: 'duplicate', archiveId: 'id-a2', duplicateOf: 'id-a', path: 'a.txt' }]);
+    expect(jsonLines(dup.stdout).filter((r) => r.status !== 'ok')).toMatchObject([
+      { status: 'duplicate', archiveId: 'id-a2', duplicateOf: 'id-a', path: 'a.txt' },
+    ]);
     writeFiles(join(root, 'clean plus'), { 'a.txt': 'alpha', 'sub dir/b, "β".txt': 'beta', 'win/c.bin': multi, 'new.txt': 'new' });
     const extra = treehash(['inventory', 'clean.json', 'clean plus', '--json']);
     expect(extra.status).toBe(1);
@@ -109,7 +120,15 @@ describe('treehash inventory', () => {
     expect(lines.some((l) => l.startsWith('size-mismatch      \'sub dir/b, "β".txt\'  archive id-b; 3 bytes here, 4 in the vault'))).toBe(true);
     expect(lines.some((l) => l.startsWith('duplicate          copy.txt  archive id-dup; duplicate of id-a (local file: missing)'))).toBe(true);
     expect(result.stdout).toContain('4 archives in the vault, 3 files under messy:');
-    for (const [status, count] of [['ok', 0], ['treehash-mismatch', 1], ['size-mismatch', 1], ['missing', 1], ['not-in-vault', 1], ['duplicate', 1], ['unreadable', 0]] as const) {
+    for (const [status, count] of [
+      ['ok', 0],
+      ['treehash-mismatch', 1],
+      ['size-mismatch', 1],
+      ['missing', 1],
+      ['not-in-vault', 1],
+      ['duplicate', 1],
+      ['unreadable', 0],
+    ] as const) {
       expect(lines).toContain(`  ${status.padEnd(17)}  ${count}`);
     }
     expect(result.stderr).toBe(''); // no bar off a terminal

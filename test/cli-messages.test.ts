@@ -47,7 +47,12 @@ describe('failures name what failed', () => {
   });
 
   it('a missing file is named, whichever option names it', () => {
-    for (const args of [['verify', 'f.bin', '--manifest', 'gone'], ['range', '0-1', '--manifest', 'gone'], ['manifest', '--show', 'gone'], ['check', 'gone']]) {
+    for (const args of [
+      ['verify', 'f.bin', '--manifest', 'gone'],
+      ['range', '0-1', '--manifest', 'gone'],
+      ['manifest', '--show', 'gone'],
+      ['check', 'gone'],
+    ]) {
       expect({ args, ...treehash(args) }).toEqual({ args, status: 2, stdout: '', stderr: 'treehash: gone: No such file or directory\n' });
     }
   });
@@ -74,7 +79,10 @@ describe('"-" is standard input in every command', () => {
     expect(treehash(['verify', '-', '--manifest', '-'], manifest)).toMatchObject({ status: 2, stdout: '' });
     expect(treehash(['manifest', '-', '-o', 'stdin.manifest'], data)).toMatchObject({ status: 0, stdout: `${hex}  -\n` });
     expect(readFileSync(join(dir, 'stdin.manifest')).equals(manifest)).toBe(true);
-    expect(treehash(['manifest', '-'], data)).toMatchObject({ status: 2, stderr: 'treehash: standard input has no name to write the manifest next to: give -o OUT\n' });
+    expect(treehash(['manifest', '-'], data)).toMatchObject({
+      status: 2,
+      stderr: 'treehash: standard input has no name to write the manifest next to: give -o OUT\n',
+    });
     const shown = treehash(['manifest', '--show', '-'], manifest);
     expect(shown).toMatchObject({ status: 0, stderr: '' });
     expect(shown.stdout).toEqual(treehash(['manifest', '--show', 'f.manifest']).stdout);

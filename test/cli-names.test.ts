@@ -57,7 +57,12 @@ describe('names that are not UTF-8 (src/cli/names.ts)', () => {
     expect(decodeName(BAD)).toBe('bad\udcff\udcfename');
     expect(fsPath('bad\udcff\udcfename')).toEqual(BAD);
     // Overlong forms and encoded surrogates are not UTF-8: each byte stays itself.
-    for (const bytes of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) {
+    for (const bytes of [
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+    ]) {
       expect(encodeName(decodeName(Buffer.from(bytes)))).toEqual(Buffer.from(bytes));
       expect([...decodeName(Buffer.from(bytes))].every((c) => c.charCodeAt(0) >= 0xdc80)).toBe(true);
     }

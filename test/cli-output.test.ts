@@ -22,7 +22,8 @@ const bad = '0'.repeat(64);
 const sums = 'sums';
 writeFileSync(join(dir, sums), `${good}  ${file}\n${good}  ${file}\n`);
 const manifest = 'f.manifest';
-if (spawnSync(process.execPath, [BIN, 'manifest', file, '-o', manifest], { cwd: dir }).status !== 0) throw new Error('treehash manifest failed (npm run build first)');
+if (spawnSync(process.execPath, [BIN, 'manifest', file, '-o', manifest], { cwd: dir }).status !== 0)
+  throw new Error('treehash manifest failed (npm run build first)');
 
 /** Every command and output form, each with something to print. */
 const COMMANDS: string[][] = [

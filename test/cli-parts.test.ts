@@ -43,9 +43,32 @@ function write(name: string, data: Uint8Array): string {
 
 describe('treehash parts', () => {
   const cases: { name: string; data: Uint8Array; partSizes: [string, number][] }[] = [
-    { name: 'zeros-4608000.bin', data: new Uint8Array(4_608_000), partSizes: [['1MiB', MIB], ['auto', MIB], ['2097152', 2 * MIB]] },
-    { name: 'mod251-6.5MiB.bin', data: mod251(6_815_744), partSizes: [['2MiB', 2 * MIB], ['4m', 4 * MIB], ['8MiB', 8 * MIB]] },
-    { name: 'one-byte.bin', data: mod251(1), partSizes: [['auto', MIB], ['4GiB', 4096 * MIB]] },
+    {
+      name: 'zeros-4608000.bin',
+      data: new Uint8Array(4_608_000),
+      partSizes: [
+        ['1MiB', MIB],
+        ['auto', MIB],
+        ['2097152', 2 * MIB],
+      ],
+    },
+    {
+      name: 'mod251-6.5MiB.bin',
+      data: mod251(6_815_744),
+      partSizes: [
+        ['2MiB', 2 * MIB],
+        ['4m', 4 * MIB],
+        ['8MiB', 8 * MIB],
+      ],
+    },
+    {
+      name: 'one-byte.bin',
+      data: mod251(1),
+      partSizes: [
+        ['auto', MIB],
+        ['4GiB', 4096 * MIB],
+      ],
+    },
     { name: 'exact-3MiB.bin', data: mod251(3 * MIB), partSizes: [['1MiB', MIB]] },
   ];
 

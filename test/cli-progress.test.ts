@@ -48,7 +48,10 @@ describe('--progress on the commands', () => {
   });
 
   it('parts: rows and --json on stdout unchanged by --force-progress; the bar on stderr', () => {
-    for (const args of [['parts', '--part-size', '1MiB', file], ['parts', '--json', '--part-size', '1MiB', file]]) {
+    for (const args of [
+      ['parts', '--part-size', '1MiB', file],
+      ['parts', '--json', '--part-size', '1MiB', file],
+    ]) {
       const plain = treehash(args);
       expect(plain.status).toBe(0);
       expect(plain.stderr).toBe('');
@@ -145,17 +148,24 @@ describe('the bar', () => {
 
   it('withProgressBar ends the bar when the hash fails, and passes the failure on', async () => {
     const failure = new Error('read failed');
-    await expect(withProgressBar('x', {}, async (onProgress) => {
-      expect(onProgress).toBeUndefined(); // no flag: no callback, the library pays nothing
-      throw failure;
-    })).rejects.toBe(failure);
+    await expect(
+      withProgressBar('x', {}, async (onProgress) => {
+        expect(onProgress).toBeUndefined(); // no flag: no callback, the library pays nothing
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
     // A drawn bar: its first line at the start, its last one from stop() (off a terminal, a line
     // each), and its 2 s timer gone, or the process would not exit.
     const { stream, written } = fakeStderr(false);
-    const hashing = withProgressBar('x', { forceProgress: true }, async (onProgress) => {
-      onProgress!({ bytes: 5, total: 10 });
-      throw failure;
-    }, stream);
+    const hashing = withProgressBar(
+      'x',
+      { forceProgress: true },
+      async (onProgress) => {
+        onProgress!({ bytes: 5, total: 10 });
+        throw failure;
+      },
+      stream,
+    );
     await expect(hashing).rejects.toBe(failure);
     expect(written().split('\n')).toEqual(['0 B  -- MiB/s  x', expect.stringMatching(/ 50%  5 B \/ 10 B .* x$/), '']);
   });
@@ -166,9 +176,7 @@ describe('the bar', () => {
     // Just below a unit: the next unit once rounded, never "1024.0".
     expect([formatBytes(MIB - 1), formatBytes(1024 * MIB - 1), formatBytes(1023.94 * 1024)]).toEqual(['1.0 MiB', '1.0 GiB', '1023.9 KiB']);
     // 1 GiB of 3 GiB in 2 s: 512 MiB/s, 4 s to go.
-    expect(formatProgressLine('a', 1024 * MIB, 3 * 1024 * MIB, 2000)).toBe(
-      '[========----------------]  33%  1.0 GiB / 3.0 GiB  512.0 MiB/s  ETA 0:04  a',
-    );
+    expect(formatProgressLine('a', 1024 * MIB, 3 * 1024 * MIB, 2000)).toBe('[========----------------]  33%  1.0 GiB / 3.0 GiB  512.0 MiB/s  ETA 0:04  a');
     expect(formatProgressLine('a', 5 * MIB, 40 * 1024 * MIB, 1000)).toMatch(/ETA 2:16:31  a$/);
     expect(formatProgressLine('a', 0, 10, 0)).toBe('[------------------------]   0%  0 B / 10 B  -- MiB/s  ETA --:--  a');
     expect(formatProgressLine('-', 3 * MIB, undefined, 1000)).toBe('3.0 MiB  3.0 MiB/s  -');

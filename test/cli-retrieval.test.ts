@@ -18,7 +18,11 @@ function treehash(args: string[], input?: string) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const jsonLines = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('treehash range', () => {
   it('--json labels ranges exactly as a brute-force tree does, tail cases included', () => {
@@ -91,8 +95,24 @@ describe('treehash plan-download', () => {
     expect(run.status).toBe(0);
     expect(jsonLines(run.stdout)).toEqual([
       { index: 0, start: 0, end: 16 * MIB - 1, archiveStart: 64 * MIB, archiveEnd: 80 * MIB - 1, range: `bytes=0-${16 * MIB - 1}`, checksum: true },
-      { index: 1, start: 16 * MIB, end: 32 * MIB - 1, archiveStart: 80 * MIB, archiveEnd: 96 * MIB - 1, range: `bytes=${16 * MIB}-${32 * MIB - 1}`, checksum: true },
-      { index: 2, start: 32 * MIB, end: 36 * MIB + 12344, archiveStart: 96 * MIB, archiveEnd: size - 1, range: `bytes=${32 * MIB}-${36 * MIB + 12344}`, checksum: true },
+      {
+        index: 1,
+        start: 16 * MIB,
+        end: 32 * MIB - 1,
+        archiveStart: 80 * MIB,
+        archiveEnd: 96 * MIB - 1,
+        range: `bytes=${16 * MIB}-${32 * MIB - 1}`,
+        checksum: true,
+      },
+      {
+        index: 2,
+        start: 32 * MIB,
+        end: 36 * MIB + 12344,
+        archiveStart: 96 * MIB,
+        archiveEnd: size - 1,
+        range: `bytes=${32 * MIB}-${36 * MIB + 12344}`,
+        checksum: true,
+      },
     ]);
   });
 
@@ -185,7 +205,13 @@ describe('treehash manifest and verify', () => {
     }
     writeFileSync(damaged, data.subarray(0, 2 * MIB + 3));
     const truncated = treehash(['verify', damaged, '--manifest', manifestPath, '--json']);
-    expect(JSON.parse(truncated.stdout)).toMatchObject({ badLeaves: [2, 3, 4, 5], refetchRanges: [{ start: 2 * MIB, end: 4 * MIB - 1 }, { start: 4 * MIB, end: size - 1 }] });
+    expect(JSON.parse(truncated.stdout)).toMatchObject({
+      badLeaves: [2, 3, 4, 5],
+      refetchRanges: [
+        { start: 2 * MIB, end: 4 * MIB - 1 },
+        { start: 4 * MIB, end: size - 1 },
+      ],
+    });
     // A ranged download (archive bytes 2 MiB to the end) checked against the whole archive's manifest.
     const piece = data.slice(2 * MIB);
     piece[MIB + 99]! ^= 4; // archive byte 3 MiB + 99: leaf 3

@@ -37,7 +37,10 @@ describe('treehash s3', () => {
       const run = treehash(['s3', '--json', '--part-size', option, ...files.map((f) => f.path)]);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       for (const [i, f] of files.entries()) {
         const want = await expectedS3(f.data, partSize);
         expect(lines[i]).toMatchObject({
@@ -98,7 +101,14 @@ describe('treehash s3 --against', () => {
     return {
       ETag: want.etag,
       Checksum: { ChecksumSHA256: want.sha256Composite.replace(/-\d+$/, ''), ChecksumType: 'COMPOSITE' },
-      ObjectParts: { TotalPartsCount: want.partCount, PartNumberMarker: 0, NextPartNumberMarker: want.partCount, MaxParts: 1000, IsTruncated: false, Parts: want.partShas.map((sha, i) => ({ PartNumber: i + 1, Size: want.partSizes[i], ChecksumSHA256: sha })) },
+      ObjectParts: {
+        TotalPartsCount: want.partCount,
+        PartNumberMarker: 0,
+        NextPartNumberMarker: want.partCount,
+        MaxParts: 1000,
+        IsTruncated: false,
+        Parts: want.partShas.map((sha, i) => ({ PartNumber: i + 1, Size: want.partSizes[i], ChecksumSHA256: sha })),
+      },
       ObjectSize: data.length,
     };
   }

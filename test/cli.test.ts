@@ -33,7 +33,9 @@ describe('treehash hash', () => {
 
   it('stops at once, with one line and exit 2, when the reader goes away (| head)', () => {
     // Enough output to fill the pipe (lines are written in batches): the reader is gone by then.
-    const operands = Array.from({ length: 3000 }, () => files[1]!.path).map((path) => `"${path}"`).join(' ');
+    const operands = Array.from({ length: 3000 }, () => files[1]!.path)
+      .map((path) => `"${path}"`)
+      .join(' ');
     const command = `("${process.execPath}" "${BIN}" hash ${operands}; echo "exit $?" >&2) | head -n 1`;
     const run = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8' });
     expect(run.stdout).toBe(`${referenceTreeHashHex(files[1]!.data)}  ${files[1]!.path}\n`);
@@ -43,10 +45,11 @@ describe('treehash hash', () => {
   it('--json prints one object per line with size, tree hash and sha256', () => {
     const run = treehash(['hash', '--json', ...files.map((f) => f.path)]);
     expect(run.status).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines).toEqual(
-      files.map((f) => ({ file: f.path, size: f.size, treeHash: referenceTreeHashHex(f.data), sha256: referenceSha256Hex(f.data) })),
-    );
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual(files.map((f) => ({ file: f.path, size: f.size, treeHash: referenceTreeHashHex(f.data), sha256: referenceSha256Hex(f.data) })));
   });
 
   it('reads standard input for -', () => {
@@ -69,9 +72,7 @@ describe('treehash hash', () => {
     const newline = join(dir, 'no\nline');
     const run = treehash(['hash', spaced, newline]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(
-      `treehash: '${spaced}': No such file or directory\n` + `treehash: '${join(dir, 'no')}'$'\\n''line': No such file or directory\n`,
-    );
+    expect(run.stderr).toBe(`treehash: '${spaced}': No such file or directory\n` + `treehash: '${join(dir, 'no')}'$'\\n''line': No such file or directory\n`);
   });
 
   it('escapes a file name with a newline or backslash as sha256sum does', () => {

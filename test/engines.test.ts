@@ -32,7 +32,10 @@ describe('builds', () => {
     const data = DATA.subarray(0, 11 * MIB + 3);
     const tree = referenceTreeHashHex(data);
     const linear = referenceSha256Hex(data);
-    const offsets = fc.oneof(fc.integer({ min: 0, max: data.length }), fc.integer({ min: 0, max: 11 }).map((k) => k * MIB));
+    const offsets = fc.oneof(
+      fc.integer({ min: 0, max: data.length }),
+      fc.integer({ min: 0, max: 11 }).map((k) => k * MIB),
+    );
     fc.assert(
       fc.property(offsets, fc.boolean(), (offset, fromSimd) => {
         const [from, to] = fromSimd ? (['wasm', 'wasm-scalar'] as const) : (['wasm-scalar', 'wasm'] as const);

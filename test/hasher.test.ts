@@ -38,7 +38,10 @@ describe('published vectors', () => {
 });
 
 describe('every boundary size against the reference', () => {
-  for (const [label, source] of [['i mod 251', DISTINCT], ['zeros', ZEROS]] as const) {
+  for (const [label, source] of [
+    ['i mod 251', DISTINCT],
+    ['zeros', ZEROS],
+  ] as const) {
     for (const size of SIZES) {
       it(`${label}, ${size} bytes`, () => {
         const data = source.subarray(0, size);
@@ -93,24 +96,20 @@ describe('cutting the input', () => {
 
   it('random cut points over multi-MiB inputs (fast-check)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 12 * MIB }),
-        fc.array(fc.integer({ min: 0, max: 12 * MIB }), { maxLength: 12 }),
-        (size, rawCuts) => {
-          const data = DISTINCT.subarray(0, size);
-          const cuts = [...new Set(rawCuts.map((c) => c % (size + 1)))].sort((a, b) => a - b);
-          const hasher = createChecksums();
-          let previous = 0;
-          for (const cut of [...cuts, size]) {
-            hasher.update(data.subarray(previous, cut));
-            previous = cut;
-          }
-          const { treeHash: tree, sha256: linear, size: hashed } = hasher.digestChecksums();
-          expect(hashed).toBe(size);
-          expect(toHex(tree)).toBe(referenceTreeHashHex(data));
-          expect(toHex(linear)).toBe(referenceSha256Hex(data));
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 12 * MIB }), fc.array(fc.integer({ min: 0, max: 12 * MIB }), { maxLength: 12 }), (size, rawCuts) => {
+        const data = DISTINCT.subarray(0, size);
+        const cuts = [...new Set(rawCuts.map((c) => c % (size + 1)))].sort((a, b) => a - b);
+        const hasher = createChecksums();
+        let previous = 0;
+        for (const cut of [...cuts, size]) {
+          hasher.update(data.subarray(previous, cut));
+          previous = cut;
+        }
+        const { treeHash: tree, sha256: linear, size: hashed } = hasher.digestChecksums();
+        expect(hashed).toBe(size);
+        expect(toHex(tree)).toBe(referenceTreeHashHex(data));
+        expect(toHex(linear)).toBe(referenceSha256Hex(data));
+      }),
       { numRuns: 40 },
     );
   });

@@ -90,7 +90,7 @@ describe('mistyped option values are refused, not ignored', () => {
     ["hashFile({ signal: 'x' })", () => hashFile(file, { signal: 'x' as never })],
     ['hashStream({ signal: {} })', () => hashStream([new Uint8Array(1)], { signal: {} as never })],
     ["hashBlob({ linear: 'no' })", () => hashBlob(new Blob(['a']), { linear: 'no' as never })],
-    ["hashFile({ linear: 0 })", () => hashFile(file, { linear: 0 as never })],
+    ['hashFile({ linear: 0 })', () => hashFile(file, { linear: 0 as never })],
     ["hashParts({ keepBytes: 'yes' })", () => hashParts(new Uint8Array(5), { partSize: MIB, keepBytes: 'yes' as never }).done()],
     ['hashParts({ signal: 1 })', () => hashParts(new Uint8Array(5), { partSize: MIB, signal: 1 as never }).done()],
     ["hashFile({ onLeaf: 'x' })", () => hashFile(file, { onLeaf: 'x' as never })],
@@ -173,7 +173,13 @@ describe('a callback that throws leaves no hasher to misuse', () => {
         },
       });
       expect(() => hasher.update(new Uint8Array(5 * MIB))).toThrow(boom);
-      for (const use of [() => hasher.digest(), () => hasher.update('x'), () => hasher.save(), () => hasher.copy(), () => hasher.appendTreeHash(new Uint8Array(32), MIB)]) {
+      for (const use of [
+        () => hasher.digest(),
+        () => hasher.update('x'),
+        () => hasher.save(),
+        () => hasher.copy(),
+        () => hasher.appendTreeHash(new Uint8Array(32), MIB),
+      ]) {
         expect(caught(use).code).toBe('ERR_INVALID_STATE');
       }
       // reset() starts over, and then the hasher is right again.
@@ -201,9 +207,11 @@ describe('a callback that throws leaves no hasher to misuse', () => {
         throw boom;
       },
     });
-    await expect((async () => {
-      for await (const _ of hashing);
-    })()).rejects.toBe(boom);
+    await expect(
+      (async () => {
+        for await (const _ of hashing);
+      })(),
+    ).rejects.toBe(boom);
     expect(caught(() => hashing.save()).code).toBe('ERR_INVALID_STATE');
     expect((await caughtAsync(() => hashing.done())).code).toBe('ERR_INVALID_STATE');
   });

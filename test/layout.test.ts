@@ -49,7 +49,11 @@ const folderOf = (name: string): string => (name.includes('/') ? name.split('/')
 /** The src-relative files a module imports (static, dynamic and re-exports). */
 function importsOf(file: { path: string; text: string }): string[] {
   const specifiers = [...file.text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
-  return specifiers.map((specifier) => relative(SRC, resolve(dirname(file.path), specifier.replace(/\.js$/, '.ts'))).split(sep).join('/'));
+  return specifiers.map((specifier) =>
+    relative(SRC, resolve(dirname(file.path), specifier.replace(/\.js$/, '.ts')))
+      .split(sep)
+      .join('/'),
+  );
 }
 
 describe('layout', () => {
@@ -117,7 +121,10 @@ describe('layout', () => {
       const entry = pkg.exports[key] as { types?: string; default?: string } | undefined;
       expect(entry?.default, key).toBe(`./dist/${file.replace(/\.ts$/, '.js')}`);
       expect(entry?.types, key).toBe(`./dist/${file.replace(/\.ts$/, '.d.ts')}`);
-      expect(files.some((source) => source.name === file), file).toBe(true);
+      expect(
+        files.some((source) => source.name === file),
+        file,
+      ).toBe(true);
     }
     // Other entries (./s3, the .wasm files) may follow; each must still be a file of the package.
     for (const [key, entry] of entries) expect(typeof entry === 'string' || typeof entry === 'object', key).toBe(true);

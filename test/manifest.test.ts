@@ -175,7 +175,7 @@ describe('manifest file format', () => {
       text.encode('x'.repeat(1000)),
       new Uint8Array(0),
     ];
-    cases.forEach((bytes, i) => expect(caught(() => decodeLeafManifest(bytes)).code, `case ${i}`).toBe("ERR_INVALID_MANIFEST"));
+    cases.forEach((bytes, i) => expect(caught(() => decodeLeafManifest(bytes)).code, `case ${i}`).toBe('ERR_INVALID_MANIFEST'));
   });
 });
 
@@ -221,7 +221,10 @@ describe('comparing a damaged copy with the manifest', () => {
   it('handles truncated and overlong copies', () => {
     const short = compareWithManifest(reference, createLeafManifest(original.subarray(0, 2 * MIB + 10)));
     expect(short.badLeaves).toEqual([2, 3, 4, 5]);
-    expect(short.refetchRanges).toEqual([{ start: 2 * MIB, end: 4 * MIB - 1 }, { start: 4 * MIB, end: size - 1 }]);
+    expect(short.refetchRanges).toEqual([
+      { start: 2 * MIB, end: 4 * MIB - 1 },
+      { start: 4 * MIB, end: size - 1 },
+    ]);
     const long = new Uint8Array(size + 10);
     long.set(original);
     const over = compareWithManifest(reference, createLeafManifest(long));

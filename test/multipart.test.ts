@@ -37,17 +37,14 @@ const partSizeArb = fc.constantFrom(...VALID_PART_SIZES);
 const archiveForPartSize = (p: number) =>
   fc.oneof(
     fc.integer({ min: 1, max: Math.min(MAX_ARCHIVE_SIZE, p * MAX_PARTS) }),
-    fc
-      .tuple(fc.integer({ min: 1, max: MAX_PARTS }), fc.integer({ min: -2, max: 0 }))
-      .map(([parts, delta]) => Math.max(1, parts * p + delta)),
+    fc.tuple(fc.integer({ min: 1, max: MAX_PARTS }), fc.integer({ min: -2, max: 0 })).map(([parts, delta]) => Math.max(1, parts * p + delta)),
     fc.integer({ min: 1, max: 3 * p + 2 }),
   );
 
 describe('limits', () => {
   it('has the 13 part sizes 2^20 … 2^32 and the documented maxima', () => {
     expect(VALID_PART_SIZES).toEqual([
-      1048576, 2097152, 4194304, 8388608, 16777216, 33554432, 67108864, 134217728, 268435456, 536870912,
-      1073741824, 2147483648, 4294967296,
+      1048576, 2097152, 4194304, 8388608, 16777216, 33554432, 67108864, 134217728, 268435456, 536870912, 1073741824, 2147483648, 4294967296,
     ]);
     expect(MIN_PART_SIZE).toBe(1048576);
     expect(MAX_PART_SIZE).toBe(4294967296);
@@ -328,14 +325,45 @@ describe('parseSize', () => {
   });
 
   it('refuses non-sizes with ERR_INVALID_SIZE', () => {
-    for (const bad of ['', 'MiB', '-1', '1.5', '0.1KiB', '8XB', '8MB', '8 mb', '1GB', '512KB', '1TB', '1e6', '8 Mi B', 'auto', '9007199254740992', '8388608TiB', -1, 1.5, NaN, null, {}]) {
+    for (const bad of [
+      '',
+      'MiB',
+      '-1',
+      '1.5',
+      '0.1KiB',
+      '8XB',
+      '8MB',
+      '8 mb',
+      '1GB',
+      '512KB',
+      '1TB',
+      '1e6',
+      '8 Mi B',
+      'auto',
+      '9007199254740992',
+      '8388608TiB',
+      -1,
+      1.5,
+      NaN,
+      null,
+      {},
+    ]) {
       expect(codeOfSync(() => parseSize(bad as string))).toBe('ERR_INVALID_SIZE');
     }
   });
 
   it('scales every unit exactly', () => {
     const units: [string, number][] = [
-      ['', 1], ['B', 1], ['K', 1024], ['KiB', 1024], ['M', MIB], ['MiB', MIB], ['G', GIB], ['GiB', GIB], ['T', TIB], ['TiB', TIB],
+      ['', 1],
+      ['B', 1],
+      ['K', 1024],
+      ['KiB', 1024],
+      ['M', MIB],
+      ['MiB', MIB],
+      ['G', GIB],
+      ['GiB', GIB],
+      ['T', TIB],
+      ['TiB', TIB],
     ];
     fc.assert(
       fc.property(fc.constantFrom(...units), fc.nat({ max: 4096 }), ([unit, scale], n) => {

@@ -74,7 +74,11 @@ describe('hashFiles', () => {
     for await (const result of hashFiles(paths, { workers: 1 })) few.push(result);
     expect(few.map((r) => (r.error ? 'error' : bytesToHex(r.treeHash)))).toEqual(files.slice(0, 5).map((f) => referenceTreeHashHex(f.data)));
     const many = [];
-    for await (const result of hashFiles(files.map((f) => f.path), { workers: 1, linear: false })) many.push(result);
+    for await (const result of hashFiles(
+      files.map((f) => f.path),
+      { workers: 1, linear: false },
+    ))
+      many.push(result);
     expect(many.map((r) => (r.error ? 'error' : bytesToHex(r.treeHash)))).toEqual(files.map((f) => referenceTreeHashHex(f.data)));
     for (const workers of [0, -1, 1.5, '2']) {
       const error = await caughtAsync(async () => {

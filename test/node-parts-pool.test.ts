@@ -62,14 +62,19 @@ describe('hashFileParts on the worker pool', () => {
 
   it('random sizes and part sizes (fast-check)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 8 * MIB, max: 20 * MIB }), fc.constantFrom(MIB, 2 * MIB, 4 * MIB, 32 * MIB), fc.integer(), async (size, partSize, seed) => {
-        const data = randomBytes(size, seed);
-        const path = fileOf('random.bin', data);
-        const result = await hashFileParts(path, { partSize }).done();
-        expect(hexParts(result.parts)).toEqual(expectedParts(data, partSize));
-        expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
-        expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 8 * MIB, max: 20 * MIB }),
+        fc.constantFrom(MIB, 2 * MIB, 4 * MIB, 32 * MIB),
+        fc.integer(),
+        async (size, partSize, seed) => {
+          const data = randomBytes(size, seed);
+          const path = fileOf('random.bin', data);
+          const result = await hashFileParts(path, { partSize }).done();
+          expect(hexParts(result.parts)).toEqual(expectedParts(data, partSize));
+          expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+          expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+        },
+      ),
       { numRuns: 4 },
     );
   });

@@ -43,7 +43,12 @@ describe('hashFile', () => {
   });
 
   it('hashes inclusive start/end ranges', async () => {
-    for (const [start, end] of [[0, 0], [MIB, 2 * MIB - 1], [4 * MIB, data.length - 1], [123, 5 * MIB + 7]] as const) {
+    for (const [start, end] of [
+      [0, 0],
+      [MIB, 2 * MIB - 1],
+      [4 * MIB, data.length - 1],
+      [123, 5 * MIB + 7],
+    ] as const) {
       const result = await hashFile(file, { start, end });
       const slice = data.subarray(start, end + 1);
       expect(result.size).toBe(slice.length);
@@ -214,31 +219,34 @@ describe('past the worker threshold', () => {
     expect(run.stdout.trim()).toBe(`${data.length} ${data.length}`);
   });
 
-  it.skipIf(!['auto', 'native'].includes(testEngine))('a worker that dies fails the call with ERR_WORKER_FAILED; the next call starts a fresh pool', async () => {
-    const path = join(dir, 'large-die.bin');
-    writeFileSync(path, data);
-    await hashFile(path, { linear: false }); // the pool exists
-    const workers = poolWorkers();
-    expect(workers.length).toBeGreaterThan(0);
-    // Terminate, then post jobs before the workers' exit events can run: they are in flight when
-    // the workers die (update() only yields microtasks until every slot is taken).
-    const parallel = new Pipeline({ linear: true }, data.length);
-    const exits = workers.map((worker) => worker.terminate());
-    let thrown: unknown;
-    try {
-      await parallel.update(data);
-      await parallel.finish();
-    } catch (error) {
-      thrown = error;
-    }
-    await parallel.abandon();
-    // The run fails at the first exit; another terminated worker may not have exited yet, and a
-    // call now could be handed to it. Every exit seen by the pool first, then the next call.
-    await Promise.all(exits);
-    expect(thrown).toBeInstanceOf(TreeHashError);
-    expect((thrown as TreeHashError).code).toBe('ERR_WORKER_FAILED');
-    const again = await hashFile(path);
-    expect(toHex(again.treeHash)).toBe(referenceTreeHashHex(data));
-    expect(poolWorkers()).not.toContain(workers[0]);
-  });
+  it.skipIf(!['auto', 'native'].includes(testEngine))(
+    'a worker that dies fails the call with ERR_WORKER_FAILED; the next call starts a fresh pool',
+    async () => {
+      const path = join(dir, 'large-die.bin');
+      writeFileSync(path, data);
+      await hashFile(path, { linear: false }); // the pool exists
+      const workers = poolWorkers();
+      expect(workers.length).toBeGreaterThan(0);
+      // Terminate, then post jobs before the workers' exit events can run: they are in flight when
+      // the workers die (update() only yields microtasks until every slot is taken).
+      const parallel = new Pipeline({ linear: true }, data.length);
+      const exits = workers.map((worker) => worker.terminate());
+      let thrown: unknown;
+      try {
+        await parallel.update(data);
+        await parallel.finish();
+      } catch (error) {
+        thrown = error;
+      }
+      await parallel.abandon();
+      // The run fails at the first exit; another terminated worker may not have exited yet, and a
+      // call now could be handed to it. Every exit seen by the pool first, then the next call.
+      await Promise.all(exits);
+      expect(thrown).toBeInstanceOf(TreeHashError);
+      expect((thrown as TreeHashError).code).toBe('ERR_WORKER_FAILED');
+      const again = await hashFile(path);
+      expect(toHex(again.treeHash)).toBe(referenceTreeHashHex(data));
+      expect(poolWorkers()).not.toContain(workers[0]);
+    },
+  );
 });

@@ -40,10 +40,12 @@ function cut(data: Uint8Array, offsets: number[]): Uint8Array[] {
 
 /** What the oracle says the parts of `data` are. */
 function expectedParts(data: Uint8Array, partSize: number, from = 0) {
-  return planParts(data.length, partSize).parts.slice(from).map((part) => {
-    const bytes = data.subarray(part.start, part.end + 1);
-    return { ...part, treeHash: referenceTreeHashHex(bytes), sha256: referenceSha256Hex(bytes) };
-  });
+  return planParts(data.length, partSize)
+    .parts.slice(from)
+    .map((part) => {
+      const bytes = data.subarray(part.start, part.end + 1);
+      return { ...part, treeHash: referenceTreeHashHex(bytes), sha256: referenceSha256Hex(bytes) };
+    });
 }
 
 function hexParts(parts: readonly PartChecksums[]) {
@@ -61,10 +63,7 @@ const MOD251_6_5 = {
     '3f1cd462b63cf286198c3f2ee91cf116dfed51d327686dca0fb06ba94a4ae759',
     'c9fed994db0d8e2e5b7d603f40c18613d1f545288928a52ee9d2b2e2375f7160',
   ],
-  parts4: [
-    'c7d749cd55cefa8ed8fbc208202e18d019b7701f29886f7c5d662d77b3903833',
-    '3e997f13ddc355e8a55035672d60ba90275ece6485044b3616a0966e2b895fc1',
-  ],
+  parts4: ['c7d749cd55cefa8ed8fbc208202e18d019b7701f29886f7c5d662d77b3903833', '3e997f13ddc355e8a55035672d60ba90275ece6485044b3616a0966e2b895fc1'],
   parts1: [
     '631b84027d6b9e52b539c4e8373622d23032dfadc64d60af87339c9037e4f769',
     '729b9155f00261a681000ccd0ff20e750ed3d525b5b1e6fc961837a3bb666fd6',
@@ -86,13 +85,14 @@ describe('archiveTreeHashFromParts', () => {
     ] as const) {
       const fromHexStrings = archiveTreeHashFromParts(hashes, { partSize, archiveSize: MOD251_6_5.size });
       expect(bytesToHex(fromHexStrings)).toBe(MOD251_6_5.treeHash);
-      const fromBytes = archiveTreeHashFromParts(hashes.map((h) => hexToBytes(h)), { partSize, archiveSize: MOD251_6_5.size });
+      const fromBytes = archiveTreeHashFromParts(
+        hashes.map((h) => hexToBytes(h)),
+        { partSize, archiveSize: MOD251_6_5.size },
+      );
       expect(bytesToHex(fromBytes)).toBe(MOD251_6_5.treeHash);
     }
     // One part: its hash is the archive's.
-    expect(bytesToHex(archiveTreeHashFromParts([MOD251_6_5.treeHash], { partSize: 8 * MIB, archiveSize: MOD251_6_5.size }))).toBe(
-      MOD251_6_5.treeHash,
-    );
+    expect(bytesToHex(archiveTreeHashFromParts([MOD251_6_5.treeHash], { partSize: 8 * MIB, archiveSize: MOD251_6_5.size }))).toBe(MOD251_6_5.treeHash);
   });
 
   it('refuses a 3 MiB part size, whose parts would combine to a wrong root (§1.4)', async () => {
@@ -100,9 +100,7 @@ describe('archiveTreeHashFromParts', () => {
     const threeMiBParts = [0, 3 * MIB, 6 * MIB].map((s) => referenceTreeHash(data.subarray(s, s + 3 * MIB)));
     // The oracle confirms the danger: the naive combination is the documented wrong root.
     expect(bytesToHex(referenceRoot(threeMiBParts))).toBe(MOD251_6_5.wrongRootOf3MiBParts);
-    expect(await codeOf(() => archiveTreeHashFromParts(threeMiBParts, { partSize: 3 * MIB, archiveSize: MOD251_6_5.size }))).toBe(
-      'ERR_INVALID_PART_SIZE',
-    );
+    expect(await codeOf(() => archiveTreeHashFromParts(threeMiBParts, { partSize: 3 * MIB, archiveSize: MOD251_6_5.size }))).toBe('ERR_INVALID_PART_SIZE');
   });
 
   it('gives one code per bad input', async () => {
@@ -120,9 +118,7 @@ describe('archiveTreeHashFromParts', () => {
     expect(await codeOf(() => archiveTreeHashFromParts(h, { partSize: 2 * MIB, archiveSize: 0 }))).toBe('ERR_EMPTY_ARCHIVE');
     expect(await codeOf(() => archiveTreeHashFromParts(h, { partSize: 2 * MIB, archiveSize: 1.5 }))).toBe('ERR_INVALID_SIZE');
     expect(await codeOf(() => archiveTreeHashFromParts(h, { partSize: MIB, archiveSize: 10_000 * MIB + 1 }))).toBe('ERR_TOO_MANY_PARTS');
-    expect(await codeOf(() => archiveTreeHashFromParts(h, { partSize: 4 * 1024 * MIB, archiveSize: 42_949_672_960_001 }))).toBe(
-      'ERR_ARCHIVE_TOO_LARGE',
-    );
+    expect(await codeOf(() => archiveTreeHashFromParts(h, { partSize: 4 * 1024 * MIB, archiveSize: 42_949_672_960_001 }))).toBe('ERR_ARCHIVE_TOO_LARGE');
   });
 
   it('equals the tree over all leaves, for every part size and leaf count (digest-level property)', () => {
@@ -179,7 +175,7 @@ describe('hashParts', () => {
     );
   });
 
-  it('hands out each part\'s bytes with keepBytes, for sources that cannot be read twice', async () => {
+  it("hands out each part's bytes with keepBytes, for sources that cannot be read twice", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(MIB, 2 * MIB, 4 * 1024 * MIB),
@@ -206,9 +202,7 @@ describe('hashParts', () => {
     );
     const hasher = createPartHasher({ partSize: MIB });
     hasher.update(mod251(10));
-    expect(await codeOf(() => hashParts([mod251(5)], { partSize: MIB, restore: hasher.save(), keepBytes: true }))).toBe(
-      'ERR_INVALID_OPTION',
-    );
+    expect(await codeOf(() => hashParts([mod251(5)], { partSize: MIB, restore: hasher.save(), keepBytes: true }))).toBe('ERR_INVALID_OPTION');
   });
 
   it('matches the §2.3 fixture and the AWS CLI walkthrough (4,608,000 zero bytes in 1 MiB parts)', async () => {
@@ -317,7 +311,9 @@ describe('hashParts', () => {
       yield new Uint8Array(10);
       throw new Error('disk on fire');
     }
-    const failure = await hashParts(failing(), { partSize: MIB }).done().catch((e: unknown) => e);
+    const failure = await hashParts(failing(), { partSize: MIB })
+      .done()
+      .catch((e: unknown) => e);
     expect((failure as TreeHashError).code).toBe('ERR_READ_FAILED');
     expect(((failure as TreeHashError).cause as Error).message).toBe('disk on fire');
     const controller = new AbortController();
@@ -355,9 +351,7 @@ describe('hashParts', () => {
     expect(ok.size).toBe(10_000 * MIB);
     expect(ok.parts[0]!.index).toBe(9_999);
     expect(await codeOf(() => hashParts([new Uint8Array(MIB + 1)], { partSize: MIB, resumeFrom }).done())).toBe('ERR_TOO_MANY_PARTS');
-    expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: MIB, resumeFrom: [...resumeFrom, ...resumeFrom] }))).toBe(
-      'ERR_TOO_MANY_PARTS',
-    );
+    expect(await codeOf(() => hashParts([new Uint8Array(1)], { partSize: MIB, resumeFrom: [...resumeFrom, ...resumeFrom] }))).toBe('ERR_TOO_MANY_PARTS');
   });
 });
 
@@ -406,19 +400,18 @@ describe('resuming from part tree hashes', () => {
   it('continues from any number of known parts to the same archive hash, without the skipped bytes', async () => {
     await fc.assert(
       fc.asyncProperty(...archiveCase, async (partSize, size, pick, seed) => {
-          const data = randomBytes(size, seed);
-          const all = expectedParts(data, partSize);
-          const known = pick % all.length; // never the last part: something must remain to read
-          const resumeFrom = all.slice(0, known).map((p) => p.treeHash); // hex, as ListParts gives them
-          const rest = data.subarray(known * partSize);
-          const result = await hashParts([rest], { partSize, resumeFrom }).done();
-          expect(result.size).toBe(size);
-          expect(result.resumedParts).toBe(known);
-          expect(hexParts(result.parts)).toEqual(all.slice(known));
-          expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
-          expect(result.sha256 === undefined).toBe(known > 0);
-        },
-      ),
+        const data = randomBytes(size, seed);
+        const all = expectedParts(data, partSize);
+        const known = pick % all.length; // never the last part: something must remain to read
+        const resumeFrom = all.slice(0, known).map((p) => p.treeHash); // hex, as ListParts gives them
+        const rest = data.subarray(known * partSize);
+        const result = await hashParts([rest], { partSize, resumeFrom }).done();
+        expect(result.size).toBe(size);
+        expect(result.resumedParts).toBe(known);
+        expect(hexParts(result.parts)).toEqual(all.slice(known));
+        expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+        expect(result.sha256 === undefined).toBe(known > 0);
+      }),
       { numRuns: 20 },
     );
   });
@@ -516,21 +509,20 @@ describe('resuming from part tree hashes', () => {
   it('refuses bad ListParts data with codes', async () => {
     const part = { RangeInBytes: '0-2097151', SHA256TreeHash: MOD251_6_5.parts2[0] };
     expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 3 * MIB, Parts: [part] }))).toBe('ERR_INVALID_PART_SIZE');
-    expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, RangeInBytes: 'x' }] }))).toBe(
-      'ERR_INVALID_RANGE',
-    );
-    expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ SHA256TreeHash: part.SHA256TreeHash }] }))).toBe(
-      'ERR_INVALID_RANGE',
-    );
-    expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, RangeInBytes: '1-2097152' }] }))).toBe(
-      'ERR_PART_MISALIGNED',
-    );
-    expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, SHA256TreeHash: 'c06f7cd4baacb087002a99a5f48bf953' }] }))).toBe(
-      'ERR_INVALID_HEX',
-    );
-    expect(await codeOf(() => resumeFromListParts([{ PartSizeInBytes: 2 * MIB, Parts: [] }, { PartSizeInBytes: MIB, Parts: [] }]))).toBe(
-      'ERR_INVALID_INPUT',
-    );
+    expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, RangeInBytes: 'x' }] }))).toBe('ERR_INVALID_RANGE');
+    expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ SHA256TreeHash: part.SHA256TreeHash }] }))).toBe('ERR_INVALID_RANGE');
+    expect(await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, RangeInBytes: '1-2097152' }] }))).toBe('ERR_PART_MISALIGNED');
+    expect(
+      await codeOf(() => resumeFromListParts({ PartSizeInBytes: 2 * MIB, Parts: [{ ...part, SHA256TreeHash: 'c06f7cd4baacb087002a99a5f48bf953' }] })),
+    ).toBe('ERR_INVALID_HEX');
+    expect(
+      await codeOf(() =>
+        resumeFromListParts([
+          { PartSizeInBytes: 2 * MIB, Parts: [] },
+          { PartSizeInBytes: MIB, Parts: [] },
+        ]),
+      ),
+    ).toBe('ERR_INVALID_INPUT');
     expect(await codeOf(() => resumeFromListParts([]))).toBe('ERR_INVALID_INPUT');
   });
 });
@@ -577,25 +569,24 @@ describe('save() and restorePartHasher()', () => {
   it('continues at exactly the saved byte, per-part and whole-archive SHA-256 included (random offsets)', async () => {
     await fc.assert(
       fc.asyncProperty(...archiveCase, async (partSize, size, pick, seed) => {
-          const data = randomBytes(size, seed);
-          const cutAt = pick % (size + 1); // 0 … size
-          const before = createPartHasher({ partSize });
-          const early = before.update(data.subarray(0, cutAt));
-          const state = before.save();
-          const after = restorePartHasher(state);
-          expect(after.size).toBe(cutAt);
-          const late = after.update(data.subarray(cutAt));
-          const { lastPart, result } = after.finish();
-          const all = expectedParts(data, partSize);
-          const done = Math.floor(cutAt / partSize);
-          expect(hexParts(early)).toEqual(all.slice(0, done));
-          expect(hexParts([...late, ...(lastPart ? [lastPart] : [])])).toEqual(all.slice(done));
-          expect(result.resumedParts).toBe(done);
-          expect(result.size).toBe(size);
-          expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
-          expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
-        },
-      ),
+        const data = randomBytes(size, seed);
+        const cutAt = pick % (size + 1); // 0 … size
+        const before = createPartHasher({ partSize });
+        const early = before.update(data.subarray(0, cutAt));
+        const state = before.save();
+        const after = restorePartHasher(state);
+        expect(after.size).toBe(cutAt);
+        const late = after.update(data.subarray(cutAt));
+        const { lastPart, result } = after.finish();
+        const all = expectedParts(data, partSize);
+        const done = Math.floor(cutAt / partSize);
+        expect(hexParts(early)).toEqual(all.slice(0, done));
+        expect(hexParts([...late, ...(lastPart ? [lastPart] : [])])).toEqual(all.slice(done));
+        expect(result.resumedParts).toBe(done);
+        expect(result.size).toBe(size);
+        expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+        expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+      }),
       { numRuns: 20 },
     );
   });
@@ -658,21 +649,25 @@ describe('save() and restorePartHasher()', () => {
 describe('savePoint', () => {
   it("'part': save() mid-part is the state at the part's start, and a restored run there gives the reference results", async () => {
     await fc.assert(
-      fc.asyncProperty(...archiveCase, fc.constantFrom('auto', 'native', 'wasm') as fc.Arbitrary<'auto' | 'native' | 'wasm'>, async (partSize, size, pick, seed, engine) => {
-        const data = randomBytes(size, seed);
-        const cutAt = pick % (size + 1);
-        const before = createPartHasher({ partSize, savePoint: 'part', engine });
-        before.update(data.subarray(0, cutAt));
-        const partStart = Math.floor(cutAt / partSize) * partSize;
-        const after = restorePartHasher(before.save(), { savePoint: 'part', engine });
-        expect(after.size).toBe(partStart);
-        const late = after.update(data.subarray(after.size));
-        const { lastPart, result } = after.finish();
-        const all = expectedParts(data, partSize);
-        expect(hexParts([...late, ...(lastPart ? [lastPart] : [])])).toEqual(all.slice(partStart / partSize));
-        expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
-        expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
-      }),
+      fc.asyncProperty(
+        ...archiveCase,
+        fc.constantFrom('auto', 'native', 'wasm') as fc.Arbitrary<'auto' | 'native' | 'wasm'>,
+        async (partSize, size, pick, seed, engine) => {
+          const data = randomBytes(size, seed);
+          const cutAt = pick % (size + 1);
+          const before = createPartHasher({ partSize, savePoint: 'part', engine });
+          before.update(data.subarray(0, cutAt));
+          const partStart = Math.floor(cutAt / partSize) * partSize;
+          const after = restorePartHasher(before.save(), { savePoint: 'part', engine });
+          expect(after.size).toBe(partStart);
+          const late = after.update(data.subarray(after.size));
+          const { lastPart, result } = after.finish();
+          const all = expectedParts(data, partSize);
+          expect(hexParts([...late, ...(lastPart ? [lastPart] : [])])).toEqual(all.slice(partStart / partSize));
+          expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
+          expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));
+        },
+      ),
       { numRuns: 20 },
     );
   });
@@ -775,7 +770,9 @@ describe('hashParts of bytes in memory: the whole SHA-256 on node:crypto', () =>
 
   it('resumed or restored runs still give the whole SHA-256 (all the bytes are at hand)', async () => {
     const data = randomBytes(7 * MIB + 11, 32);
-    const resumeFrom = expectedParts(data, 2 * MIB).slice(0, 2).map((part) => part.treeHash);
+    const resumeFrom = expectedParts(data, 2 * MIB)
+      .slice(0, 2)
+      .map((part) => part.treeHash);
     const resumed = await hashParts(data, { partSize: 2 * MIB, resumeFrom }).done();
     expect(bytesToHex(resumed.sha256!)).toBe(referenceSha256Hex(data));
     expect(bytesToHex(resumed.treeHash)).toBe(referenceTreeHashHex(data));
@@ -812,7 +809,7 @@ describe('the whole-archive SHA-256 state', () => {
     hasher.finish();
   });
 
-  it('refuses a whole-archive record that is a tree hasher\'s (with or without the linear SHA-256), even under a valid check', () => {
+  it("refuses a whole-archive record that is a tree hasher's (with or without the linear SHA-256), even under a valid check", () => {
     const data = randomBytes(3 * MIB + 77, 21);
     const cutAt = MIB + 1000;
     const hasher = createPartHasher({ partSize: MIB });
@@ -841,9 +838,7 @@ describe('engines', () => {
       const parts = [];
       for await (const part of hashing) parts.push(part);
       const result = await hashing.done();
-      expect(parts.map((p) => bytesToHex(p.treeHash))).toEqual(
-        parts.map((p) => referenceTreeHashHex(data.subarray(p.start, p.end + 1))),
-      );
+      expect(parts.map((p) => bytesToHex(p.treeHash))).toEqual(parts.map((p) => referenceTreeHashHex(data.subarray(p.start, p.end + 1))));
       expect(parts.map((p) => bytesToHex(p.sha256))).toEqual(parts.map((p) => referenceSha256Hex(data.subarray(p.start, p.end + 1))));
       expect(bytesToHex(result.treeHash)).toBe(referenceTreeHashHex(data));
       expect(bytesToHex(result.sha256!)).toBe(referenceSha256Hex(data));

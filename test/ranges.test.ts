@@ -119,9 +119,19 @@ describe('the worked examples', () => {
   it('6.5 MiB archive: exactly 13 aligned ranges (GLACIER.md 2.3)', () => {
     const size = 6_815_744;
     const expected = [
-      '0-1048575', '1048576-2097151', '2097152-3145727', '3145728-4194303', '4194304-5242879',
-      '5242880-6291455', '6291456-6815743', '0-2097151', '2097152-4194303', '4194304-6291455',
-      '0-4194303', '4194304-6815743', '0-6815743',
+      '0-1048575',
+      '1048576-2097151',
+      '2097152-3145727',
+      '3145728-4194303',
+      '4194304-5242879',
+      '5242880-6291455',
+      '6291456-6815743',
+      '0-2097151',
+      '2097152-4194303',
+      '4194304-6291455',
+      '0-4194303',
+      '4194304-6815743',
+      '0-6815743',
     ];
     const found = [...leafBoundaryRanges(size)].filter((r) => isTreeHashAligned(r, size)).map(key);
     expect(new Set(found)).toEqual(new Set(expected));
@@ -266,10 +276,27 @@ describe('parseRange / formatRetrievalRange', () => {
 
   it('rejects everything else with ERR_INVALID_RANGE', () => {
     for (const text of [
-      '', '-', 'bytes=-500', 'bytes=100-', 'bytes=0-1,5-6', '5-3', '0x10-0x20', '1e3-2e3', '0 - 10', 'bytes=0-10/*',
-      'bytes 0-10', 'bytes 0-10/5', 'bytes 0-10/x', '9007199254740993-9007199254740994', '-1-5', 'bits=0-1',
+      '',
+      '-',
+      'bytes=-500',
+      'bytes=100-',
+      'bytes=0-1,5-6',
+      '5-3',
+      '0x10-0x20',
+      '1e3-2e3',
+      '0 - 10',
+      'bytes=0-10/*',
+      'bytes 0-10',
+      'bytes 0-10/5',
+      'bytes 0-10/x',
+      '9007199254740993-9007199254740994',
+      '-1-5',
+      'bits=0-1',
     ]) {
-      expect(codeOf(() => parseRange(text)), text).toBe('ERR_INVALID_RANGE');
+      expect(
+        codeOf(() => parseRange(text)),
+        text,
+      ).toBe('ERR_INVALID_RANGE');
     }
     expect(codeOf(() => parseRange(5 as unknown as string))).toBe('ERR_INVALID_RANGE');
   });
@@ -340,9 +367,9 @@ describe('expectsChecksum', () => {
 
   it('refuses retrievals InitiateJob would refuse and downloads outside the output', () => {
     expect(codeOf(() => expectsChecksum({ archiveSize: 3_250_000, retrievalRange: parseRange('1-1048576') }))).toBe('ERR_INVALID_RANGE');
-    expect(
-      codeOf(() => expectsChecksum({ archiveSize: 8 * M, retrievalRange: parseRange('0-4194303'), downloadRange: parseRange('4194304-4194305') })),
-    ).toBe('ERR_INVALID_RANGE');
+    expect(codeOf(() => expectsChecksum({ archiveSize: 8 * M, retrievalRange: parseRange('0-4194303'), downloadRange: parseRange('4194304-4194305') }))).toBe(
+      'ERR_INVALID_RANGE',
+    );
   });
 });
 
@@ -360,9 +387,7 @@ describe('planDownload', () => {
           expect(describeDownloadPlan({ archiveSize: size, chunkSize })).toEqual({ ...plan, chunks: undefined });
           let offset = 0;
           for (const chunk of plan.chunks) {
-            const best = nodes
-              .filter(([s, e]) => s === offset && e + 1 - s <= plan.blockSize)
-              .reduce((x, y) => (y[1] > x[1] ? y : x));
+            const best = nodes.filter(([s, e]) => s === offset && e + 1 - s <= plan.blockSize).reduce((x, y) => (y[1] > x[1] ? y : x));
             expect(chunk.range).toEqual({ start: best[0], end: best[1] });
             expect(chunk.archiveRange).toEqual(chunk.range);
             offset = chunk.range.end + 1;
@@ -380,11 +405,7 @@ describe('planDownload', () => {
     expect(plan.jobOutputSize).toBe(36 * M + 12345);
     expect(plan.checksums).toBe(true);
     expect(plan.chunks.map((c) => key(c.range))).toEqual([`0-${16 * M - 1}`, `${16 * M}-${32 * M - 1}`, `${32 * M}-${36 * M + 12344}`]);
-    expect(plan.chunks.map((c) => key(c.archiveRange))).toEqual([
-      `${64 * M}-${80 * M - 1}`,
-      `${80 * M}-${96 * M - 1}`,
-      `${96 * M}-${100 * M + 12344}`,
-    ]);
+    expect(plan.chunks.map((c) => key(c.archiveRange))).toEqual([`${64 * M}-${80 * M - 1}`, `${80 * M}-${96 * M - 1}`, `${96 * M}-${100 * M + 12344}`]);
     const unaligned = planDownload({ archiveSize: 6_815_744, retrievalRange: parseRange('2097152-6815743'), chunkSize: 4 * M });
     expect(unaligned.checksums).toBe(false);
   });
@@ -403,9 +424,7 @@ describe('planDownload', () => {
     for (const chunkSize of [0, M - 1, 1.5 * M + 0.5, -M, NaN]) {
       expect(codeOf(() => planDownload({ archiveSize: 10 * M, chunkSize }))).toBe('ERR_INVALID_CHUNK_SIZE');
     }
-    expect(codeOf(() => planDownload({ archiveSize: 10 * M, chunkSize: M, retrievalRange: { start: 5, end: 99 } }))).toBe(
-      'ERR_INVALID_RANGE',
-    );
+    expect(codeOf(() => planDownload({ archiveSize: 10 * M, chunkSize: M, retrievalRange: { start: 5, end: 99 } }))).toBe('ERR_INVALID_RANGE');
   });
 });
 

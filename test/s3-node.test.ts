@@ -49,7 +49,8 @@ describe('hashFileForS3', () => {
   it('every engine for the tree gives the same values', async () => {
     const bytes = big.subarray(0, 9 * MIB + 3);
     const path = file('engines.bin', bytes);
-    for (const engine of ['auto', 'native', 'wasm', 'wasm-scalar'] as const) await expectS3Values(await hashFileForS3(path, { partSize: 5 * MIB, engine }), bytes, 5 * MIB);
+    for (const engine of ['auto', 'native', 'wasm', 'wasm-scalar'] as const)
+      await expectS3Values(await hashFileForS3(path, { partSize: 5 * MIB, engine }), bytes, 5 * MIB);
   });
 
   it("the whole object's MD5 on request, and the size-dependent preset", async () => {
@@ -109,11 +110,19 @@ describe('streams', () => {
   const chunks = (data: Uint8Array, size: number) => Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size));
 
   it('hashStreamForS3: a short stream on this thread, a long one on the pool', async () => {
-    await expectS3Values(await hashStreamForS3(Readable.from(chunks(bytes.subarray(0, 3 * MIB), 65536)), { partSize: 5 * MIB }), bytes.subarray(0, 3 * MIB), 5 * MIB);
+    await expectS3Values(
+      await hashStreamForS3(Readable.from(chunks(bytes.subarray(0, 3 * MIB), 65536)), { partSize: 5 * MIB }),
+      bytes.subarray(0, 3 * MIB),
+      5 * MIB,
+    );
     await expectS3Values(await hashStreamForS3(Readable.from(chunks(bytes, 1_000_003)), { partSize: 5 * MIB }), bytes, 5 * MIB);
     expect(await codeOf(() => hashStreamForS3(Readable.from(chunks(bytes, 65536)), { partSize: 'glacier-vaults-to-s3' }))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(() => hashStreamForS3(42 as never, { partSize: 5 * MIB }))).toBe('ERR_INVALID_INPUT');
-    const failing = new Readable({ read() { this.destroy(new Error('disk on fire')); } });
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('disk on fire'));
+      },
+    });
     expect(await codeOf(() => hashStreamForS3(failing, { partSize: 5 * MIB }))).toBe('ERR_READ_FAILED');
   });
 

@@ -51,7 +51,7 @@ describe('S3 attributes', () => {
     expect(result.mismatches).toEqual([]);
   });
 
-  it('a damaged byte is named by its part and that part\'s byte range', async () => {
+  it("a damaged byte is named by its part and that part's byte range", async () => {
     const json = await attributesJson(data, 8 * MIB);
     const damaged = data.slice();
     damaged[8 * MIB + 5] ^= 1; // in part 2
@@ -66,7 +66,14 @@ describe('S3 attributes', () => {
 
   it('head-object output (quoted ETag, -N on the checksum): the part size is found by search', async () => {
     const want = await expectedS3(data, 8 * MIB);
-    const head = { AcceptRanges: 'bytes', ContentLength: data.length, ETag: `"${want.etag}"`, ChecksumSHA256: want.sha256Composite, ChecksumType: 'COMPOSITE', ContentType: 'binary/octet-stream' };
+    const head = {
+      AcceptRanges: 'bytes',
+      ContentLength: data.length,
+      ETag: `"${want.etag}"`,
+      ChecksumSHA256: want.sha256Composite,
+      ChecksumType: 'COMPOSITE',
+      ContentType: 'binary/octet-stream',
+    };
     const attributes = parseS3ObjectAttributes(head);
     expect(attributes).toMatchObject({ etag: want.etag, etagPartCount: 3, partCount: 3, objectSize: data.length });
     const result = await verifyFileForS3(path, attributes);
@@ -85,9 +92,21 @@ describe('S3 attributes', () => {
     };
     expect((await verifyFileForS3(path, parseS3ObjectAttributes(crcJson))).ok).toBe(true);
     const composite = `${be32(zlibCrc32(Buffer.concat(want.partCrc32s.map(be32)))).toString('base64')}`;
-    const crc32Json = { ETag: want.etag, Checksum: { ChecksumCRC32: composite, ChecksumType: 'COMPOSITE' }, ObjectParts: { TotalPartsCount: 3, Parts: want.partCrc32s.map((crc, i) => ({ PartNumber: i + 1, Size: want.partSizes[i], ChecksumCRC32: be32(crc).toString('base64') })) }, ObjectSize: data.length };
+    const crc32Json = {
+      ETag: want.etag,
+      Checksum: { ChecksumCRC32: composite, ChecksumType: 'COMPOSITE' },
+      ObjectParts: {
+        TotalPartsCount: 3,
+        Parts: want.partCrc32s.map((crc, i) => ({ PartNumber: i + 1, Size: want.partSizes[i], ChecksumCRC32: be32(crc).toString('base64') })),
+      },
+      ObjectSize: data.length,
+    };
     expect((await verifyFileForS3(path, parseS3ObjectAttributes(crc32Json))).ok).toBe(true);
-    const single = { ETag: `"${want.md5}"`, Checksum: { ChecksumSHA256: Buffer.from(want.sha256, 'hex').toString('base64'), ChecksumType: 'FULL_OBJECT' }, ObjectSize: data.length };
+    const single = {
+      ETag: `"${want.md5}"`,
+      Checksum: { ChecksumSHA256: Buffer.from(want.sha256, 'hex').toString('base64'), ChecksumType: 'FULL_OBJECT' },
+      ObjectSize: data.length,
+    };
     const result = await verifyFileForS3(path, parseS3ObjectAttributes(single));
     expect(result.partSizeFrom).toBe('not multipart');
     expect(result.checked).toEqual(['ObjectSize', 'ETag', 'ChecksumSHA256']);
@@ -106,7 +125,17 @@ describe('S3 attributes', () => {
   });
 
   it('refuses what is not S3 attributes', () => {
-    for (const bad of [null, [], 'x', {}, { ETag: 5 }, { ObjectSize: -1 }, { Checksum: { ChecksumSHA256: 7 } }, { ObjectParts: { Parts: [{}] } }, { ETag: 'a', ChecksumType: 'PARTIAL' }]) {
+    for (const bad of [
+      null,
+      [],
+      'x',
+      {},
+      { ETag: 5 },
+      { ObjectSize: -1 },
+      { Checksum: { ChecksumSHA256: 7 } },
+      { ObjectParts: { Parts: [{}] } },
+      { ETag: 'a', ChecksumType: 'PARTIAL' },
+    ]) {
       expect(codeOfSync(() => parseS3ObjectAttributes(bad))).toBe('ERR_INVALID_ATTRIBUTES');
     }
   });

@@ -59,7 +59,7 @@ describe('hashForS3 against node:crypto and @aws-sdk/crc64-nvme', () => {
     for (const engine of ENGINES) await check(bytes, P, engine);
   });
 
-  it('a single part still ends in -1, and its SHA-256 and MD5 are the whole object\'s', async () => {
+  it("a single part still ends in -1, and its SHA-256 and MD5 are the whole object's", async () => {
     const bytes = data.subarray(0, 1000);
     const got = hashForS3(bytes, { partSize: 'aws-cli' });
     expect(got.sha256Composite.endsWith('-1')).toBe(true);
@@ -96,7 +96,13 @@ describe('createS3Hasher', () => {
     hasher.update('abc').digest();
     expectCode(() => hasher.update('x'), 'ERR_HASH_FINALIZED');
     expectCode(() => hasher.digest(), 'ERR_HASH_FINALIZED');
-    expectCode(() => createS3Hasher({ partSize: 5 * MIB, size: 4 }).update('abc').digest(), 'ERR_SIZE_MISMATCH');
+    expectCode(
+      () =>
+        createS3Hasher({ partSize: 5 * MIB, size: 4 })
+          .update('abc')
+          .digest(),
+      'ERR_SIZE_MISMATCH',
+    );
     expectCode(() => createS3Hasher({ partSize: 5 * MIB, size: 10_001 * 5 * MIB }), 'ERR_TOO_MANY_PARTS');
   });
 

@@ -46,7 +46,11 @@ describe('saved states (src/core/saved-state.ts)', () => {
             bytes[i]! ^= mask;
             const outcome = attempt(bytes);
             bytes[i]! ^= mask;
-            expect({ case: c.name, byte: i, code: 'refused' in outcome ? outcome.refused.code : 'accepted' }).toEqual({ case: c.name, byte: i, code: 'ERR_INVALID_STATE' });
+            expect({ case: c.name, byte: i, code: 'refused' in outcome ? outcome.refused.code : 'accepted' }).toEqual({
+              case: c.name,
+              byte: i,
+              code: 'ERR_INVALID_STATE',
+            });
           }
         }
       }),
@@ -108,7 +112,7 @@ describe('saved states (src/core/saved-state.ts)', () => {
     for (let length = 0; length < part.length; length += 7) expect(code(part.subarray(0, length), 'part')).toBe('ERR_INVALID_STATE');
   });
 
-  it('the region is the kernel\'s whole state (its size is the kernel\'s)', () => {
+  it("the region is the kernel's whole state (its size is the kernel's)", () => {
     const kernel = acquireKernel();
     expect(kernel.stateSize).toBe(KERNEL_STATE_SIZE);
     releaseKernel(kernel);

@@ -39,8 +39,10 @@ describe('side effects', () => {
     }
   });
 
-  it('no module of src/ calls the resolver\'s test hooks', () => {
-    const callers = sources(join(ROOT, 'src')).filter((path) => /\b(registerNativeHash|setDefaultEngine)\(/.test(readFileSync(path, 'utf8').replace(/export function \w+\(/g, '')));
+  it("no module of src/ calls the resolver's test hooks", () => {
+    const callers = sources(join(ROOT, 'src')).filter((path) =>
+      /\b(registerNativeHash|setDefaultEngine)\(/.test(readFileSync(path, 'utf8').replace(/export function \w+\(/g, '')),
+    );
     expect(callers).toEqual([]);
   });
 });

@@ -66,7 +66,9 @@ export const CASES: Case[] = [
 ];
 
 /** A closed tree: a final shorter subtree appended (only the tree, no linear SHA-256). */
-const closedHasher = createTreeHasher({ engine: 'wasm' }).update(DATA.subarray(0, 2 * MIB)).appendTreeHash(new Uint8Array(32).fill(9), MIB + 5);
+const closedHasher = createTreeHasher({ engine: 'wasm' })
+  .update(DATA.subarray(0, 2 * MIB))
+  .appendTreeHash(new Uint8Array(32).fill(9), MIB + 5);
 export const CLOSED: Case = {
   name: 'tree closed by a final subtree',
   state: decodeState(closedHasher.save(), 'tree', seal),

@@ -60,7 +60,11 @@ describe('tree spans', () => {
   it('alignedLeafBlocks yields whole nodes, in order, within the limit', () => {
     const failures: string[] = [];
     for (let leaves = 1; leaves <= 40; leaves++) {
-      const spans = new Set(bruteLevels(leaves).flat().map(([f, e]) => `${f}-${e}`));
+      const spans = new Set(
+        bruteLevels(leaves)
+          .flat()
+          .map(([f, e]) => `${f}-${e}`),
+      );
       for (let first = 0; first < leaves; first++) {
         for (let end = first + 1; end <= leaves; end++) {
           for (const limit of [1, 2, 8, Infinity]) {

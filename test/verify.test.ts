@@ -18,7 +18,6 @@ import { ALIGNED_6_5_MIB, SIZE_6_5_MIB } from './retrieval-fixtures.js';
 const archive = mod251(SIZE_6_5_MIB);
 const slice = (data: Uint8Array, r: ByteRange) => data.subarray(r.start, r.end + 1);
 
-
 describe('verifyTreeHash / verifyTreeHashSync', () => {
   it('accepts each of the 13 aligned ranges of the 6.5 MiB fixture with its published checksum, in either case', async () => {
     for (const [text, hex] of ALIGNED_6_5_MIB) {
@@ -96,7 +95,10 @@ describe('verifyTreeHash / verifyTreeHashSync', () => {
 
   it('assertTreeHashEquals refuses a malformed range whether or not the hashes match', () => {
     const same = referenceTreeHash(archive.subarray(0, 3));
-    for (const range of [{ start: 5, end: 1 }, { start: -1, end: 1 }]) {
+    for (const range of [
+      { start: 5, end: 1 },
+      { start: -1, end: 1 },
+    ]) {
       expect(caught(() => assertTreeHashEquals(same, same, range)).code).toBe('ERR_INVALID_RANGE');
       expect(caught(() => assertTreeHashEquals(new Uint8Array(32), same, range)).code).toBe('ERR_INVALID_RANGE');
     }
@@ -208,13 +210,11 @@ describe('combineChunkTreeHashes / verifyDownload', () => {
       const chunks = plan.chunks.map((c) => ({ range: c.range, treeHash: referenceTreeHashHex(slice(archive, c.range)) }));
       expect(verifyDownload({ size: SIZE_6_5_MIB, chunks, expected: ROOT })).toEqual(referenceTreeHash(archive));
       // Order does not matter.
-      expect(verifyDownload({ size: SIZE_6_5_MIB, chunks: [...chunks].reverse(), expected: ROOT.toUpperCase() })).toEqual(
-        referenceTreeHash(archive),
-      );
+      expect(verifyDownload({ size: SIZE_6_5_MIB, chunks: [...chunks].reverse(), expected: ROOT.toUpperCase() })).toEqual(referenceTreeHash(archive));
     }
   });
 
-  it('a ranged retrieval: pieces relative to the job output combine into DescribeJob\'s SHA256TreeHash', () => {
+  it("a ranged retrieval: pieces relative to the job output combine into DescribeJob's SHA256TreeHash", () => {
     const retrievalRange = parseRange('4194304-6815743');
     const expected = ALIGNED_6_5_MIB[11]![1];
     const plan = planDownload({ archiveSize: SIZE_6_5_MIB, retrievalRange, chunkSize: MIB });
@@ -265,9 +265,7 @@ describe('combineChunkTreeHashes / verifyDownload', () => {
     expect(code([piece('0-2097151'), piece('1048576-4194303')])).toBe('ERR_INVALID_RANGE'); // overlap
     expect(code([piece('0-1048575'), piece('1048576-3145727'), piece('3145728-4194303')])).toBe('ERR_RANGE_NOT_ALIGNED');
     expect(code([])).toBe('ERR_INVALID_INPUT');
-    expect(caught(() => combineChunkTreeHashes({ size, chunks: [{ range: parseRange('0-4194303'), treeHash: 'xyz' }] })).code).toBe(
-      'ERR_INVALID_HEX',
-    );
+    expect(caught(() => combineChunkTreeHashes({ size, chunks: [{ range: parseRange('0-4194303'), treeHash: 'xyz' }] })).code).toBe('ERR_INVALID_HEX');
     expect(caught(() => verifyDownload({ size, chunks: [piece('0-4194303')], expected: h, retrievalRange: parseRange('0-1048575') })).code).toBe(
       'ERR_SIZE_MISMATCH',
     );

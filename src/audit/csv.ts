@@ -51,7 +51,7 @@ export function splitInventoryCsvLine(line: string, count: number): string[] | u
     } else {
       const comma = line.indexOf(',', pos);
       const end = comma < 0 ? length : comma;
-      if (last === (comma < 0)) {
+      if (last === comma < 0) {
         const value = line.slice(pos, end);
         if (!value.includes('"')) {
           fields[field] = value;
@@ -91,7 +91,8 @@ export async function* readInventoryCsv(source: TextSource): AsyncGenerator<Vaul
       count = header.length;
       columns = COLUMNS.map((name) => {
         const at = header.indexOf(name);
-        if (at < 0) throw fail(number, `the header has no ${name} column (it names ${header.map((h) => JSON.stringify(h)).join(', ')}; needed: ${COLUMNS.join(', ')})`);
+        if (at < 0)
+          throw fail(number, `the header has no ${name} column (it names ${header.map((h) => JSON.stringify(h)).join(', ')}; needed: ${COLUMNS.join(', ')})`);
         if (header.indexOf(name, at + 1) >= 0) throw fail(number, `the header names ${name} twice`);
         return at;
       });
@@ -108,7 +109,8 @@ export async function* readInventoryCsv(source: TextSource): AsyncGenerator<Vaul
     const [archiveId, description, creationDate, sizeText, hashText] = columns.map((at) => fields[at]!) as [string, string, string, string, string];
     if (archiveId === '') throw fail(number, 'ArchiveId is empty');
     const creationTime = timeOfIsoDate(creationDate);
-    if (creationTime === undefined) throw fail(number, `CreationDate must be an ISO 8601 date-time such as 2012-05-15T17:19:46.700Z, got ${shown(creationDate)}`);
+    if (creationTime === undefined)
+      throw fail(number, `CreationDate must be an ISO 8601 date-time such as 2012-05-15T17:19:46.700Z, got ${shown(creationDate)}`);
     const size = sizeOfDigits(sizeText);
     if (size === undefined) throw fail(number, `Size must be a whole number of bytes, got ${shown(sizeText)}`);
     const treeHash = treeHashOf(hashText);

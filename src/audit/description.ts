@@ -63,7 +63,10 @@ function mtAwsGlacier(description: string): { name: string; format: DescriptionF
 
 /** FastGlacier: v2–4 `<m><v>4</v><p>BASE64</p><lm>…</lm></m>`, v1 `<ArchiveMetadata><Path>BASE64</Path></ArchiveMetadata>`. */
 function fastGlacier(description: string): { name: string; format: DescriptionFormat } | undefined {
-  const text = description.trim().replace(/^(['"])(.*)\1$/s, '$2').trim();
+  const text = description
+    .trim()
+    .replace(/^(['"])(.*)\1$/s, '$2')
+    .trim();
   const match = /^<m>.*<p>\s*([^<]*?)\s*<\/p>.*<\/m>$/s.exec(text) ?? /^<ArchiveMetadata>.*<Path>\s*([^<]*?)\s*<\/Path>.*<\/ArchiveMetadata>$/s.exec(text);
   if (match === null) return undefined;
   const name = utf8Text(base64Bytes(match[1]!));
@@ -89,8 +92,7 @@ function cloudBerry(description: string): { name: string; format: DescriptionFor
  */
 export function decodeDescription(description: string): { name: string; format: DescriptionFormat } {
   // Most descriptions are none of the forms: look at them whole only when a marker is there.
-  const decoded =
-    (/^\s*mt[12]\s/.test(description) ? mtAwsGlacier(description) : undefined) ??
+  const decoded = (/^\s*mt[12]\s/.test(description) ? mtAwsGlacier(description) : undefined) ??
     (description.includes('<') ? fastGlacier(description) : undefined) ??
     (description.includes('{') ? cloudBerry(description) : undefined) ?? { name: description, format: 'plain' as const };
   return { name: normalizeName(decoded.name), format: decoded.format };

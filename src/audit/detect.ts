@@ -40,7 +40,10 @@ export async function readVault(source: TextSource): Promise<{ format: VaultForm
   let firstLine: string;
   for (;;) {
     // Bytes read as Latin-1: the tests look at ASCII only.
-    const text = latin1.decode(concat(head)).replace(/^\xEF\xBB\xBF/, '').trimStart();
+    const text = latin1
+      .decode(concat(head))
+      .replace(/^\xEF\xBB\xBF/, '')
+      .trimStart();
     const newline = text.indexOf('\n');
     if (newline >= 0 || ended || headBytes >= LOOK_AHEAD) {
       firstLine = newline >= 0 ? text.slice(0, newline) : text;

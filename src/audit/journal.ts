@@ -10,7 +10,17 @@ const WHAT = 'the journal';
 
 /** One record of a journal. `time` is Unix seconds. */
 export type JournalRecord =
-  | { type: 'CREATED'; version: 'A' | 'B' | 'C' | '0'; line: number; time: number; archiveId: string; size: number; mtime?: number; treeHash: string; name: string }
+  | {
+      type: 'CREATED';
+      version: 'A' | 'B' | 'C' | '0';
+      line: number;
+      time: number;
+      archiveId: string;
+      size: number;
+      mtime?: number;
+      treeHash: string;
+      name: string;
+    }
   | { type: 'DELETED'; version: 'A' | 'B' | 'C' | '0'; line: number; time: number; archiveId: string; name: string }
   | { type: 'RETRIEVE_JOB'; version: 'A' | 'B' | 'C' | '0'; line: number; time: number; archiveId: string; jobId?: string };
 

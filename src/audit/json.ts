@@ -195,13 +195,17 @@ function archiveOf(entry: unknown, index: number, offset: number): VaultArchive 
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw fail(`${where} is not an object`, offset);
   const e = entry as Record<string, unknown>;
   const { ArchiveId: archiveId, ArchiveDescription: rawDescription, CreationDate: creationDate, Size: size, SHA256TreeHash: hash } = e;
-  if (typeof archiveId !== 'string' || archiveId === '') throw fail(`${where}.ArchiveId must be a non-empty string, got ${JSON.stringify(archiveId) ?? 'nothing'}`, offset);
+  if (typeof archiveId !== 'string' || archiveId === '')
+    throw fail(`${where}.ArchiveId must be a non-empty string, got ${JSON.stringify(archiveId) ?? 'nothing'}`, offset);
   if (typeof rawDescription !== 'string' && rawDescription !== null) {
     throw fail(`${where}.ArchiveDescription must be a string, got ${JSON.stringify(rawDescription) ?? 'nothing'}`, offset);
   }
   const creationTime = timeOfIsoDate(creationDate);
   if (creationTime === undefined) {
-    throw fail(`${where}.CreationDate must be an ISO 8601 date-time such as "2012-05-15T17:19:46.700Z", got ${JSON.stringify(creationDate) ?? 'nothing'}`, offset);
+    throw fail(
+      `${where}.CreationDate must be an ISO 8601 date-time such as "2012-05-15T17:19:46.700Z", got ${JSON.stringify(creationDate) ?? 'nothing'}`,
+      offset,
+    );
   }
   // Glacier writes a number; a string of digits says the same.
   const bytes = typeof size === 'string' ? sizeOfDigits(size) : size;
@@ -209,7 +213,8 @@ function archiveOf(entry: unknown, index: number, offset: number): VaultArchive 
     throw fail(`${where}.Size must be a non-negative integer, got ${JSON.stringify(size) ?? 'nothing'}`, offset);
   }
   const treeHash = treeHashOf(hash);
-  if (treeHash === undefined) throw fail(`${where}.SHA256TreeHash must be 64 hex digits, got ${typeof hash === 'string' ? shown(hash) : (JSON.stringify(hash) ?? 'nothing')}`, offset);
+  if (treeHash === undefined)
+    throw fail(`${where}.SHA256TreeHash must be 64 hex digits, got ${typeof hash === 'string' ? shown(hash) : (JSON.stringify(hash) ?? 'nothing')}`, offset);
   const description = rawDescription ?? '';
   const { name, format } = decodeDescription(description);
   return { archiveId, size: bytes, treeHash, creationDate: creationDate as string, creationTime, description, name, nameFormat: format, offset };
@@ -254,7 +259,11 @@ export async function* readInventoryJson(source: TextSource): AsyncGenerator<Vau
             const c = await cursor.peek();
             cursor.pos++;
             if (c === CLOSE_BRACKET) break;
-            if (c !== COMMA) throw fail(`expected "," or "]" after ArchiveList[${index - 1}], found ${c < 0 ? 'the end of the input' : JSON.stringify(String.fromCharCode(c))}`, cursor.offset - 1);
+            if (c !== COMMA)
+              throw fail(
+                `expected "," or "]" after ArchiveList[${index - 1}], found ${c < 0 ? 'the end of the input' : JSON.stringify(String.fromCharCode(c))}`,
+                cursor.offset - 1,
+              );
           }
         }
       } else {
@@ -266,7 +275,11 @@ export async function* readInventoryJson(source: TextSource): AsyncGenerator<Vau
       const c = await cursor.peek();
       cursor.pos++;
       if (c === CLOSE_BRACE) break;
-      if (c !== COMMA) throw fail(`expected "," or "}" after the member ${JSON.stringify(name)}, found ${c < 0 ? 'the end of the input' : JSON.stringify(String.fromCharCode(c))}`, cursor.offset - 1);
+      if (c !== COMMA)
+        throw fail(
+          `expected "," or "}" after the member ${JSON.stringify(name)}, found ${c < 0 ? 'the end of the input' : JSON.stringify(String.fromCharCode(c))}`,
+          cursor.offset - 1,
+        );
     }
   }
   const after = await cursor.peek();

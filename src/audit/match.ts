@@ -232,7 +232,12 @@ export class VaultMatcher {
       const original = this.#duplicates.get(archive);
       const path = this.#found.get(original ?? archive);
       if (original !== undefined) {
-        results.push({ status: 'duplicate', ...(path === undefined ? named(archive.name) : { path }), ...archiveFields(archive), duplicateOf: original.archiveId });
+        results.push({
+          status: 'duplicate',
+          ...(path === undefined ? named(archive.name) : { path }),
+          ...archiveFields(archive),
+          duplicateOf: original.archiveId,
+        });
       } else if (path === undefined) {
         results.push({ status: 'missing', ...named(archive.name), ...archiveFields(archive) });
       }

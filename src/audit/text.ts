@@ -30,7 +30,11 @@ export interface TextLine {
  * with or without a newline (an empty last line after the final newline is not a line).
  * @throws {TreeHashError} `code` for bytes that are not UTF-8, naming the line.
  */
-export async function* textLines(source: TextSource, what: string, code: 'ERR_INVALID_INVENTORY' | 'ERR_INVALID_JOURNAL'): AsyncGenerator<TextLine, void, undefined> {
+export async function* textLines(
+  source: TextSource,
+  what: string,
+  code: 'ERR_INVALID_INVENTORY' | 'ERR_INVALID_JOURNAL',
+): AsyncGenerator<TextLine, void, undefined> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
   let number = 0;
@@ -63,7 +67,11 @@ export async function* textLines(source: TextSource, what: string, code: 'ERR_IN
  * The lines of {@link textLines} without the blank ones at the very end (an editor's or a
  * script's extra newlines); a blank line before a record is still passed on, for the reader to refuse.
  */
-export async function* recordLines(source: TextSource, what: string, code: 'ERR_INVALID_INVENTORY' | 'ERR_INVALID_JOURNAL'): AsyncGenerator<TextLine, void, undefined> {
+export async function* recordLines(
+  source: TextSource,
+  what: string,
+  code: 'ERR_INVALID_INVENTORY' | 'ERR_INVALID_JOURNAL',
+): AsyncGenerator<TextLine, void, undefined> {
   const blank: TextLine[] = [];
   for await (const line of textLines(source, what, code)) {
     if (line.text.trim() === '') {
@@ -77,7 +85,7 @@ export async function* recordLines(source: TextSource, what: string, code: 'ERR_
 
 /** Index of the first byte that does not start or continue a well-formed UTF-8 sequence (bytes.length if none). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     if (length === 0) return i;
@@ -114,7 +122,7 @@ export function timeOfIsoDate(value: unknown): number | undefined {
   const m = typeof value === 'string' ? ISO_DATE.exec(value) : null;
   if (m === null) return undefined;
   const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
-  const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
   if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]! + leap || hour > 23 || minute > 59 || second > 60) return undefined;
   // Milliseconds are all the order of duplicates needs.
   const millis = m[7] === undefined ? 0 : Math.floor(+m[7].slice(0, 3).padEnd(3, '0'));

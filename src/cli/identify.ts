@@ -30,7 +30,9 @@ function bytes(n: number): string {
 export function register(program: Command): void {
   program
     .command('identify')
-    .description('say what kind of checksum VALUE is for FILE: tree-hash, sha256, md5, sha256-composite or etag (with the part size), crc64nvme, crc32, crc32c (exit 0 found, 1 nothing matches, 2 error)')
+    .description(
+      'say what kind of checksum VALUE is for FILE: tree-hash, sha256, md5, sha256-composite or etag (with the part size), crc64nvme, crc32, crc32c (exit 0 found, 1 nothing matches, 2 error)',
+    )
     .argument('<value>', 'the checksum as printed (hex or base64; an ETag may keep its quotes; -N for multipart values)')
     .argument('<file>', 'the file it should describe; - reads standard input')
     .option('--json', 'print {"match": kind, "partSize"?: bytes}, or {"match": null, "tried": [...]}')
@@ -47,7 +49,9 @@ export function register(program: Command): void {
         const { match } = result;
         if (match === undefined) process.exitCode = EXIT_MISMATCH;
         if (options.json) {
-          const json = match ? { match: match.kind, ...(match.partSize === undefined ? {} : { partSize: match.partSize }) } : { match: null, tried: result.tried, ...(result.unrecognized ? { reason: result.unrecognized } : {}) };
+          const json = match
+            ? { match: match.kind, ...(match.partSize === undefined ? {} : { partSize: match.partSize }) }
+            : { match: null, tried: result.tried, ...(result.unrecognized ? { reason: result.unrecognized } : {}) };
           await out.write(`${JSON.stringify(json)}\n`);
           return;
         }
@@ -55,10 +59,13 @@ export function register(program: Command): void {
           let line = `${value} is ${NAMES[match.kind]} of ${quoteFileName(file)}`;
           if (match.partSize !== undefined) {
             const one = result.size <= match.partSize;
-            line += one ? `, uploaded as one part (any part size of at least ${bytes(result.size)}, e.g. ${formatBytes(match.partSize)})` : ` with parts of ${formatBytes(match.partSize)}`;
+            line += one
+              ? `, uploaded as one part (any part size of at least ${bytes(result.size)}, e.g. ${formatBytes(match.partSize)})`
+              : ` with parts of ${formatBytes(match.partSize)}`;
           }
           line += ` (${match.encoding})`;
-          if (match.alsoMatches.length > 0) line += `; it is also ${match.alsoMatches.map((kind) => NAMES[kind]).join(', ')}, which is the same value for this file`;
+          if (match.alsoMatches.length > 0)
+            line += `; it is also ${match.alsoMatches.map((kind) => NAMES[kind]).join(', ')}, which is the same value for this file`;
           await out.write(`${line}\n`);
           return;
         }

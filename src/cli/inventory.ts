@@ -32,8 +32,10 @@ export function resultRow(result: AuditResult): string {
   const details: string[] = [];
   if (result.archiveId !== undefined) details.push(`archive ${shortId(result.archiveId)}`);
   if (result.status === 'size-mismatch' || result.local === 'size-mismatch') details.push(`${result.localSize} bytes here, ${result.size} in the vault`);
-  if (result.status === 'treehash-mismatch' || result.local === 'treehash-mismatch') details.push(`tree hash ${result.localTreeHash}, vault ${result.treeHash}`);
-  if (result.duplicateOf !== undefined) details.push(`duplicate of ${shortId(result.duplicateOf)}${result.local === undefined ? '' : ` (local file: ${result.local})`}`);
+  if (result.status === 'treehash-mismatch' || result.local === 'treehash-mismatch')
+    details.push(`tree hash ${result.localTreeHash}, vault ${result.treeHash}`);
+  if (result.duplicateOf !== undefined)
+    details.push(`duplicate of ${shortId(result.duplicateOf)}${result.local === undefined ? '' : ` (local file: ${result.local})`}`);
   if (result.error !== undefined) details.push(result.error);
   const path = result.path === undefined ? '(no name)' : quoteFileName(result.path);
   return `${result.status.padEnd(17)}  ${path}${details.length > 0 ? `  ${details.join('; ')}` : ''}`;

@@ -36,7 +36,10 @@ const first = process.argv[2] ?? '';
 // Many files to hash: the worker threads boot while the command's modules load (hashFiles uses a
 // pool from 16 files on).
 if (first === 'hash' && process.argv.length >= 3 + 16 && !process.argv.includes('--progress') && !process.argv.includes('--force-progress')) {
-  void import('../node/pool/pool.js').then(({ warmPool }) => warmPool(), () => undefined);
+  void import('../node/pool/pool.js').then(
+    ({ warmPool }) => warmPool(),
+    () => undefined,
+  );
 }
 const named = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
 for (const load of named ? [named] : Object.values(COMMANDS)) (await load()).register(program);

@@ -46,7 +46,7 @@ export function decodeName(bytes: Uint8Array): string {
     // Not UTF-8 throughout: decode sequence by sequence.
   }
   let out = '';
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const length = sequenceLength(bytes, i);
     if (length === 0) {
       out += String.fromCharCode(0xdc00 + bytes[i]!);
@@ -106,7 +106,7 @@ export function commandLineArguments(argv: readonly string[] = process.argv): st
     return args;
   }
   const fields: Buffer[] = [];
-  for (let start = 0; start < raw.length; ) {
+  for (let start = 0; start < raw.length;) {
     let end = raw.indexOf(0, start);
     if (end === -1) end = raw.length;
     fields.push(raw.subarray(start, end));

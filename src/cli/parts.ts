@@ -42,9 +42,12 @@ function parsePartSizeOption(text: string): number | undefined {
  */
 async function resolvePartSize(file: string, partSize: number | undefined): Promise<number> {
   const auto = partSize === undefined;
-  const info = file === '-' ? undefined : await stat(fsPath(file)).catch((cause: unknown) => {
-    throw new TreeHashError('ERR_READ_FAILED', `cannot stat ${file}: ${(cause as Error).message}`, { cause });
-  });
+  const info =
+    file === '-'
+      ? undefined
+      : await stat(fsPath(file)).catch((cause: unknown) => {
+          throw new TreeHashError('ERR_READ_FAILED', `cannot stat ${file}: ${(cause as Error).message}`, { cause });
+        });
   if (info?.isDirectory()) {
     const cause = Object.assign(new Error('EISDIR: illegal operation on a directory'), { code: 'EISDIR' });
     throw new TreeHashError('ERR_READ_FAILED', `cannot hash ${file}: it is a directory`, { cause });
@@ -67,7 +70,11 @@ export function register(program: Command): void {
     .command('parts')
     .description("print a multipart upload's numbers for FILE: each part's Content-Range, tree hash and SHA-256, then the archive tree hash")
     .argument('<file>', 'the archive to upload; - reads standard input (needs --part-size SIZE)')
-    .option('--part-size <size>', 'part size, 1MiB to 4GiB in powers of two (e.g. 8MiB, 1GiB, 8388608), or auto: the smallest that keeps ≤ 10,000 parts', 'auto')
+    .option(
+      '--part-size <size>',
+      'part size, 1MiB to 4GiB in powers of two (e.g. 8MiB, 1GiB, 8388608), or auto: the smallest that keeps ≤ 10,000 parts',
+      'auto',
+    )
     .option('--json', 'one JSON object: {"file","size","partSize","treeHash","sha256","parts":[{"index","start","end","contentRange","treeHash","sha256"}]}')
     .option('--progress', PROGRESS_HELP)
     .option('--force-progress', FORCE_PROGRESS_HELP)

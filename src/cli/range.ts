@@ -23,7 +23,7 @@ export function register(program: Command): void {
     )
     .argument('<range>', 'START-END, bytes=START-END or "bytes START-END/*" (END inclusive)')
     .option('--size <bytes>', 'archive (or job output) size, e.g. 6815744 or 100MiB')
-    .option('--manifest <file>', 'take the size from a leaf manifest and also print the range\'s tree hash (- reads standard input)')
+    .option('--manifest <file>', "take the size from a leaf manifest and also print the range's tree hash (- reads standard input)")
     .option('--json', 'print {"start","end","size","validRetrievalRange","treeHashAligned"} on one line')
     .action(async (rangeText: string, options: RangeOptions) => {
       if ((options.size === undefined) === (options.manifest === undefined)) {

@@ -27,7 +27,10 @@ export function parseByteCount(text: string, name: string, max = Number.MAX_SAFE
     throw new TreeHashError('ERR_INVALID_OPTION', `${name}: ${(cause as Error).message}`, { cause });
   }
   if (bytes > max) {
-    throw new TreeHashError('ERR_INVALID_OPTION', `${name}: at most ${max} bytes${max === MAX_ARCHIVE_SIZE ? ' (10,000 parts × 4 GiB, the largest Glacier archive)' : ''}, got ${bytes}`);
+    throw new TreeHashError(
+      'ERR_INVALID_OPTION',
+      `${name}: at most ${max} bytes${max === MAX_ARCHIVE_SIZE ? ' (10,000 parts × 4 GiB, the largest Glacier archive)' : ''}, got ${bytes}`,
+    );
   }
   return bytes;
 }

@@ -90,7 +90,10 @@ function textOf(file: string, result: S3Checksums): string {
     ...(result.crc32c ? ([['ChecksumCRC32C', result.crc32c]] as [string, string][]) : []),
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
-  return [`${quoteFileName(file)}: ${result.size} byte${result.size === 1 ? '' : 's'}, ${parts}`, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`)].join('\n');
+  return [
+    `${quoteFileName(file)}: ${result.size} byte${result.size === 1 ? '' : 's'}, ${parts}`,
+    ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`),
+  ].join('\n');
 }
 
 function hashOperand(file: string, partSize: number | S3PartSizePreset, options: S3Options, onProgress: ProgressCallback | undefined): Promise<S3Checksums> {
@@ -101,13 +104,24 @@ function hashOperand(file: string, partSize: number | S3PartSizePreset, options:
 export function register(program: Command): void {
   program
     .command('s3')
-    .description("print the values S3 reports for each FILE (composite ChecksumSHA256, multipart ETag, ChecksumCRC64NVME) with its Glacier tree hash and SHA-256, from one read; or with --against, check FILE against S3's attributes (exit 0 match, 1 mismatch, 2 error)")
+    .description(
+      "print the values S3 reports for each FILE (composite ChecksumSHA256, multipart ETag, ChecksumCRC64NVME) with its Glacier tree hash and SHA-256, from one read; or with --against, check FILE against S3's attributes (exit 0 match, 1 mismatch, 2 error)",
+    )
     .argument('<file...>', 'files to hash; - reads standard input')
-    .option('--part-size <size>', `the upload's part size, 5MiB to 5GiB (e.g. 8MiB, 15MiB, 16777216), or a preset: ${S3_PART_SIZE_PRESET_NAMES.join(', ')} (default: 8MiB, as aws-cli and boto3)`)
+    .option(
+      '--part-size <size>',
+      `the upload's part size, 5MiB to 5GiB (e.g. 8MiB, 15MiB, 16777216), or a preset: ${S3_PART_SIZE_PRESET_NAMES.join(', ')} (default: 8MiB, as aws-cli and boto3)`,
+    )
     .option('--crc32', 'also the full-object ChecksumCRC32')
     .option('--crc32c', 'also the full-object ChecksumCRC32C')
-    .option('--against <json>', '(- reads standard input) check the one FILE against the JSON of `aws s3api get-object-attributes --object-attributes ETag Checksum ObjectParts ObjectSize` or `aws s3api head-object --checksum-mode ENABLED`')
-    .option('--json', 'one JSON object per file: {"file","size","partSize","parts","treeHash","sha256","sha256Base64","sha256Composite","etag","crc64nvme","partChecksums":[…]}')
+    .option(
+      '--against <json>',
+      '(- reads standard input) check the one FILE against the JSON of `aws s3api get-object-attributes --object-attributes ETag Checksum ObjectParts ObjectSize` or `aws s3api head-object --checksum-mode ENABLED`',
+    )
+    .option(
+      '--json',
+      'one JSON object per file: {"file","size","partSize","parts","treeHash","sha256","sha256Base64","sha256Composite","etag","crc64nvme","partChecksums":[…]}',
+    )
     .option('--progress', PROGRESS_HELP)
     .option('--force-progress', FORCE_PROGRESS_HELP)
     .action(async (files: string[], options: S3Options) => {
@@ -163,12 +177,16 @@ async function checkAgainst(file: string, jsonPath: string, partSize: number | u
   try {
     if (options.json) {
       const { ok, checked, mismatches, skipped, partSizeFrom } = result;
-      await out.write(`${JSON.stringify({ file, ok, size: result.computed.size, partSize: result.partSize, partSizeFrom, checked, mismatches, skipped, ...(result.search ? { partSizesTried: result.search.tried } : {}) })}\n`);
+      await out.write(
+        `${JSON.stringify({ file, ok, size: result.computed.size, partSize: result.partSize, partSizeFrom, checked, mismatches, skipped, ...(result.search ? { partSizesTried: result.search.tried } : {}) })}\n`,
+      );
       return;
     }
     const how = result.search
       ? 'the first one tried'
-      : { option: 'given', attributes: "from S3's part list", search: 'found by search', 'single part': 'one part', 'not multipart': 'single PUT' }[result.partSizeFrom];
+      : { option: 'given', attributes: "from S3's part list", search: 'found by search', 'single part': 'one part', 'not multipart': 'single PUT' }[
+          result.partSizeFrom
+        ];
     const lines = [
       result.ok
         ? `${quoteFileName(file)}: OK (${result.checked.length} value${result.checked.length === 1 ? '' : 's'} match S3's; part size ${formatBytes(result.partSize)}, ${how})`

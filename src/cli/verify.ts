@@ -60,13 +60,7 @@ async function verifyTreeHashOption(file: string, hex: string, json: boolean, pr
   }
 }
 
-async function verifyManifestOption(
-  file: string,
-  manifestPath: string,
-  rangeText: string | undefined,
-  json: boolean,
-  progress: ProgressFlags,
-): Promise<void> {
+async function verifyManifestOption(file: string, manifestPath: string, rangeText: string | undefined, json: boolean, progress: ProgressFlags): Promise<void> {
   const range = rangeText === undefined ? undefined : parseRange(rangeText);
   const manifest = await readManifestOperand(manifestPath);
   // Refuses a bad range before reading the file.

@@ -26,10 +26,7 @@ export interface ByteRange {
  */
 export function assertPayloadSize(size: unknown, name = 'size'): asserts size is number {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) {
-    throw new TreeHashError(
-      'ERR_INVALID_SIZE',
-      `${name} must be a whole number of bytes from 1 to ${Number.MAX_SAFE_INTEGER}, got ${describeValue(size)}`,
-    );
+    throw new TreeHashError('ERR_INVALID_SIZE', `${name} must be a whole number of bytes from 1 to ${Number.MAX_SAFE_INTEGER}, got ${describeValue(size)}`);
   }
 }
 
@@ -41,10 +38,7 @@ export function assertPayloadSize(size: unknown, name = 'size'): asserts size is
 export function assertArchiveSize(size: unknown, name = 'archiveSize'): asserts size is number {
   assertPayloadSize(size, name);
   if (size > MAX_ARCHIVE_SIZE) {
-    throw new TreeHashError(
-      'ERR_ARCHIVE_TOO_LARGE',
-      `${name}: an archive can be at most 10,000 parts × 4 GiB = ${MAX_ARCHIVE_SIZE} bytes; got ${size}`,
-    );
+    throw new TreeHashError('ERR_ARCHIVE_TOO_LARGE', `${name}: an archive can be at most 10,000 parts × 4 GiB = ${MAX_ARCHIVE_SIZE} bytes; got ${size}`);
   }
 }
 
@@ -56,18 +50,15 @@ export function assertArchiveSize(size: unknown, name = 'archiveSize'): asserts 
  */
 export function assertByteRange(range: unknown, name = 'range'): asserts range is ByteRange {
   if (typeof range !== 'object' || range === null) {
-    throw new TreeHashError(
-      'ERR_INVALID_RANGE',
-      `${name} must be an object { start, end } (end inclusive), got ${describeValue(range)}`,
-    );
+    throw new TreeHashError('ERR_INVALID_RANGE', `${name} must be an object { start, end } (end inclusive), got ${describeValue(range)}`);
   }
   const { start, end } = range as { start?: unknown; end?: unknown };
-  for (const [key, value] of [['start', start], ['end', end]] as const) {
+  for (const [key, value] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-      throw new TreeHashError(
-        'ERR_INVALID_RANGE',
-        `${name}.${key} must be a whole number of bytes (a safe integer), got ${describeValue(value)}`,
-      );
+      throw new TreeHashError('ERR_INVALID_RANGE', `${name}.${key} must be a whole number of bytes (a safe integer), got ${describeValue(value)}`);
     }
   }
 }
@@ -161,9 +152,6 @@ export function formatHttpRange(range: ByteRange): string {
 export function assertOrderedRange(range: unknown, name = 'range'): asserts range is ByteRange {
   assertByteRange(range, name);
   if (range.start < 0 || range.start > range.end) {
-    throw new TreeHashError(
-      'ERR_INVALID_RANGE',
-      `${name} needs 0 ≤ start ≤ end (end inclusive), got start ${range.start} and end ${range.end}`,
-    );
+    throw new TreeHashError('ERR_INVALID_RANGE', `${name} needs 0 ≤ start ≤ end (end inclusive), got start ${range.start} and end ${range.end}`);
   }
 }

@@ -19,7 +19,10 @@ export function toBytes(data: BytesLike, what = 'data'): Uint8Array {
   if (typeof data === 'string') return utf8.encode(data);
   const buffer = data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? data.buffer : undefined;
   if (buffer === undefined) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `${what} must be a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describeValue(data)}`);
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `${what} must be a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describeValue(data)}`,
+    );
   }
   // Only an empty buffer can be detached, and no view over a detached one can be made.
   if (buffer.byteLength === 0 && buffer instanceof ArrayBuffer) {

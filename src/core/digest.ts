@@ -45,14 +45,9 @@ export function toTreeHashBytes(treeHash: TreeHashLike, what = 'tree hash'): Uin
     try {
       return fromHex(treeHash.trim(), DIGEST_LENGTH);
     } catch (cause) {
-      throw new TreeHashError(
-        'ERR_INVALID_HEX',
-        `${what} must be 64 hex digits (a SHA-256 digest), got ${describeValue(treeHash)}`,
-        { cause },
-      );
+      throw new TreeHashError('ERR_INVALID_HEX', `${what} must be 64 hex digits (a SHA-256 digest), got ${describeValue(treeHash)}`, { cause });
     }
   }
   checkDigest(treeHash, what);
   return treeHash;
 }
-

@@ -41,10 +41,7 @@ export function fromHex(hex: string, expectedLength?: number): Uint8Array {
     throw new TreeHashError('ERR_INVALID_HEX', `hex must have an even number of digits, got ${describeValue(hex)}`);
   }
   if (expectedLength !== undefined && hex.length !== expectedLength * 2) {
-    throw new TreeHashError(
-      'ERR_INVALID_HEX',
-      `expected ${expectedLength * 2} hex digits (${expectedLength} bytes), got ${describeValue(hex)}`,
-    );
+    throw new TreeHashError('ERR_INVALID_HEX', `expected ${expectedLength * 2} hex digits (${expectedLength} bytes), got ${describeValue(hex)}`);
   }
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) {

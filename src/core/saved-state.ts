@@ -246,7 +246,11 @@ function readRecord(view: DataView, offset: number, role: 'tree' | 'part' | 'lin
   const closed = recordFlags === RECORD_CLOSED;
   const start = view.byteOffset + offset + RECORD_HEADER;
   const region = new Uint8Array(view.buffer.slice(start, start + KERNEL_STATE_SIZE) as ArrayBuffer);
-  if ((recordFlags & ~RECORD_CLOSED) !== 0 || !zeros(view, offset + 9, offset + RECORD_HEADER) || !regionFits(new DataView(region.buffer), role, size, closed)) {
+  if (
+    (recordFlags & ~RECORD_CLOSED) !== 0 ||
+    !zeros(view, offset + 9, offset + RECORD_HEADER) ||
+    !regionFits(new DataView(region.buffer), role, size, closed)
+  ) {
     invalid(DISAGREE);
   }
   return { size, closed, region };
@@ -264,7 +268,8 @@ function regionFits(r: DataView, role: 'tree' | 'part' | 'linear', size: number,
   const leafFill = contextTotal(r, R_LEAF_CTX);
   const depth = r.getUint32(R_DEPTH, true);
   const linear = (flags & KERNEL_FLAG_LINEAR) !== 0;
-  if (!(role === 'tree' ? flags <= KERNEL_FLAG_LINEAR : flags === (role === 'part' ? KERNEL_FLAG_LINEAR : KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE))) return false;
+  if (!(role === 'tree' ? flags <= KERNEL_FLAG_LINEAR : flags === (role === 'part' ? KERNEL_FLAG_LINEAR : KERNEL_FLAG_LINEAR | KERNEL_FLAG_NO_TREE)))
+    return false;
   if (linearTotal < 0 || leafFill < 0 || linearTotal !== (linear ? size : 0) || depth > MAX_DEPTH) return false;
   let leaves = 0;
   let below = MAX_LEVEL + 1;

@@ -124,16 +124,10 @@ export class KernelTreeHasher implements TreeHasher {
 
   #live(method: string): Kernel {
     if (this.#broken) {
-      throw new TreeHashError(
-        'ERR_INVALID_STATE',
-        `${method}() after onLeaf threw (reset() the hasher)`,
-      );
+      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after onLeaf threw (reset() the hasher)`);
     }
     if (this.#kernel === undefined) {
-      throw new TreeHashError(
-        'ERR_HASH_FINALIZED',
-        `${method}() was called after digest(); a finished hasher only allows reset() (or create a new one)`,
-      );
+      throw new TreeHashError('ERR_HASH_FINALIZED', `${method}() was called after digest(); a finished hasher only allows reset() (or create a new one)`);
     }
     return this.#kernel;
   }
@@ -266,10 +260,7 @@ export class KernelTreeHasher implements TreeHasher {
   }
 
   #throwClosed(method: string): never {
-    throw new TreeHashError(
-      'ERR_INVALID_STATE',
-      `${method}() after appendTreeHash() of a final, shorter piece: nothing can follow the end of the archive`,
-    );
+    throw new TreeHashError('ERR_INVALID_STATE', `${method}() after appendTreeHash() of a final, shorter piece: nothing can follow the end of the archive`);
   }
 
   #finish(method: string): Kernel {

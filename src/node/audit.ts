@@ -19,7 +19,10 @@ import { hashFiles } from './many.js';
 import { PARALLEL_THRESHOLD } from './pool/pipeline.js';
 
 /** Hashes one local file for the audit: its size and tree hash. */
-export type AuditFileHasher = (path: string, options: { signal: AbortSignal; onProgress: ProgressCallback }) => Promise<{ size: number; treeHash: Uint8Array | string }>;
+export type AuditFileHasher = (
+  path: string,
+  options: { signal: AbortSignal; onProgress: ProgressCallback },
+) => Promise<{ size: number; treeHash: Uint8Array | string }>;
 
 export interface AuditOptions {
   /** Match archives to files by their decoded names (default), or by size and tree hash alone. */
@@ -85,7 +88,9 @@ async function readAll(source: TextSource): Promise<{ format: VaultFormat; archi
 }
 
 /** Every archive of the inventory (a path, a stream of text, or archives already read), and its format. */
-async function collect(inventory: string | URL | TextSource | readonly VaultArchive[]): Promise<{ format: VaultFormat | 'archives'; archives: VaultArchive[] }> {
+async function collect(
+  inventory: string | URL | TextSource | readonly VaultArchive[],
+): Promise<{ format: VaultFormat | 'archives'; archives: VaultArchive[] }> {
   if (Array.isArray(inventory) && (inventory.length === 0 || (typeof inventory[0] === 'object' && inventory[0] !== null && 'archiveId' in inventory[0]))) {
     return { format: 'archives', archives: [...(inventory as readonly VaultArchive[])] };
   }
@@ -166,10 +171,12 @@ export async function* auditVault(
   };
   /** A file's bytes count once, whether its hasher reported them as it went or not (a file that shrank too, so the bar ends at its total). */
   const counted = new Map<LocalFile, number>();
-  const progressOf = (file: LocalFile): ProgressCallback => ({ bytes }) => {
-    progress.advance(bytes - (counted.get(file) ?? 0));
-    counted.set(file, bytes);
-  };
+  const progressOf =
+    (file: LocalFile): ProgressCallback =>
+    ({ bytes }) => {
+      progress.advance(bytes - (counted.get(file) ?? 0));
+      counted.set(file, bytes);
+    };
   const settle = (file: LocalFile, outcome: { size: number; treeHash: Uint8Array | string } | { error: unknown }): void => {
     if ('error' in outcome) {
       if (stop.signal.aborted || progress.threw(outcome.error) || !unreadableError(outcome.error)) throw outcome.error;

@@ -168,7 +168,14 @@ export async function hashFile(path: string | URL | Buffer, given?: HashFileOpti
 }
 
 /** Reads `handle` from `start` to `stop` (Infinity: to EOF) into the sink on this thread. */
-async function readInto(sink: Sink, handle: FileHandle, path: string | URL | Buffer, start: number, stop: number, signal: AbortSignal | undefined): Promise<Checksums | TreeChecksum> {
+async function readInto(
+  sink: Sink,
+  handle: FileHandle,
+  path: string | URL | Buffer,
+  start: number,
+  stop: number,
+  signal: AbortSignal | undefined,
+): Promise<Checksums | TreeChecksum> {
   const sized = stop !== Infinity;
   let position = start;
   while (position < stop) {
@@ -202,8 +209,14 @@ async function readInto(sink: Sink, handle: FileHandle, path: string | URL | Buf
  * `onProgress` callback's own error.
  * @example const { treeHash } = await hashStream(process.stdin);
  */
-export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions & { linear?: true }): Promise<Checksums>;
-export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options: HashStreamOptions & { linear: false }): Promise<TreeChecksum>;
+export async function hashStream(
+  source: Readable | AsyncIterable<unknown> | Iterable<unknown>,
+  options?: HashStreamOptions & { linear?: true },
+): Promise<Checksums>;
+export async function hashStream(
+  source: Readable | AsyncIterable<unknown> | Iterable<unknown>,
+  options: HashStreamOptions & { linear: false },
+): Promise<TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, options?: HashStreamOptions): Promise<Checksums | TreeChecksum>;
 export async function hashStream(source: Readable | AsyncIterable<unknown> | Iterable<unknown>, given?: HashStreamOptions): Promise<Checksums | TreeChecksum> {
   const options = streamOptions<HashStreamOptions>(given, 'hashStream');

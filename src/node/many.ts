@@ -12,7 +12,17 @@ import { throwIfAborted } from '../stream/abort.js';
 import type { TreeChecksum } from '../stream/chunks.js';
 import { nodeSha256 } from './crypto.js';
 import { hashFile } from './files.js';
-import { FILES_LIMIT, FILES_NEXT, FILES_STOP, FILES_WORDS, type FileOutcome, type FilesJob, type PackedBatch, hashFileSync, unpackBatch } from './pool/files-job.js';
+import {
+  FILES_LIMIT,
+  FILES_NEXT,
+  FILES_STOP,
+  FILES_WORDS,
+  type FileOutcome,
+  type FilesJob,
+  type PackedBatch,
+  hashFileSync,
+  unpackBatch,
+} from './pool/files-job.js';
 import { PARALLEL_THRESHOLD } from './pool/pipeline.js';
 import { cores, poolWorker, post, rebuildError } from './pool/pool.js';
 
@@ -59,7 +69,8 @@ const IDLE_MS = 50;
  * }
  */
 export async function* hashFiles(paths: readonly (string | Buffer | URL)[], options: HashFilesOptions = {}): AsyncGenerator<FileHashResult, void, undefined> {
-  if (options === null || typeof options !== 'object') throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object, got ${describeValue(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new TreeHashError('ERR_INVALID_OPTION', `options must be an object, got ${describeValue(options)}`);
   const linear = options.linear ?? true;
   if (typeof linear !== 'boolean') throw new TreeHashError('ERR_INVALID_OPTION', `linear must be a boolean, got ${describeValue(linear)}`);
   const engine = checkEngine(options.engine);
@@ -72,7 +83,8 @@ export async function* hashFiles(paths: readonly (string | Buffer | URL)[], opti
   const { signal } = options;
   const list = paths.map((path) => (path instanceof URL ? fileURLToPath(path) : path));
   const hashDeferred =
-    options.hashDeferred ?? ((path: string | Buffer, { linear }: { linear: boolean }) => hashFile(typeof path === 'string' ? path : path.toString(), { linear, engine, signal }));
+    options.hashDeferred ??
+    ((path: string | Buffer, { linear }: { linear: boolean }) => hashFile(typeof path === 'string' ? path : path.toString(), { linear, engine, signal }));
   const one = async (path: string | Buffer): Promise<FileHashResult> => {
     try {
       return { path, ...(await hashDeferred(path, { linear })) };

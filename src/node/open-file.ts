@@ -72,7 +72,12 @@ export function trustedSize(stat: Pick<Stats, 'isFile' | 'size'>): boolean {
  * while being hashed, so the hash may mix old and new bytes). `whole`: the read went to the end
  * of the file (not a range that stops earlier); a range is not checked.
  */
-export function checkUnchanged(path: string | URL | Buffer, before: Pick<Stats, 'size' | 'mtimeMs'>, after: Pick<Stats, 'size' | 'mtimeMs'>, whole: boolean): void {
+export function checkUnchanged(
+  path: string | URL | Buffer,
+  before: Pick<Stats, 'size' | 'mtimeMs'>,
+  after: Pick<Stats, 'size' | 'mtimeMs'>,
+  whole: boolean,
+): void {
   // A range that ends before the end is not affected by appends (a file still being downloaded);
   // one that ended early was caught by the read.
   if (!whole) return;

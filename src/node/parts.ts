@@ -95,7 +95,11 @@ export function hashFileParts(path: string | URL | Buffer, given: HashPartsOptio
   const options = partsOptions(given, 'hashFileParts');
   const linear = options.linear ?? true;
   // The size is only for progress; a file that cannot be stat'ed fails at the open, with its error.
-  const fileSize = () => stat(path).then((stats) => (stats.isFile() ? stats.size : undefined), () => undefined);
+  const fileSize = () =>
+    stat(path).then(
+      (stats) => (stats.isFile() ? stats.size : undefined),
+      () => undefined,
+    );
   let remaining = 0; // what the open file has left to read, known by the first chunk
   // Asked once the options are checked (the pipeline is wanted after the first chunk).
   const poolable = () => typeof linear === 'boolean' && resolveEngine(options.engine, 'unsaved', nodeSha256).leaves === 'native';

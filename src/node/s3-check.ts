@@ -35,14 +35,15 @@ async function readWhole(path: string | URL, signal: AbortSignal | undefined, st
     };
     if (fileSize === undefined) {
       const chunks: Uint8Array[] = [];
-      for (let buffer = new Uint8Array(READ_SIZE), n; (n = await read(buffer, null)) > 0; buffer = new Uint8Array(READ_SIZE)) chunks.push(buffer.subarray(0, n));
+      for (let buffer = new Uint8Array(READ_SIZE), n; (n = await read(buffer, null)) > 0; buffer = new Uint8Array(READ_SIZE))
+        chunks.push(buffer.subarray(0, n));
       const consume = start(chunks.reduce((size, chunk) => size + chunk.length, 0));
       for (const chunk of chunks) consume(chunk);
       return;
     }
     const consume = start(fileSize);
     const buffer = new Uint8Array(Math.min(READ_SIZE, Math.max(1, fileSize)));
-    for (let position = 0; position < fileSize; ) {
+    for (let position = 0; position < fileSize;) {
       const n = await read(buffer.subarray(0, Math.min(buffer.length, fileSize - position)), position);
       if (n === 0) throw truncatedAt(path, position, fileSize);
       consume(buffer.subarray(0, n));
@@ -59,7 +60,11 @@ async function readWhole(path: string | URL, signal: AbortSignal | undefined, st
  * @throws {TreeHashError} `ERR_READ_FAILED`, `ERR_ABORTED`, `ERR_INVALID_OPTION`.
  * @example (await identifyFile('"9b2cf535f27731c974343645a3985328-5"', 'backup.tar')).match?.kind // 'etag'
  */
-export async function identifyFile(value: string, path: string | URL, options: { engine?: Engine; signal?: AbortSignal } = {}): Promise<IdentifyResult & { size: number }> {
+export async function identifyFile(
+  value: string,
+  path: string | URL,
+  options: { engine?: Engine; signal?: AbortSignal } = {},
+): Promise<IdentifyResult & { size: number }> {
   let identifier: Identifier | undefined;
   let size = 0;
   await readWhole(path, options.signal, (total) => {
@@ -108,7 +113,12 @@ export async function verifyFileForS3(path: string | URL, attributes: S3ObjectAt
   if (partSize === undefined && multipart && attributes.partCount !== undefined && attributes.partCount > 1) {
     // The multipart value to search with: the ETag, else the checksum that has a -N or is composite.
     const checksum = attributes.checksums.find((c) => c.algorithm !== 'sha1' && c.algorithm !== 'crc64nvme' && attributes.checksumType !== 'FULL_OBJECT');
-    const value = attributes.etag !== undefined && attributes.etagPartCount !== undefined ? attributes.etag : checksum ? `${checksum.value}-${attributes.partCount}` : undefined;
+    const value =
+      attributes.etag !== undefined && attributes.etagPartCount !== undefined
+        ? attributes.etag
+        : checksum
+          ? `${checksum.value}-${attributes.partCount}`
+          : undefined;
     if (value !== undefined) {
       const found = await identifyFile(value, path, options);
       search = found;

@@ -56,7 +56,10 @@ class PartStreams {
     const values = this.#groups.map((group, i) => ({ group, bytes: digests[i]!, record: group.reduce((n, a) => n + S3_PART_VALUE_BYTES[a]!, 0) }));
     const count = values[0]!.bytes.length / values[0]!.record;
     if (count > S3_MAX_PARTS) {
-      throw new TreeHashError('ERR_TOO_MANY_PARTS', `more than ${S3_MAX_PARTS} parts of ${this.#partSize} bytes: S3 allows at most ${S3_MAX_PARTS} parts; use a larger part size`);
+      throw new TreeHashError(
+        'ERR_TOO_MANY_PARTS',
+        `more than ${S3_MAX_PARTS} parts of ${this.#partSize} bytes: S3 allows at most ${S3_MAX_PARTS} parts; use a larger part size`,
+      );
     }
     const parts: S3PartChecksums[] = [];
     for (let i = 0; i < count; i++) {
@@ -131,7 +134,7 @@ export async function hashFileForS3(path: string | URL, options: HashForS3Option
     let result: S3Checksums;
     if (size < PARALLEL_THRESHOLD) {
       const bytes = new Uint8Array(size);
-      for (let position = 0; position < size; ) {
+      for (let position = 0; position < size;) {
         throwIfAborted(signal);
         let bytesRead: number;
         try {

@@ -68,8 +68,7 @@ function planShape(given: DownloadPlanOptions, fn: string): { options: DownloadP
   if (typeof chunkSize !== 'number' || !Number.isSafeInteger(chunkSize) || chunkSize < MiB) {
     throw new TreeHashError(
       'ERR_INVALID_CHUNK_SIZE',
-      `chunkSize must be a whole number of bytes ≥ 1 MiB (${MiB}) so that each piece is a tree node, ` +
-        `got ${describeValue(chunkSize)}`,
+      `chunkSize must be a whole number of bytes ≥ 1 MiB (${MiB}) so that each piece is a tree node, ` + `got ${describeValue(chunkSize)}`,
     );
   }
   return { options, outputSize, blockLeaves: largestPowerOfTwoAtMost(Math.floor(chunkSize / MiB)) };
@@ -165,7 +164,7 @@ export function alignedRangesForLeaves(leafIndices: Iterable<number>, size: numb
     }
   }
   const ranges: ByteRange[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     for (const block of alignedLeafBlocks(sorted[i]!, sorted[j]! + 1, leaves, Infinity)) {

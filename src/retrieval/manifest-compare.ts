@@ -38,7 +38,10 @@ export interface ManifestComparison {
  */
 export function compareWithManifest(manifest: LeafManifest, copy: LeafManifest, range?: ByteRange): ManifestComparison {
   if (!isLeafManifest(manifest) || !isLeafManifest(copy)) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `compareWithManifest expects two LeafManifest objects, got ${describeValue(manifest)} and ${describeValue(copy)}`);
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `compareWithManifest expects two LeafManifest objects, got ${describeValue(manifest)} and ${describeValue(copy)}`,
+    );
   }
   let firstLeaf = 0;
   let endLeaf = manifest.leafCount;

@@ -135,10 +135,7 @@ class Manifest implements LeafManifest {
 
   #checkLeaf(index: number): void {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.leafCount) {
-      throw new TreeHashError(
-        'ERR_INVALID_RANGE',
-        `leaf index must be a whole number from 0 to ${this.leafCount - 1}, got ${describeValue(index)}`,
-      );
+      throw new TreeHashError('ERR_INVALID_RANGE', `leaf index must be a whole number from 0 to ${this.leafCount - 1}, got ${describeValue(index)}`);
     }
   }
 
@@ -183,10 +180,7 @@ export function leafSpanOf(manifest: LeafManifest, range: ByteRange): { first: n
   }
   const reason = explainRetrievalRange(range, manifest.size);
   if (reason !== null) {
-    throw new TreeHashError(
-      'ERR_RANGE_NOT_ALIGNED',
-      `a manifest knows whole leaves only, so the range must be megabyte aligned: ${reason}`,
-    );
+    throw new TreeHashError('ERR_RANGE_NOT_ALIGNED', `a manifest knows whole leaves only, so the range must be megabyte aligned: ${reason}`);
   }
   return { first: range.start / LEAF_SIZE, end: Math.ceil((range.end + 1) / LEAF_SIZE) };
 }

@@ -50,10 +50,7 @@ export function explainRetrievalRange(range: ByteRange, archiveSize: number): st
     return `start ${start} is not a multiple of 1 MiB (${MiB}); the nearest aligned starts are ${below} and ${below + MiB}`;
   }
   if ((end + 1) % MiB !== 0 && end !== archiveSize - 1) {
-    return (
-      `end ${end} is neither one byte before a multiple of 1 MiB (end + 1 = ${end + 1}) nor the archive's ` +
-      `last byte (${archiveSize - 1})`
-    );
+    return `end ${end} is neither one byte before a multiple of 1 MiB (end + 1 = ${end + 1}) nor the archive's ` + `last byte (${archiveSize - 1})`;
   }
   return null;
 }
@@ -177,10 +174,7 @@ export function jobOutputSize(archiveSize: number, retrievalRange: ByteRange | u
   if (retrievalRange === undefined) return archiveSize;
   const reason = explainRetrievalRange(retrievalRange, archiveSize);
   if (reason !== null) {
-    throw new TreeHashError(
-      'ERR_INVALID_RANGE',
-      `InitiateJob would refuse the retrieval range ${retrievalRange.start}-${retrievalRange.end}: ${reason}`,
-    );
+    throw new TreeHashError('ERR_INVALID_RANGE', `InitiateJob would refuse the retrieval range ${retrievalRange.start}-${retrievalRange.end}: ${reason}`);
   }
   return retrievalRange.end + 1 - retrievalRange.start;
 }
@@ -201,7 +195,10 @@ export function jobOutputSize(archiveSize: number, retrievalRange: ByteRange | u
  * // 'the retrieval range 0-3145727 is not tree-hash aligned: …'
  */
 export function explainChecksumExpectation(query: ChecksumQuery): string | null {
-  const { archiveSize, retrievalRange, downloadRange } = optionsObject<ChecksumQuery>(query, 'the query of expectsChecksum ({ archiveSize, retrievalRange, downloadRange })') as ChecksumQuery;
+  const { archiveSize, retrievalRange, downloadRange } = optionsObject<ChecksumQuery>(
+    query,
+    'the query of expectsChecksum ({ archiveSize, retrievalRange, downloadRange })',
+  ) as ChecksumQuery;
   const outputSize = jobOutputSize(archiveSize, retrievalRange);
   // Both ranges are checked before any reason is given: a bad download range is an error whatever the retrieval range.
   if (downloadRange !== undefined) {

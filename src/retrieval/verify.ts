@@ -223,10 +223,7 @@ export async function verifyJobOutput(body: VerifySource, response: JobOutputRes
     return { verified: true, treeHash: await verifyTreeHash(body, checksum, { range }) };
   }
   const checked = checkedRange(range);
-  const { size, treeHash } =
-    isBytesLike(body)
-      ? { size: toBytes(body).length, treeHash: treeHashOf(body) }
-      : await hashSource(body);
+  const { size, treeHash } = isBytesLike(body) ? { size: toBytes(body).length, treeHash: treeHashOf(body) } : await hashSource(body);
   assertLengthMatches(size, checked);
   return { verified: false, treeHash };
 }

@@ -236,7 +236,13 @@ export function verifyS3ObjectAttributes(attributes: S3ObjectAttributes, compute
   for (const listed of attributes.parts) {
     const part = computed.parts[listed.partNumber - 1];
     if (part === undefined) {
-      mismatches.push({ field: 'PartNumber', expected: String(listed.partNumber), actual: `${computed.partCount} parts`, partNumber: listed.partNumber, message: `part ${listed.partNumber} is listed in S3, but the local copy has ${computed.partCount} parts of ${formatBytes(computed.partSize)}` });
+      mismatches.push({
+        field: 'PartNumber',
+        expected: String(listed.partNumber),
+        actual: `${computed.partCount} parts`,
+        partNumber: listed.partNumber,
+        message: `part ${listed.partNumber} is listed in S3, but the local copy has ${computed.partCount} parts of ${formatBytes(computed.partSize)}`,
+      });
       continue;
     }
     if (listed.size !== undefined) compare('Size', String(listed.size), String(part.size), part);
@@ -245,6 +251,7 @@ export function verifyS3ObjectAttributes(attributes: S3ObjectAttributes, compute
       else compare(FIELD_OF[checksum.algorithm], checksum.value, partValue(part, checksum.algorithm), part);
     }
   }
-  if (attributes.partsTruncated) skipped.push(`parts after the ${attributes.parts.length} listed (the listing is truncated: ask S3 for the rest with --part-number-marker)`);
+  if (attributes.partsTruncated)
+    skipped.push(`parts after the ${attributes.parts.length} listed (the listing is truncated: ask S3 for the rest with --part-number-marker)`);
   return { ok: mismatches.length === 0, checked, mismatches, skipped };
 }

@@ -119,7 +119,10 @@ function checkPartList(digests: readonly Uint8Array[], length: number, name: str
  * The whole object's CRC from its parts' CRCs and sizes (joined with combineCrc): the
  * FULL_OBJECT checksum S3 reports for CRC-64/NVME, and for CRC-32/CRC-32C when asked for.
  */
-export function fullObjectCrc<A extends CrcAlgorithm>(algorithm: A, parts: readonly { crc: A extends 'crc64nvme' ? bigint : number; size: number }[]): A extends 'crc64nvme' ? bigint : number {
+export function fullObjectCrc<A extends CrcAlgorithm>(
+  algorithm: A,
+  parts: readonly { crc: A extends 'crc64nvme' ? bigint : number; size: number }[],
+): A extends 'crc64nvme' ? bigint : number {
   return joinCrcs(algorithm, parts as never) as A extends 'crc64nvme' ? bigint : number;
 }
 
@@ -154,15 +157,27 @@ export function assembleS3Checksums(
 ): S3Checksums {
   const engine = options.engine === undefined ? {} : { engine: options.engine };
   const crcText = (algorithm: CrcAlgorithm) =>
-    formatS3Crc(algorithm, fullObjectCrc(algorithm, parts.map((part) => ({ crc: part[algorithm] as never, size: part.size }))));
+    formatS3Crc(
+      algorithm,
+      fullObjectCrc(
+        algorithm,
+        parts.map((part) => ({ crc: part[algorithm] as never, size: part.size })),
+      ),
+    );
   const wholeMd5 = md5 ?? (parts.length === 1 ? parts[0]!.md5 : undefined);
   return {
     size: parts.reduce((n, part) => n + part.size, 0),
     partSize,
     partCount: parts.length,
     parts,
-    sha256Composite: compositeSha256(parts.map((part) => part.sha256), engine),
-    etag: multipartEtag(parts.map((part) => part.md5), engine),
+    sha256Composite: compositeSha256(
+      parts.map((part) => part.sha256),
+      engine,
+    ),
+    etag: multipartEtag(
+      parts.map((part) => part.md5),
+      engine,
+    ),
     crc64nvme: crcText('crc64nvme'),
     ...(options.crc32 ? { crc32: crcText('crc32') } : {}),
     ...(options.crc32c ? { crc32c: crcText('crc32c') } : {}),
@@ -275,7 +290,7 @@ export class KernelS3Hasher implements S3Hasher {
     this.#tree?.update(bytes);
     this.#linear?.update(bytes);
     this.#wholeMd5?.update(bytes);
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const n = Math.min(kernel.inputCapacity - this.#pending, bytes.length - offset);
       kernel.memory.set(bytes.subarray(offset, offset + n), kernel.inputPtr + this.#pending);
       this.#pending += n;
@@ -288,7 +303,7 @@ export class KernelS3Hasher implements S3Hasher {
   /** Cuts the window into parts: every per-part hash reads its piece of the window. */
   #cut(kernel: CrcKernel): void {
     const window = kernel.memory.subarray(kernel.inputPtr, kernel.inputPtr + this.#pending);
-    for (let offset = 0; offset < this.#pending; ) {
+    for (let offset = 0; offset < this.#pending;) {
       const n = Math.min(this.#pending - offset, this.#partStart + this.partSize - this.#position);
       const piece = window.subarray(offset, offset + n);
       this.#partMd5.update(piece);
@@ -308,7 +323,10 @@ export class KernelS3Hasher implements S3Hasher {
 
   #endPart(): void {
     if (this.#parts.length === S3_MAX_PARTS) {
-      throw new TreeHashError('ERR_TOO_MANY_PARTS', `more than ${S3_MAX_PARTS} parts of ${this.partSize} bytes: S3 allows at most ${S3_MAX_PARTS} parts; use a larger part size`);
+      throw new TreeHashError(
+        'ERR_TOO_MANY_PARTS',
+        `more than ${S3_MAX_PARTS} parts of ${this.partSize} bytes: S3 allows at most ${S3_MAX_PARTS} parts; use a larger part size`,
+      );
     }
     let sha: Uint8Array;
     if (this.#partSha) sha = new Uint8Array(this.#partSha.digest());
@@ -320,7 +338,15 @@ export class KernelS3Hasher implements S3Hasher {
     }
     const size = this.#position - this.#partStart;
     const crcs = Object.fromEntries(this.#crcs.map((algorithm) => [algorithm, this.#partCrc[algorithm]]));
-    this.#parts.push({ partNumber: this.#parts.length + 1, start: this.#partStart, end: this.#partStart + size - 1, size, sha256: sha, md5: this.#partMd5.digest(), ...crcs } as S3PartChecksums);
+    this.#parts.push({
+      partNumber: this.#parts.length + 1,
+      start: this.#partStart,
+      end: this.#partStart + size - 1,
+      size,
+      sha256: sha,
+      md5: this.#partMd5.digest(),
+      ...crcs,
+    } as S3PartChecksums);
     this.#partStart = this.#position;
     this.#partSha = this.#newSha?.();
     this.#partMd5 = this.#newMd5();

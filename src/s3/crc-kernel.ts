@@ -40,7 +40,13 @@ function instantiate(): CrcKernel {
       throw new TreeHashError('ERR_WASM_UNAVAILABLE', 'could not compile the WebAssembly CRC module', { cause });
     }
   }
-  const exports = new WebAssembly.Instance(compiled, { env: { abort: () => { throw new TreeHashError('ERR_INVALID_STATE', 'the CRC module aborted'); } } }).exports as unknown as CrcExports;
+  const exports = new WebAssembly.Instance(compiled, {
+    env: {
+      abort: () => {
+        throw new TreeHashError('ERR_INVALID_STATE', 'the CRC module aborted');
+      },
+    },
+  }).exports as unknown as CrcExports;
   if (exports.layoutError() !== 0) throw new TreeHashError('ERR_WASM_UNAVAILABLE', 'the CRC module was built with too little memory for its input window');
   return {
     exports,

@@ -22,7 +22,10 @@ export type CrcValue<A extends CrcAlgorithm = CrcAlgorithm> = A extends 'crc64nv
 /** @internal Validates an algorithm name. @throws {TreeHashError} `ERR_INVALID_OPTION`. */
 export function checkCrcAlgorithm(value: unknown): CrcAlgorithm {
   if (typeof value !== 'string' || !(CRC_ALGORITHMS as readonly string[]).includes(value)) {
-    throw new TreeHashError('ERR_INVALID_OPTION', `the CRC algorithm must be one of ${CRC_ALGORITHMS.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}`);
+    throw new TreeHashError(
+      'ERR_INVALID_OPTION',
+      `the CRC algorithm must be one of ${CRC_ALGORITHMS.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}`,
+    );
   }
   return value as CrcAlgorithm;
 }
@@ -38,7 +41,10 @@ function checkValue<A extends CrcAlgorithm>(algorithm: A, value: unknown, what: 
       throw new TreeHashError('ERR_INVALID_INPUT', `${what} must be a CRC-64 value (a bigint from 0n to 2^64 - 1), got ${describeValue(value)}`);
     }
   } else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new TreeHashError('ERR_INVALID_INPUT', `${what} must be a ${algorithm.toUpperCase()} value (an integer from 0 to 2^32 - 1), got ${describeValue(value)}`);
+    throw new TreeHashError(
+      'ERR_INVALID_INPUT',
+      `${what} must be a ${algorithm.toUpperCase()} value (an integer from 0 to 2^32 - 1), got ${describeValue(value)}`,
+    );
   }
   return value as CrcValue<A>;
 }

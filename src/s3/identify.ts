@@ -19,7 +19,8 @@ import { md5Factory } from './md5.js';
 import { S3_MAX_PARTS, candidateS3PartSizes, glacierVaultsToS3PartSize, s3PartCount } from './part-size.js';
 
 /** What a value can be. `-composite` kinds are S3's COMPOSITE multipart checksums. */
-export type ChecksumKind = 'tree-hash' | 'sha256' | 'md5' | 'sha256-composite' | 'etag' | 'crc64nvme' | 'crc32' | 'crc32c' | 'crc32-composite' | 'crc32c-composite';
+export type ChecksumKind =
+  'tree-hash' | 'sha256' | 'md5' | 'sha256-composite' | 'etag' | 'crc64nvme' | 'crc32' | 'crc32c' | 'crc32-composite' | 'crc32c-composite';
 
 /** What each kind looks like, for a value that looks like none of them. */
 const SHAPES: readonly string[] = Object.freeze([
@@ -94,12 +95,12 @@ function partSizesFor(objectSize: number, partCount: number): { size: number; la
   };
   for (const { size, label } of CONVENTIONAL) {
     const bytes = size(objectSize);
-    if (!seen.has(bytes) && consistent(bytes)) out.push({ size: bytes, label }), seen.add(bytes);
+    if (!seen.has(bytes) && consistent(bytes)) (out.push({ size: bytes, label }), seen.add(bytes));
   }
   // One part: every size holding the object cuts it the same way; one is enough.
   if (partCount === 1 && out.length > 0) return out.slice(0, 1);
   for (const size of candidateS3PartSizes(objectSize, partCount).slice(0, MAX_PART_SIZE_CANDIDATES)) {
-    if (!seen.has(size)) out.push({ size }), seen.add(size);
+    if (!seen.has(size)) (out.push({ size }), seen.add(size));
     if (partCount === 1) break;
   }
   return out;
@@ -155,7 +156,7 @@ class PartDigests {
   }
 
   update(bytes: Uint8Array): void {
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const n = Math.min(bytes.length - offset, this.partSize - this.#fill);
       const piece = bytes.subarray(offset, offset + n);
       if (this.#algorithm === 'crc32') this.#crc = crc32(piece, this.#crc);
@@ -180,7 +181,10 @@ class PartDigests {
     if (this.#fill > 0 || this.digests.length === 0) this.#end();
     if (this.#algorithm === 'sha256') return compositeSha256(this.digests, engine);
     if (this.#algorithm === 'md5') return multipartEtag(this.digests, engine);
-    return compositeCrc(this.#algorithm, this.digests.map((d) => new DataView(d.buffer).getUint32(0)));
+    return compositeCrc(
+      this.#algorithm,
+      this.digests.map((d) => new DataView(d.buffer).getUint32(0)),
+    );
   }
 }
 
@@ -261,7 +265,10 @@ export class Identifier implements ChecksumIdentifier {
     this.#linear?.update(bytes);
     this.#md5?.update(bytes);
     for (const [algorithm, value] of this.#crcs) {
-      this.#crcs.set(algorithm, algorithm === 'crc64nvme' ? crc64nvme(bytes, value as bigint) : algorithm === 'crc32' ? crc32(bytes, value as number) : crc32c(bytes, value as number));
+      this.#crcs.set(
+        algorithm,
+        algorithm === 'crc64nvme' ? crc64nvme(bytes, value as bigint) : algorithm === 'crc32' ? crc32(bytes, value as number) : crc32c(bytes, value as number),
+      );
     }
     for (const parts of this.#parts.values()) parts.update(bytes);
     return this;
@@ -273,7 +280,10 @@ export class Identifier implements ChecksumIdentifier {
     }
     const parsed = this.#parsed;
     if (parsed === undefined) {
-      return { tried: SHAPES, unrecognized: `${JSON.stringify(this.#value)} is not a checksum S3 or Glacier prints: hex or base64 of 4, 8, 16 or 32 bytes, optionally followed by -N (N ≤ ${S3_MAX_PARTS})` };
+      return {
+        tried: SHAPES,
+        unrecognized: `${JSON.stringify(this.#value)} is not a checksum S3 or Glacier prints: hex or base64 of 4, 8, 16 or 32 bytes, optionally followed by -N (N ≤ ${S3_MAX_PARTS})`,
+      };
     }
     const encode = (bytes: Uint8Array) => (parsed.encoding === 'hex' ? toHex(bytes) : toBase64(bytes));
     const wanted = encode(parsed.bytes);
@@ -299,6 +309,19 @@ export class Identifier implements ChecksumIdentifier {
     const tried = this.candidates.map((c) => c.description);
     const first = matches[0];
     if (first === undefined) return { tried };
-    return { match: { ...first, alsoMatches: [...new Set(matches.slice(1).map((m) => m.kind).filter((kind) => kind !== first.kind))] }, tried };
+    return {
+      match: {
+        ...first,
+        alsoMatches: [
+          ...new Set(
+            matches
+              .slice(1)
+              .map((m) => m.kind)
+              .filter((kind) => kind !== first.kind),
+          ),
+        ],
+      },
+      tried,
+    };
   }
 }

@@ -75,7 +75,10 @@ export function isValidS3PartSize(partSize: unknown): partSize is number {
 export function assertValidS3PartSize(partSize: unknown): asserts partSize is number {
   if (!isValidS3PartSize(partSize)) {
     const shown = typeof partSize === 'number' && Number.isSafeInteger(partSize) && partSize >= 0 ? formatBytes(partSize) : describeValue(partSize);
-    throw new TreeHashError('ERR_INVALID_PART_SIZE', `an S3 part size is a whole number of bytes from 5 MiB to 5 GiB (the last part may be shorter); got ${shown}`);
+    throw new TreeHashError(
+      'ERR_INVALID_PART_SIZE',
+      `an S3 part size is a whole number of bytes from 5 MiB to 5 GiB (the last part may be shorter); got ${shown}`,
+    );
   }
 }
 

@@ -66,7 +66,10 @@ export async function hashBlobForS3(blob: Blob, options: S3StreamOptions): Promi
  * (a Node Readable too, on one thread: glacier-treehash/node's hashStreamForS3 uses both cores).
  * @throws {TreeHashError} as {@link hashBlobForS3}; `ERR_INVALID_INPUT` for a source that is not bytes.
  */
-export async function hashWebStreamForS3(source: ReadableStream<unknown> | AsyncIterable<unknown> | Iterable<unknown>, options: S3StreamOptions): Promise<S3Checksums> {
+export async function hashWebStreamForS3(
+  source: ReadableStream<unknown> | AsyncIterable<unknown> | Iterable<unknown>,
+  options: S3StreamOptions,
+): Promise<S3Checksums> {
   checkOptions(options);
   if (isReadableStream(source)) return hashChunksForS3(readerChunks(source), options, undefined);
   assertIterable(source, 'hashWebStreamForS3 expects a ReadableStream or an (async) iterable of bytes');

@@ -16,10 +16,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  * read is abandoned, the source is closed (a Node stream destroyed; the iterator's return(), which
  * cancels a Web stream reader) and the iteration rejects with `ERR_ABORTED` (the reason as `cause`).
  */
-export async function* abortableIterate<T>(
-  source: AsyncIterable<T> | Iterable<T>,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<T, void, undefined> {
+export async function* abortableIterate<T>(source: AsyncIterable<T> | Iterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
   throwIfAborted(signal);
   if (signal === undefined) {
     yield* source;

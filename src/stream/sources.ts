@@ -16,18 +16,12 @@ export function isIterable(value: unknown): value is AsyncIterable<unknown> | It
  */
 export function assertReadableSource(value: unknown, fn: string): asserts value is AsyncIterable<unknown> | Iterable<unknown> {
   if (typeof value === 'string' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    throw new TreeHashError(
-      'ERR_INVALID_INPUT',
-      `${fn} takes a stream, not ${describeValue(value)} (bytes: use computeChecksums)`,
-    );
+    throw new TreeHashError('ERR_INVALID_INPUT', `${fn} takes a stream, not ${describeValue(value)} (bytes: use computeChecksums)`);
   }
   assertIterable(value, `${fn} expects a Readable or an (async) iterable of bytes`);
   const stream = value as { readableEnded?: unknown; destroyed?: unknown; readable?: unknown };
   if (stream.readableEnded === true || (stream.destroyed === true && stream.readable === false)) {
-    throw new TreeHashError(
-      'ERR_INVALID_INPUT',
-      `${fn} was given a stream that has already ended`,
-    );
+    throw new TreeHashError('ERR_INVALID_INPUT', `${fn} was given a stream that has already ended`);
   }
 }
 

@@ -40,7 +40,7 @@ export class WebCryptoTree {
   async update(bytes: Uint8Array): Promise<void> {
     this.#linear?.update(bytes);
     this.#size += bytes.length;
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const n = Math.min(LEAF_SIZE - this.#fill, bytes.length - offset);
       this.#leaf.set(bytes.subarray(offset, offset + n), this.#fill);
       this.#fill += n;

@@ -43,7 +43,11 @@ export function hashParts(source: IterableSource | BytesLike, given: HashPartsOp
     // as fast).
     const native = wantsNativeWholeHash(options) ? resolveEngine('auto', 'unsaved').native : undefined;
     const partOptions = native === undefined ? options : { ...options, linear: false };
-    const hashing = hashPartsOf((start) => [bytes.subarray(start)], partOptions, () => bytes.length);
+    const hashing = hashPartsOf(
+      (start) => [bytes.subarray(start)],
+      partOptions,
+      () => bytes.length,
+    );
     if (hashing.start > bytes.length) {
       throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the ${bytes.length} bytes given`);
     }
@@ -58,7 +62,9 @@ export function hashParts(source: IterableSource | BytesLike, given: HashPartsOp
 /** Whether `hashParts(bytes, options)` asks for the whole SHA-256 with an engine that allows node:crypto. */
 function wantsNativeWholeHash(options: HashPartsOptions): boolean {
   if (options === null || typeof options !== 'object') return false; // createPartHasher reports it
-  return (options.linear === undefined || options.linear === true) && (options.engine === undefined || options.engine === 'auto' || options.engine === 'native');
+  return (
+    (options.linear === undefined || options.linear === true) && (options.engine === undefined || options.engine === 'auto' || options.engine === 'native')
+  );
 }
 
 /**

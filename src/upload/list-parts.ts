@@ -19,11 +19,11 @@ import { assertValidPartSize, partCount, validatePart } from './plan.js';
  * // 6.5 MiB archive in 2 MiB parts: four part hashes (from UploadMultipartPart or ListParts)
  * const root = archiveTreeHashFromParts([h0, h1, h2, h3], { partSize: 2097152, archiveSize: 6815744 });
  */
-export function archiveTreeHashFromParts(
-  partTreeHashes: readonly (Uint8Array | string)[],
-  options: { partSize: number; archiveSize: number },
-): Uint8Array {
-  const { partSize, archiveSize } = optionsObject<{ partSize: number; archiveSize: number }>(options, 'the options of archiveTreeHashFromParts ({ partSize, archiveSize })');
+export function archiveTreeHashFromParts(partTreeHashes: readonly (Uint8Array | string)[], options: { partSize: number; archiveSize: number }): Uint8Array {
+  const { partSize, archiveSize } = optionsObject<{ partSize: number; archiveSize: number }>(
+    options,
+    'the options of archiveTreeHashFromParts ({ partSize, archiveSize })',
+  );
   assertValidPartSize(partSize);
   const expected = partCount(archiveSize as number, partSize);
   if (!Array.isArray(partTreeHashes) || partTreeHashes.length !== expected) {

@@ -112,8 +112,7 @@ export class KernelPartHasher implements PartHasher {
     this.#index = this.#resumed.length;
     this.#size = this.#index * this.#partSize;
     // The skipped bytes were never seen, so a resumed run cannot know the whole archive's SHA-256.
-    this.#whole =
-      this.#resumed.length > 0 || linear === false ? undefined : linear === true ? createLinearSha256() : linear();
+    this.#whole = this.#resumed.length > 0 || linear === false ? undefined : linear === true ? createLinearSha256() : linear();
     this.#markPartStart();
   }
 
@@ -229,10 +228,7 @@ export class KernelPartHasher implements PartHasher {
     this.#finished = true;
     const lastPart = this.#partFill > 0 ? this.#completePart() : undefined;
     if (this.#partTreeHashes.length === 0) {
-      throw new TreeHashError(
-        'ERR_EMPTY_ARCHIVE',
-        'an empty archive cannot be uploaded: Glacier archives are 1 byte to 42,949,672,960,000 bytes; got 0 bytes',
-      );
+      throw new TreeHashError('ERR_EMPTY_ARCHIVE', 'an empty archive cannot be uploaded: Glacier archives are 1 byte to 42,949,672,960,000 bytes; got 0 bytes');
     }
     const size = this.size;
     const result: MultipartChecksums = {

@@ -37,9 +37,7 @@ export { MAX_ARCHIVE_SIZE };
 export const MAX_SINGLE_UPLOAD_SIZE = 4096 * MiB;
 
 /** The 13 valid part sizes, 1 MiB × 2^k for k = 0..12, ascending. */
-export const VALID_PART_SIZES: readonly number[] = Object.freeze(
-  Array.from({ length: 13 }, (_, k) => MiB * 2 ** k),
-);
+export const VALID_PART_SIZES: readonly number[] = Object.freeze(Array.from({ length: 13 }, (_, k) => MiB * 2 ** k));
 
 /**
  * One part of a multipart upload: a {@link ByteRange} (`end` inclusive, as in `Content-Range` and
@@ -106,17 +104,11 @@ export function assertValidPartSize(partSize: unknown): asserts partSize is numb
  */
 export function assertValidArchiveSize(archiveSize: unknown): asserts archiveSize is number {
   if (!isSizeNumber(archiveSize)) {
-    throw new TreeHashError(
-      'ERR_INVALID_SIZE',
-      `an archive size must be a non-negative safe integer number of bytes, got ${describeValue(archiveSize)}`,
-    );
+    throw new TreeHashError('ERR_INVALID_SIZE', `an archive size must be a non-negative safe integer number of bytes, got ${describeValue(archiveSize)}`);
   }
   if (archiveSize === 0) {
     // The hash of nothing is defined (SHA-256 of ""), but Glacier stores 1 byte at least (uploading-an-archive).
-    throw new TreeHashError(
-      'ERR_EMPTY_ARCHIVE',
-      'an empty archive cannot be uploaded: Glacier archives are 1 byte to 42,949,672,960,000 bytes; got 0 bytes',
-    );
+    throw new TreeHashError('ERR_EMPTY_ARCHIVE', 'an empty archive cannot be uploaded: Glacier archives are 1 byte to 42,949,672,960,000 bytes; got 0 bytes');
   }
   if (archiveSize > MAX_ARCHIVE_SIZE) {
     throw new TreeHashError(
@@ -274,29 +266,17 @@ export function validatePart(
   const shown = `${contentRange} (part size ${formatBytes(partSize)}${archiveSize === undefined ? '' : `, archive ${formatBytes(archiveSize)}`})`;
   const size = end - start + 1;
   if (start % partSize !== 0) {
-    throw new TreeHashError(
-      'ERR_PART_MISALIGNED',
-      `a part must start at a multiple of the part size; ${start} is not: ${shown}`,
-    );
+    throw new TreeHashError('ERR_PART_MISALIGNED', `a part must start at a multiple of the part size; ${start} is not: ${shown}`);
   }
   const index = start / partSize;
   if (archiveSize !== undefined && end >= archiveSize) {
-    throw new TreeHashError(
-      'ERR_PART_OUT_OF_BOUNDS',
-      `a part must end within the archive (last byte ${archiveSize - 1}); got ${shown}`,
-    );
+    throw new TreeHashError('ERR_PART_OUT_OF_BOUNDS', `a part must end within the archive (last byte ${archiveSize - 1}); got ${shown}`);
   }
   if (index >= MAX_PARTS) {
-    throw new TreeHashError(
-      'ERR_PART_OUT_OF_BOUNDS',
-      `part number ${index + 1} exceeds the limit of ${MAX_PARTS} parts: ${shown}`,
-    );
+    throw new TreeHashError('ERR_PART_OUT_OF_BOUNDS', `part number ${index + 1} exceeds the limit of ${MAX_PARTS} parts: ${shown}`);
   }
   if (size > partSize) {
-    throw new TreeHashError(
-      'ERR_PART_SIZE_MISMATCH',
-      `a part cannot be larger than the part size; got ${formatBytes(size)}: ${shown}`,
-    );
+    throw new TreeHashError('ERR_PART_SIZE_MISMATCH', `a part cannot be larger than the part size; got ${formatBytes(size)}: ${shown}`);
   }
   if (archiveSize !== undefined) {
     const expected = Math.min(partSize, archiveSize - start);

@@ -152,7 +152,7 @@ class PartHashingRun implements PartHashing {
             first = false;
             pipeline = this.#pipelineFor(hasher, progress);
           }
-          for (let offset = 0; offset < bytes.length; ) {
+          for (let offset = 0; offset < bytes.length;) {
             if (pipeline !== undefined && fill === 0) hasher.startHashedPart();
             const partBytesSoFar = pipeline === undefined ? hasher.size % partSize : fill;
             const n = Math.min(bytes.length - offset, partSize - partBytesSoFar);

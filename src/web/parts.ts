@@ -33,7 +33,11 @@ export function hashBlobParts(blob: Blob, options: HashPartsOptions): PartHashin
   options = partsOptions(options, 'hashBlobParts');
   // The size is known: refuse an empty Blob or too many parts before reading anything.
   partCount(blob.size, options.partSize);
-  const hashing = hashPartsOf((start) => readerChunks(blob.slice(start).stream()) as AsyncIterable<BytesLike>, options, () => blob.size);
+  const hashing = hashPartsOf(
+    (start) => readerChunks(blob.slice(start).stream()) as AsyncIterable<BytesLike>,
+    options,
+    () => blob.size,
+  );
   if (hashing.start > blob.size) {
     throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the Blob's ${blob.size} bytes`);
   }

@@ -54,8 +54,14 @@ afterAll(() => {
 function check<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => void | Promise<void>, numRuns: number, async = false) {
   cases += numRuns;
   return async
-    ? fc.assert(fc.asyncProperty(arbitrary, async (value) => predicate(value)), { numRuns })
-    : fc.assert(fc.property(arbitrary, (value) => predicate(value) as void), { numRuns });
+    ? fc.assert(
+        fc.asyncProperty(arbitrary, async (value) => predicate(value)),
+        { numRuns },
+      )
+    : fc.assert(
+        fc.property(arbitrary, (value) => predicate(value) as void),
+        { numRuns },
+      );
 }
 
 const spansBySize = new Map<number, Set<string>>();
@@ -67,11 +73,17 @@ function nodeSpans(size: number): Set<string> {
 const key = (range: { start: number; end: number }) => `${range.start}-${range.end}`;
 /** A payload of 1 to `maxLeaves` leaves, the last one whole or partial. */
 const payloadSize = (maxLeaves: number) =>
-  fc.tuple(fc.integer({ min: 1, max: maxLeaves }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: MIB - 1 }))).map(([leaves, tail]) => (tail === 0 ? leaves * MIB : (leaves - 1) * MIB + tail));
+  fc
+    .tuple(fc.integer({ min: 1, max: maxLeaves }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: MIB - 1 })))
+    .map(([leaves, tail]) => (tail === 0 ? leaves * MIB : (leaves - 1) * MIB + tail));
 
 describe('planners', () => {
   it('planParts: parts tile the archive, Content-Ranges parse back and validate, the default part size is the smallest', () => {
-    const archiveSize = fc.oneof(fc.integer({ min: 1, max: 64 * MIB }), fc.integer({ min: 1, max: MAX_ARCHIVE_SIZE }), fc.constantFrom(1, MIB, MAX_ARCHIVE_SIZE, 10_000 * MIB, 10_000 * MIB + 1));
+    const archiveSize = fc.oneof(
+      fc.integer({ min: 1, max: 64 * MIB }),
+      fc.integer({ min: 1, max: MAX_ARCHIVE_SIZE }),
+      fc.constantFrom(1, MIB, MAX_ARCHIVE_SIZE, 10_000 * MIB, 10_000 * MIB + 1),
+    );
     check(
       fc.tuple(archiveSize, fc.option(fc.constantFrom(...VALID_PART_SIZES), { nil: undefined })),
       ([size, requested]) => {
@@ -101,7 +113,7 @@ describe('planners', () => {
     );
   });
 
-  it('download plans: contiguous pieces, each a node of the job output\'s tree and no larger than the chunk size', () => {
+  it("download plans: contiguous pieces, each a node of the job output's tree and no larger than the chunk size", () => {
     const plan = payloadSize(300).chain((archiveSize) => {
       const spans = [...nodeSpans(archiveSize)].map((text) => text.split('-').map(Number) as [number, number]);
       const range = fc.oneof(
@@ -151,8 +163,14 @@ describe('range predicates against a brute-force tree', () => {
     const arbitrary = payloadSize(200).chain((size) =>
       fc.record({
         size: fc.constant(size),
-        start: fc.oneof(fc.integer({ min: 0, max: size - 1 }), fc.nat(Math.ceil(size / MIB) - 1).map((leaf) => leaf * MIB)),
-        length: fc.oneof(fc.integer({ min: 1, max: size }), fc.nat(Math.ceil(size / MIB)).map((leaves) => Math.max(1, leaves * MIB))),
+        start: fc.oneof(
+          fc.integer({ min: 0, max: size - 1 }),
+          fc.nat(Math.ceil(size / MIB) - 1).map((leaf) => leaf * MIB),
+        ),
+        length: fc.oneof(
+          fc.integer({ min: 1, max: size }),
+          fc.nat(Math.ceil(size / MIB)).map((leaves) => Math.max(1, leaves * MIB)),
+        ),
       }),
     );
     check(
@@ -232,7 +250,10 @@ const reference = (data: Uint8Array) => {
   const { tree, sha256 } = referenceOf(data);
   return { tree, sha256 };
 };
-const hexOf = (result: { treeHash: Uint8Array; sha256?: Uint8Array | undefined }) => ({ tree: toHex(result.treeHash), sha256: result.sha256 && toHex(result.sha256) });
+const hexOf = (result: { treeHash: Uint8Array; sha256?: Uint8Array | undefined }) => ({
+  tree: toHex(result.treeHash),
+  sha256: result.sha256 && toHex(result.sha256),
+});
 /** Copies, so that an API that keeps a piece (or a stream that transfers it) cannot change the pool. */
 const copies = (pieces: Uint8Array[]) => pieces.map((piece) => piece.slice());
 async function* asyncPieces(pieces: Uint8Array[]) {
@@ -269,55 +290,72 @@ function* piecesFrom(pieces: Uint8Array[], at: number) {
 
 describe('cut points, every hashing API, every engine', () => {
   it('one-shot treeHash, computeChecksums, sha256', () => {
-    check(cutCase, ({ data, engine }: CutCase) => {
-      const expected = reference(data);
-      expect(toHex(treeHash(data, { engine }))).toBe(expected.tree);
-      expect(hexOf(computeChecksums(data, { engine }))).toEqual(expected);
-      expect(toHex(sha256(data, { engine }))).toBe(expected.sha256);
-    }, 200);
+    check(
+      cutCase,
+      ({ data, engine }: CutCase) => {
+        const expected = reference(data);
+        expect(toHex(treeHash(data, { engine }))).toBe(expected.tree);
+        expect(hexOf(computeChecksums(data, { engine }))).toEqual(expected);
+        expect(toHex(sha256(data, { engine }))).toBe(expected.sha256);
+      },
+      200,
+    );
   });
 
   it('createTreeHasher in pieces, with copy() at a cut', () => {
-    check(cutCase, ({ data, pieces, engine, at }: CutCase) => {
-      const hasher = createTreeHasher({ engine });
-      let fed = 0;
-      let fork: ReturnType<typeof createTreeHasher> | undefined;
-      for (const piece of pieces) {
-        if (fork === undefined && fed + piece.length >= at) {
-          hasher.update(piece.subarray(0, at - fed));
-          fork = hasher.copy();
-          hasher.update(piece.subarray(at - fed));
-        } else hasher.update(piece);
-        fed += piece.length;
-      }
-      fork ??= hasher.copy();
-      fork.update(data.subarray(fork.size));
-      expect(hasher.digest('hex')).toBe(reference(data).tree);
-      expect(fork.digest('hex')).toBe(reference(data).tree);
-    }, 200);
+    check(
+      cutCase,
+      ({ data, pieces, engine, at }: CutCase) => {
+        const hasher = createTreeHasher({ engine });
+        let fed = 0;
+        let fork: ReturnType<typeof createTreeHasher> | undefined;
+        for (const piece of pieces) {
+          if (fork === undefined && fed + piece.length >= at) {
+            hasher.update(piece.subarray(0, at - fed));
+            fork = hasher.copy();
+            hasher.update(piece.subarray(at - fed));
+          } else hasher.update(piece);
+          fed += piece.length;
+        }
+        fork ??= hasher.copy();
+        fork.update(data.subarray(fork.size));
+        expect(hasher.digest('hex')).toBe(reference(data).tree);
+        expect(fork.digest('hex')).toBe(reference(data).tree);
+      },
+      200,
+    );
   });
 
   it('createChecksums in pieces, saved and restored at a cut', () => {
-    check(cutCase, ({ data, pieces, engine, at }: CutCase) => {
-      const saving = engine === 'native' ? 'auto' : engine; // native cannot save a linear SHA-256 midway
-      const first = createChecksums({ engine: saving });
-      for (const piece of piecesUpTo(pieces, at)) first.update(piece);
-      const restored = restoreTreeHasher(first.save(), { engine });
-      expect(restored.size).toBe(at);
-      for (const piece of piecesFrom(pieces, at)) restored.update(piece);
-      expect(hexOf(restored.digestChecksums())).toEqual(reference(data));
-      expect(hexOf(first.update(data.subarray(at)).digestChecksums())).toEqual(reference(data));
-    }, 200);
+    check(
+      cutCase,
+      ({ data, pieces, engine, at }: CutCase) => {
+        const saving = engine === 'native' ? 'auto' : engine; // native cannot save a linear SHA-256 midway
+        const first = createChecksums({ engine: saving });
+        for (const piece of piecesUpTo(pieces, at)) first.update(piece);
+        const restored = restoreTreeHasher(first.save(), { engine });
+        expect(restored.size).toBe(at);
+        for (const piece of piecesFrom(pieces, at)) restored.update(piece);
+        expect(hexOf(restored.digestChecksums())).toEqual(reference(data));
+        expect(hexOf(first.update(data.subarray(at)).digestChecksums())).toEqual(reference(data));
+      },
+      200,
+    );
   });
 
   it('hashStream (Node), hashWebStream, hashBlob', async () => {
-    await check(cutCase, async ({ data, pieces, engine }: CutCase) => {
-      const expected = reference(data);
-      expect(hexOf(await hashStream(asyncPieces(pieces), { engine }))).toEqual(expected);
-      expect(hexOf(await hashStream(Readable.from(copies(pieces)), { engine }))).toEqual(expected);
-      expect(hexOf(await hashWebStream(webStream(pieces), { engine }))).toEqual(expected);
-      expect(hexOf(await hashBlob(new Blob(copies(pieces)), { engine }))).toEqual(expected);
-    }, 200, true);
+    await check(
+      cutCase,
+      async ({ data, pieces, engine }: CutCase) => {
+        const expected = reference(data);
+        expect(hexOf(await hashStream(asyncPieces(pieces), { engine }))).toEqual(expected);
+        expect(hexOf(await hashStream(Readable.from(copies(pieces)), { engine }))).toEqual(expected);
+        expect(hexOf(await hashWebStream(webStream(pieces), { engine }))).toEqual(expected);
+        expect(hexOf(await hashBlob(new Blob(copies(pieces)), { engine }))).toEqual(expected);
+      },
+      200,
+      true,
+    );
   });
 
   it('hashFile with a random byte range', async () => {
@@ -335,71 +373,91 @@ describe('cut points, every hashing API, every engine', () => {
   });
 
   it('createPartHasher in pieces, saved and restored at a cut', () => {
-    check(fc.tuple(cutCase, fc.constantFrom(...PART_SIZES)), ([{ data, pieces, engine, at }, partSize]: [CutCase, number]) => {
-      if (data.length === 0) return;
-      const saving = engine === 'native' ? 'auto' : engine;
-      const first = createPartHasher({ partSize, engine: saving });
-      const parts: string[] = [];
-      for (const piece of piecesUpTo(pieces, at)) parts.push(...first.update(piece).map((part) => toHex(part.treeHash)));
-      const second = restorePartHasher(first.save(), { engine: saving });
-      expect(second.size).toBe(at);
-      for (const piece of piecesFrom(pieces, at)) parts.push(...second.update(piece).map((part) => toHex(part.treeHash)));
-      const { lastPart, result } = second.finish();
-      if (lastPart) parts.push(toHex(lastPart.treeHash));
-      expect(parts).toEqual(referenceParts(data, partSize));
-      expect(toHex(result.treeHash)).toBe(reference(data).tree);
-      expect(toHex(result.sha256!)).toBe(reference(data).sha256);
-    }, 200);
-  });
-
-  it('hashParts, hashWebStreamParts, hashBlobParts', async () => {
-    await check(fc.tuple(cutCase, fc.constantFrom(...PART_SIZES)), async ([{ data, pieces, engine }, partSize]: [CutCase, number]) => {
-      if (data.length === 0) return;
-      for (const hashing of [
-        hashParts(asyncPieces(pieces), { partSize, engine }),
-        hashWebStreamParts(webStream(pieces), { partSize, engine }),
-        hashBlobParts(new Blob(copies(pieces)), { partSize, engine }),
-      ]) {
+    check(
+      fc.tuple(cutCase, fc.constantFrom(...PART_SIZES)),
+      ([{ data, pieces, engine, at }, partSize]: [CutCase, number]) => {
+        if (data.length === 0) return;
+        const saving = engine === 'native' ? 'auto' : engine;
+        const first = createPartHasher({ partSize, engine: saving });
         const parts: string[] = [];
-        for await (const part of hashing) parts.push(toHex(part.treeHash));
-        const result = await hashing.done();
+        for (const piece of piecesUpTo(pieces, at)) parts.push(...first.update(piece).map((part) => toHex(part.treeHash)));
+        const second = restorePartHasher(first.save(), { engine: saving });
+        expect(second.size).toBe(at);
+        for (const piece of piecesFrom(pieces, at)) parts.push(...second.update(piece).map((part) => toHex(part.treeHash)));
+        const { lastPart, result } = second.finish();
+        if (lastPart) parts.push(toHex(lastPart.treeHash));
         expect(parts).toEqual(referenceParts(data, partSize));
         expect(toHex(result.treeHash)).toBe(reference(data).tree);
         expect(toHex(result.sha256!)).toBe(reference(data).sha256);
-      }
-    }, 200, true);
+      },
+      200,
+    );
+  });
+
+  it('hashParts, hashWebStreamParts, hashBlobParts', async () => {
+    await check(
+      fc.tuple(cutCase, fc.constantFrom(...PART_SIZES)),
+      async ([{ data, pieces, engine }, partSize]: [CutCase, number]) => {
+        if (data.length === 0) return;
+        for (const hashing of [
+          hashParts(asyncPieces(pieces), { partSize, engine }),
+          hashWebStreamParts(webStream(pieces), { partSize, engine }),
+          hashBlobParts(new Blob(copies(pieces)), { partSize, engine }),
+        ]) {
+          const parts: string[] = [];
+          for await (const part of hashing) parts.push(toHex(part.treeHash));
+          const result = await hashing.done();
+          expect(parts).toEqual(referenceParts(data, partSize));
+          expect(toHex(result.treeHash)).toBe(reference(data).tree);
+          expect(toHex(result.sha256!)).toBe(reference(data).sha256);
+        }
+      },
+      200,
+      true,
+    );
   });
 
   it('leaf manifests built in pieces: every leaf digest, encoded and decoded', () => {
-    check(cutCase, ({ data, pieces }: CutCase) => {
-      const builder = createLeafManifestBuilder();
-      for (const piece of pieces) builder.update(piece);
-      const manifest = decodeLeafManifest(builder.digest().encode());
-      const { leaves } = referenceOf(data);
-      expect(manifest.size).toBe(data.length);
-      expect(Array.from({ length: manifest.leafCount }, (_, i) => toHex(manifest.leafDigest(i)))).toEqual(leaves.map(toHex));
-      expect(toHex(manifest.treeHash)).toBe(toHex(referenceRoot(leaves)));
-    }, 200);
+    check(
+      cutCase,
+      ({ data, pieces }: CutCase) => {
+        const builder = createLeafManifestBuilder();
+        for (const piece of pieces) builder.update(piece);
+        const manifest = decodeLeafManifest(builder.digest().encode());
+        const { leaves } = referenceOf(data);
+        expect(manifest.size).toBe(data.length);
+        expect(Array.from({ length: manifest.leafCount }, (_, i) => toHex(manifest.leafDigest(i)))).toEqual(leaves.map(toHex));
+        expect(toHex(manifest.treeHash)).toBe(toHex(referenceRoot(leaves)));
+      },
+      200,
+    );
   });
 
   it('verifiers: verifyTreeHash, createTreeHashCheck, the Node and Web verifier streams; a wrong hash fails', async () => {
-    await check(cutCase, async ({ data, pieces }: CutCase) => {
-      const expected = reference(data).tree;
-      const wrong = `${expected[0] === '0' ? '1' : '0'}${expected.slice(1)}`;
-      expect(toHex(await verifyTreeHash(asyncPieces(pieces), expected))).toBe(expected);
-      await expect(verifyTreeHash(asyncPieces(pieces), wrong)).rejects.toMatchObject({ code: 'ERR_TREE_HASH_MISMATCH' });
-      const checkHash = createTreeHashCheck(expected);
-      for (const piece of pieces) checkHash.update(piece);
-      expect(toHex(checkHash.finish())).toBe(expected);
-      const passed: Uint8Array[] = [];
-      await pipeline(Readable.from(copies(pieces)), createNodeVerifier(expected), async function* (source) {
-        for await (const chunk of source) passed.push(chunk as Uint8Array);
-      });
-      expect(Buffer.concat(passed).equals(data)).toBe(true);
-      const reader = webStream(pieces).pipeThrough(createWebVerifier(wrong)).getReader();
-      await expect((async () => {
-        while (!(await reader.read()).done);
-      })()).rejects.toMatchObject({ code: 'ERR_TREE_HASH_MISMATCH' });
-    }, 200, true);
+    await check(
+      cutCase,
+      async ({ data, pieces }: CutCase) => {
+        const expected = reference(data).tree;
+        const wrong = `${expected[0] === '0' ? '1' : '0'}${expected.slice(1)}`;
+        expect(toHex(await verifyTreeHash(asyncPieces(pieces), expected))).toBe(expected);
+        await expect(verifyTreeHash(asyncPieces(pieces), wrong)).rejects.toMatchObject({ code: 'ERR_TREE_HASH_MISMATCH' });
+        const checkHash = createTreeHashCheck(expected);
+        for (const piece of pieces) checkHash.update(piece);
+        expect(toHex(checkHash.finish())).toBe(expected);
+        const passed: Uint8Array[] = [];
+        await pipeline(Readable.from(copies(pieces)), createNodeVerifier(expected), async function* (source) {
+          for await (const chunk of source) passed.push(chunk as Uint8Array);
+        });
+        expect(Buffer.concat(passed).equals(data)).toBe(true);
+        const reader = webStream(pieces).pipeThrough(createWebVerifier(wrong)).getReader();
+        await expect(
+          (async () => {
+            while (!(await reader.read()).done);
+          })(),
+        ).rejects.toMatchObject({ code: 'ERR_TREE_HASH_MISMATCH' });
+      },
+      200,
+      true,
+    );
   });
 });

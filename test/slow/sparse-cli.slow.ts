@@ -36,7 +36,7 @@ function expected(path: string, size: number) {
   const fd = openSync(path, 'r');
   const buffer = Buffer.alloc(8 * MIB);
   try {
-    for (let position = 0; position < size; ) {
+    for (let position = 0; position < size;) {
       const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position);
       if (n === 0) throw new Error(`${path} ended at ${position}`);
       const chunk = buffer.subarray(0, n);
@@ -88,7 +88,12 @@ describe('sparse files past 4 GiB through the CLI', () => {
 
       const parts = treehash(['parts', path, '--part-size', '64MiB', '--json']);
       expect(parts.stderr).toBe('');
-      const plan = JSON.parse(parts.stdout) as { size: number; treeHash: string; sha256: string; parts: { index: number; start: number; end: number; treeHash: string; sha256: string }[] };
+      const plan = JSON.parse(parts.stdout) as {
+        size: number;
+        treeHash: string;
+        sha256: string;
+        parts: { index: number; start: number; end: number; treeHash: string; sha256: string }[];
+      };
       expect({ size: plan.size, treeHash: plan.treeHash, sha256: plan.sha256 }).toEqual({ size, treeHash: want.treeHash, sha256: want.sha256 });
       expect(plan.parts.map((part) => part.treeHash)).toEqual(want.partTreeHashes);
       expect(plan.parts.map((part) => part.sha256)).toEqual(want.partSha256);

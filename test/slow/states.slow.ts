@@ -49,7 +49,10 @@ describe('corrupted saved states', () => {
   });
 
   it('many bytes changed at once', () => {
-    const change = fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), mask: fc.integer({ min: 1, max: 255 }) }), { minLength: 2, maxLength: 16 });
+    const change = fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), mask: fc.integer({ min: 1, max: 255 }) }), {
+      minLength: 2,
+      maxLength: 16,
+    });
     fc.assert(
       fc.property(fc.constantFrom(...ALL), change, (c, changes) => {
         const bytes = encodeState(c.state, seal);

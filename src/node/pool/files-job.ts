@@ -28,9 +28,7 @@ export interface FilesJob {
 
 /** One file's outcome: checksums, an error, or "the main thread hashes this one". */
 export type FileOutcome =
-  | { readonly size: number; readonly treeHash: Uint8Array; readonly sha256?: Uint8Array }
-  | { readonly error: SerializedError }
-  | { readonly deferred: true };
+  { readonly size: number; readonly treeHash: Uint8Array; readonly sha256?: Uint8Array } | { readonly error: SerializedError } | { readonly deferred: true };
 
 /** A batch of outcomes, by index. */
 export type FilesBatch = [index: number, outcome: FileOutcome][];
@@ -178,7 +176,15 @@ function rootOf(leaves: Uint8Array[]): Uint8Array {
   let level = leaves;
   while (level.length > 1) {
     const next: Uint8Array[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(new Uint8Array(createHash('sha256').update(level[i]!).update(level[i + 1]!).digest()));
+    for (let i = 0; i + 1 < level.length; i += 2)
+      next.push(
+        new Uint8Array(
+          createHash('sha256')
+            .update(level[i]!)
+            .update(level[i + 1]!)
+            .digest(),
+        ),
+      );
     if (level.length % 2 === 1) next.push(level[level.length - 1]!);
     level = next;
   }

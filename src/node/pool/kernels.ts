@@ -23,7 +23,12 @@ export interface StreamKernel {
 const nativeLeaves: SlotKernel = {
   run(bytes, output) {
     for (let at = 0, i = 0; at < bytes.length; at += LEAF_SIZE, i++) {
-      output.set(createHash('sha256').update(bytes.subarray(at, at + LEAF_SIZE)).digest(), i * DIGEST_LENGTH);
+      output.set(
+        createHash('sha256')
+          .update(bytes.subarray(at, at + LEAF_SIZE))
+          .digest(),
+        i * DIGEST_LENGTH,
+      );
     }
   },
 };

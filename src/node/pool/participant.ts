@@ -42,7 +42,9 @@ export async function participate(job: RunJob, serialize: (error: unknown) => Se
   const arena = new Uint8Array(job.arena);
   const layout = controlLayout(slotCount, job.streams.length);
   const kernels: SlotKernel[] = await Promise.all(job.slotKernels.map((spec) => slotKernel(spec.name)));
-  const outputs = job.slotKernels.map((spec) => (slot: number) => arena.subarray(spec.output + slot * spec.outputStride, spec.output + (slot + 1) * spec.outputStride));
+  const outputs = job.slotKernels.map(
+    (spec) => (slot: number) => arena.subarray(spec.output + slot * spec.outputStride, spec.output + (slot + 1) * spec.outputStride),
+  );
   let streams = held.get(job.run);
   if (streams === undefined) held.set(job.run, (streams = new Map()));
   const mine: number[] = [];

@@ -222,7 +222,7 @@ export class Pipeline {
 
   /** Copies `bytes` in (for streams, whose chunks are not ours to keep). */
   async update(bytes: Uint8Array): Promise<void> {
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const window = await this.writable();
       const n = Math.min(window.length, bytes.length - offset);
       window.set(bytes.subarray(offset, offset + n));
@@ -306,7 +306,8 @@ export class Pipeline {
   #ready(seq: number): boolean {
     const { control, layout } = this.#run;
     if (Atomics.load(control, this.#run.word(layout.worked, seq)) !== seq + 1) return false;
-    for (let s = 0; s < this.#streams; s++) if (Atomics.load(control, layout.streamed + s * this.#slotCount + (seq % this.#slotCount)) !== seq + 1) return false;
+    for (let s = 0; s < this.#streams; s++)
+      if (Atomics.load(control, layout.streamed + s * this.#slotCount + (seq % this.#slotCount)) !== seq + 1) return false;
     return true;
   }
 

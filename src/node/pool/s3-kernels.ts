@@ -23,7 +23,9 @@ export async function s3PartsKernel(name: string): Promise<StreamKernel> {
   const crcs = algorithms.filter((a): a is CrcName => a === 'crc64nvme' || a === 'crc32' || a === 'crc32c');
   const hashes = algorithms.filter((a) => a === 'sha256' || a === 'md5');
   type Crc = typeof import('../../s3/crc.js');
-  let window: { kernel: ReturnType<Crc['acquireCrcKernel']>; release: Crc['releaseCrcKernel']; crcInWindow: Crc['crcInWindow']; crcToBytes: Crc['crcToBytes'] } | undefined;
+  let window:
+    | { kernel: ReturnType<Crc['acquireCrcKernel']>; release: Crc['releaseCrcKernel']; crcInWindow: Crc['crcInWindow']; crcToBytes: Crc['crcToBytes'] }
+    | undefined;
   if (crcs.length > 0) {
     const { acquireCrcKernel, releaseCrcKernel, crcInWindow, crcToBytes } = await import('../../s3/crc.js');
     window = { kernel: acquireCrcKernel(), release: releaseCrcKernel, crcInWindow, crcToBytes };
@@ -46,7 +48,7 @@ export async function s3PartsKernel(name: string): Promise<StreamKernel> {
   };
   return {
     update(bytes) {
-      for (let offset = 0; offset < bytes.length; ) {
+      for (let offset = 0; offset < bytes.length;) {
         const n = Math.min(bytes.length - offset, partSize - fill);
         const piece = bytes.subarray(offset, offset + n);
         for (const hash of current.values()) hash.update(piece);

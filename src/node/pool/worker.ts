@@ -37,7 +37,12 @@ const handlers: Record<string, Handler> = {
   run: (job: RunJob) => participate(job, serialize),
   drop: (job: DropJob) => dropRun(job.run),
   files: (job: FilesJob, id: number) =>
-    runFilesJob(job, (batch: PackedBatch) => port.postMessage({ id, partial: batch }, [batch.indexes.buffer as ArrayBuffer, batch.sizes.buffer as ArrayBuffer, batch.digests.buffer as ArrayBuffer]), serialize),
+    runFilesJob(
+      job,
+      (batch: PackedBatch) =>
+        port.postMessage({ id, partial: batch }, [batch.indexes.buffer as ArrayBuffer, batch.sizes.buffer as ArrayBuffer, batch.digests.buffer as ArrayBuffer]),
+      serialize,
+    ),
 };
 
 // Jobs run one after another (a run blocks this thread until it leaves), in the order they came.
