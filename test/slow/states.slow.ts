@@ -1,9 +1,9 @@
 // Corrupted saved states, at length (the quick version is test/saved-state.test.ts): every byte
 // of real states under many masks, many bytes changed at once, every truncation and extension,
 // and states of random hashers — each refused (or, forged with a recomputed check, refused
-// wherever the kernel's bookkeeping changed), each case promptly. And files that shrink while
-// they are hashed.
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, truncateSync } from 'node:fs';
+// wherever the kernel's bookkeeping changed), each case promptly. And files that shrink or grow
+// while they are hashed.
+import { appendFileSync, closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -93,35 +93,41 @@ describe('corrupted saved states', () => {
   });
 });
 
-describe('files that shrink while they are hashed', () => {
+describe('files that shrink or grow while they are hashed', () => {
+  const changes = {
+    'cut to half': (path: string, size: number) => truncateSync(path, Math.floor(size / 2)),
+    'grown by 1 MiB + 1': (path: string) => appendFileSync(path, new Uint8Array(MIB + 1)),
+  };
   const dir = mkdtempSync(join(tmpdir(), 'treehash-slow-shrink-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const size of [5 * MIB + 7, 64 * MIB + 7]) {
     for (const engine of ['auto', 'wasm'] as const) {
-      it(`${size} bytes, engine ${engine}: cut to half at the first progress report: ERR_FILE_CHANGED, or everything was read before`, async () => {
-        const path = join(dir, `shrinking-${size}-${engine}.bin`);
-        const fd = openSync(path, 'w');
-        ftruncateSync(fd, size);
-        closeSync(fd);
-        let cut = false;
-        const outcome = await hashFile(path, {
-          engine,
-          onProgress: () => {
-            if (!cut) truncateSync(path, Math.floor(size / 2));
-            cut = true;
-          },
-        }).then(
-          (result) => ({ size: result.size, treeHash: toHex(result.treeHash) }),
-          (error: TreeHashError) => error.code,
-        );
-        expect(cut).toBe(true);
-        // Small files are read whole before the first report (reads of 2 MiB and more); then the
-        // hash is of the bytes as they were, never of a mix.
-        if (typeof outcome !== 'string') expect(outcome).toEqual({ size, treeHash: referenceTreeHashHex(new Uint8Array(size)) });
-        else expect(outcome).toBe('ERR_FILE_CHANGED');
-        if (size > 16 * MIB) expect(outcome).toBe('ERR_FILE_CHANGED');
-      });
+      for (const [what, change] of Object.entries(changes)) {
+        it(`${size} bytes, engine ${engine}: ${what} at the first progress report: ERR_FILE_CHANGED, or everything was read before`, async () => {
+          const path = join(dir, `changing-${size}-${engine}.bin`);
+          const fd = openSync(path, 'w');
+          ftruncateSync(fd, size);
+          closeSync(fd);
+          let cut = false;
+          const outcome = await hashFile(path, {
+            engine,
+            onProgress: () => {
+              if (!cut) change(path, size);
+              cut = true;
+            },
+          }).then(
+            (result) => ({ size: result.size, treeHash: toHex(result.treeHash) }),
+            (error: TreeHashError) => error.code,
+          );
+          expect(cut).toBe(true);
+          // Small files are read whole before the first report (reads of 2 MiB and more); then the
+          // hash is of the bytes as they were, never of a mix.
+          if (typeof outcome !== 'string') expect(outcome).toEqual({ size, treeHash: referenceTreeHashHex(new Uint8Array(size)) });
+          else expect(outcome).toBe('ERR_FILE_CHANGED');
+          if (size > 16 * MIB) expect(outcome).toBe('ERR_FILE_CHANGED');
+        });
+      }
     }
   }
 });
