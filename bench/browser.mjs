@@ -11,7 +11,11 @@ import { chromium } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 // The page may load the package's build and hash-wasm's self-contained ESM file, nothing else.
-const SERVED = [join(ROOT, 'dist'), join(ROOT, 'node_modules', 'hash-wasm', 'dist')];
+const SERVED = [join(ROOT, 'dist'), join(ROOT, 'node_modules', 'hash-wasm', 'dist'), join(ROOT, 'node_modules', '@noble', 'hashes')];
+// The unbundled dist/ imports @noble/hashes and package.json's "#embedded-kernel": the page maps them.
+const IMPORT_MAP = `<script type="importmap">${JSON.stringify({
+  imports: { '@noble/hashes/': '/node_modules/@noble/hashes/', '#embedded-kernel': '/dist/kernel/wasm-binary.js' },
+})}</script>`;
 
 /** Runs in the page: returns { caseName: [MB/s per round] }. */
 async function measureInPage({ megabytes, rounds, minMillis }) {
@@ -59,7 +63,7 @@ export async function measureInChromium({ megabytes, rounds, minMillis }) {
   const server = createServer((request, response) => {
     const path = normalize(join(ROOT, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
     if (!SERVED.some((dir) => path.startsWith(dir)) || !existsSync(path) || !statSync(path).isFile()) {
-      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title>');
+      response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>bench</title>${IMPORT_MAP}`);
       return;
     }
     response.writeHead(200, { 'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream' }).end(readFileSync(path));
