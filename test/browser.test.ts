@@ -7,14 +7,14 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { describeInChromium, launchChromium } from './chromium.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 // CI installs Chromium (.ci/run); elsewhere the suite is skipped, and says so, when it is absent.
-const run = CHROMIUM !== undefined || process.env.CI ? describe : describe.skip;
+const run = describeInChromium;
 const IMPORT_MAP = `<script type="importmap">${JSON.stringify({
   imports: { '@noble/hashes/': '/node_modules/@noble/hashes/', '#embedded-kernel': '/dist/kernel/wasm-binary.js' },
 })}</script>`;
@@ -25,7 +25,6 @@ run('in Chromium', () => {
   let origin: string;
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('Chromium is not installed (apt-get install chromium); .ci/run installs it');
     server = createServer((request, response) => {
       const path = normalize(join(ROOT, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
       const served = path.startsWith(join(ROOT, 'dist')) || path.startsWith(join(ROOT, 'node_modules', '@noble', 'hashes'));
@@ -40,18 +39,7 @@ run('in Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
