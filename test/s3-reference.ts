@@ -77,3 +77,22 @@ export async function expectS3Values(got: S3Checksums, bytes: Uint8Array, partSi
   if (got.crc32c !== undefined) expect(got.crc32c).toBe(want.crc32c);
   if (got.md5 !== undefined) expect(toHex(got.md5)).toBe(want.md5);
 }
+
+/** What `aws s3api get-object-attributes --object-attributes ETag Checksum ObjectParts ObjectSize` prints for these bytes uploaded in parts of `partSize` with SHA-256 checksums. */
+export async function getObjectAttributesJson(bytes: Uint8Array, partSize: number) {
+  const want = await expectedS3(bytes, partSize);
+  return {
+    LastModified: '2025-01-01T00:00:00+00:00',
+    ETag: want.etag,
+    Checksum: { ChecksumSHA256: want.sha256Composite.replace(/-\d+$/, ''), ChecksumType: 'COMPOSITE' },
+    ObjectParts: {
+      TotalPartsCount: want.partCount,
+      PartNumberMarker: 0,
+      NextPartNumberMarker: want.partCount,
+      MaxParts: 1000,
+      IsTruncated: false,
+      Parts: want.partShas.map((sha, i) => ({ PartNumber: i + 1, Size: want.partSizes[i], ChecksumSHA256: sha })),
+    },
+    ObjectSize: bytes.length,
+  };
+}

@@ -11,7 +11,7 @@ import { identifyFile, verifyFileForS3 } from '../src/node/index.js';
 import { createChecksumIdentifier, hashForS3, identifyCandidates, parseS3ObjectAttributes, verifyS3ObjectAttributes } from '../src/s3/index.js';
 import { codeOfSync, randomBytes } from './helpers.js';
 import { MIB } from './reference.js';
-import { be32, expectedS3 } from './s3-reference.js';
+import { be32, expectedS3, getObjectAttributesJson } from './s3-reference.js';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 
 const dir = mkdtempSync(join(tmpdir(), 'treehash-s3v-'));
@@ -22,23 +22,7 @@ const path = join(dir, 'object.bin');
 writeFileSync(path, data);
 
 /** get-object-attributes as `aws s3api` prints it for a multipart upload with SHA-256 checksums. */
-async function attributesJson(bytes: Uint8Array, partSize: number) {
-  const want = await expectedS3(bytes, partSize);
-  return {
-    LastModified: '2025-01-01T00:00:00+00:00',
-    ETag: want.etag,
-    Checksum: { ChecksumSHA256: want.sha256Composite.replace(/-\d+$/, ''), ChecksumType: 'COMPOSITE' },
-    ObjectParts: {
-      TotalPartsCount: want.partCount,
-      PartNumberMarker: 0,
-      NextPartNumberMarker: want.partCount,
-      MaxParts: 1000,
-      IsTruncated: false,
-      Parts: want.partShas.map((sha, i) => ({ PartNumber: i + 1, Size: want.partSizes[i], ChecksumSHA256: sha })),
-    },
-    ObjectSize: bytes.length,
-  };
-}
+const attributesJson = getObjectAttributesJson;
 
 describe('S3 attributes', () => {
   it('a copy that matches get-object-attributes passes every check', async () => {
