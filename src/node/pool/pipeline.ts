@@ -6,7 +6,8 @@
 // Files (fd mode): nothing is read by the main thread's event loop and nothing is copied. Every
 // slot is read with a positional readSync straight into the shared arena by whichever thread is
 // free first — usually the leaf worker, and the main thread whenever it is waiting for bytes to
-// hash — so that reading is spread over the cores as the hashing leaves room. Streams and parts
+// hash — so that reading is spread over the cores as the hashing leaves room. Tree only, the
+// worker that reads a slot hashes it at once from its own cache-hot buffer (readAndWork). Streams and parts
 // (push mode): the main thread copies chunks into the slots (they are the stream's, not ours) or
 // reads into them (writable/commit). Small inputs never start a worker: their leaves are hashed on
 // this thread as slots fill.
@@ -87,6 +88,7 @@ export class Pipeline {
   #tree: TreeHasher;
   #parallel: boolean;
   readonly #streams: number;
+  readonly #readAndWork: boolean;
   /** The digests of the stream kernels (`whole` first, then `streams`), set by finish() and close(). */
   streamDigests: Uint8Array[] = [];
   #published = 0; // seqs filled (push mode: by this thread)
@@ -111,6 +113,8 @@ export class Pipeline {
     // Stream kernels live in workers: with any, every slot goes to the pool.
     this.#parallel = file !== undefined || expectedSize >= PARALLEL_THRESHOLD || streams.length > 0;
     this.#file = file;
+    // Tree only from a file: the bytes are the leaf workers' alone (see RunJob.readAndWork).
+    this.#readAndWork = file !== undefined && !options.linear && streams.length === 0;
     this.#run = new Run({
       slotSize,
       slotCount,
@@ -118,6 +122,7 @@ export class Pipeline {
       streams,
       workers: leafWorkers(options.linear, options.workers),
       ...(file === undefined ? {} : { file }),
+      readAndWork: this.#readAndWork,
     });
     this.#linearFactory = !options.linear ? undefined : leaves === 'native' ? nodeSha256 : createLinearSha256;
     this.#linear = this.#linearFactory?.();
@@ -155,7 +160,8 @@ export class Pipeline {
           progressed = true;
         }
         if (this.#collectReady()) progressed = true;
-        if (!progressed) progressed = this.#readOne(file);
+        // With readAndWork a read here would go unhashed: the workers read.
+        if (!progressed && !this.#readAndWork) progressed = this.#readOne(file);
         if (!progressed) {
           run.join(); // a worker that left idle (this thread was slow: a callback) comes back
           await this.#sleep(gen, total);

@@ -5,7 +5,8 @@
 // A run hashes a sequence of slots ("seqs" 0, 1, 2, …) through a ring of `slotCount` slots of an
 // arena (SharedArrayBuffer): seq s lives in slot s % slotCount. Each seq is
 //   1. filled: read from a file descriptor at a position computed from s (by whichever thread is
-//      free: `claimRead`), or copied in by the main thread (push mode, streams);
+//      free: `claimRead`), or copied in by the main thread (push mode, streams); with
+//      `readAndWork` the reader does step 2 at once instead;
 //   2. worked: the run's slot kernels (e.g. the 1 MiB leaves' SHA-256) by any one worker, writing
 //      into the slot's output area;
 //   3. streamed: each sequential stream kernel (e.g. the whole file's SHA-256) by the worker that
@@ -88,6 +89,12 @@ export interface RunJob {
   readonly slotKernels: readonly SlotKernelSpec[];
   readonly streams: readonly StreamKernelSpec[];
   readonly file?: FileSource;
+  /**
+   * fd mode when no one else needs the bytes (no linear hash, no streams): the worker that reads a
+   * seq runs its slot kernels at once, from a buffer of its own that stays in its cache, and only
+   * the outputs go through the slot (FILLED is never set; WORKED is).
+   */
+  readonly readAndWork?: boolean;
   /** Leave after this long without work (ms), so that an idle run (a slow stream, a paused consumer) does not hold the worker. */
   readonly idleMs: number;
 }

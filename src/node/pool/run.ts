@@ -49,6 +49,8 @@ export interface RunSetup {
   /** Workers doing slot kernels (and reads): at least 1. */
   readonly workers: number;
   readonly file?: FileSource;
+  /** See RunJob.readAndWork. */
+  readonly readAndWork?: boolean;
 }
 
 /** A run's shared state and participants; see pipeline.ts for what the main thread does with it. */
@@ -133,6 +135,7 @@ export class Run {
         slotKernels: this.slotKernels,
         streams: this.#streamSpecs,
         ...(this.#setup.file === undefined ? {} : { file: this.#setup.file }),
+        ...(this.#setup.readAndWork ? { readAndWork: true } : {}),
         idleMs: IDLE_MS,
       };
       participant.active = post(participant.worker, job).then(
