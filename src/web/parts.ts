@@ -37,8 +37,10 @@ export function isBlob(value: unknown): value is Blob {
  * `{ worker: true }` hashes in a Web Worker (see {@link HashBlobPartsOptions.worker}).
  * @throws {TreeHashError} at the call: `ERR_INVALID_INPUT` for a non-Blob, `ERR_EMPTY_ARCHIVE` and
  *   `ERR_TOO_MANY_PARTS` (the Blob's size is known), `ERR_INVALID_RANGE` when the resumed parts cover
- *   more than the Blob, and the codes of `createPartHasher`; while iterating: `ERR_READ_FAILED`, `ERR_ABORTED`
- *   (and `ERR_WORKER_FAILED` from the worker).
+ *   more than the Blob, and the codes of `createPartHasher`; while iterating: `ERR_READ_FAILED`, `ERR_ABORTED`.
+ *   With `{ worker: true }` also `ERR_INVALID_OPTION` at the call for what cannot cross (see
+ *   {@link HashBlobPartsOptions.worker}), and `ERR_WORKER_FAILED` (no Web Workers at the call; the
+ *   worker failing while iterating).
  * @example
  * const hashing = hashBlobParts(input.files[0], { partSize: 16 * MiB });
  * for await (const part of hashing) await sendPart(part);
