@@ -12,8 +12,9 @@ it('glacier-treehash/web with the embedded kernel is at most 30 kB gzipped; the 
       `worker.js ${kb(sizes.worker.gzip)} gzipped`,
   );
   expect(sizes.embedded.gzip).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
-  // Without the embedded bytes the bundle is really smaller by both kernels (base64 gzips to more than the .wasm's gzip),
+  // Without the embedded bytes the bundle is really smaller by both kernels: more than the larger one gzipped alone (the
+  // embedded hex of both gzips to less than the two .wasm files apart, since the SIMD build repeats much of the scalar one),
   // and Cloudflare's bundler conditions ('workerd', 'worker', 'browser') pick that variant.
-  expect(sizes.embedded.gzip - sizes.precompiled.gzip).toBeGreaterThan(sizes.kernelSimd.gzip + sizes.kernelScalar.gzip);
+  expect(sizes.embedded.gzip - sizes.precompiled.gzip).toBeGreaterThan(Math.max(sizes.kernelSimd.gzip, sizes.kernelScalar.gzip) + 1000);
   expect(sizes.workerd).toEqual(sizes.precompiled);
 });

@@ -1,25 +1,25 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SCALAR_WASM_BASE64, SCALAR_WASM_SHA256, SIMD_WASM_BASE64, SIMD_WASM_SHA256 } from '../src/kernel/wasm-binary.js';
+import { SCALAR_WASM_HEX, SCALAR_WASM_SHA256, SIMD_WASM_HEX, SIMD_WASM_SHA256 } from '../src/kernel/wasm-binary.js';
 import { acquireKernel, releaseKernel } from '../src/kernel/wasm.js';
 import { createChecksums } from '../src/hash/tree-hasher.js';
 import { mod251 } from './reference.js';
 
 describe('embedded kernel', () => {
-  for (const [name, file, base64, sha] of [
-    ['scalar', 'treehash.wasm', SCALAR_WASM_BASE64, SCALAR_WASM_SHA256],
-    ['SIMD', 'treehash.simd.wasm', SIMD_WASM_BASE64, SIMD_WASM_SHA256],
+  for (const [name, file, hex, sha] of [
+    ['scalar', 'treehash.wasm', SCALAR_WASM_HEX, SCALAR_WASM_SHA256],
+    ['SIMD', 'treehash.simd.wasm', SIMD_WASM_HEX, SIMD_WASM_SHA256],
   ] as const) {
     it(`${name}: is exactly the built release binary, and its recorded SHA-256 is right`, () => {
       const built = readFileSync(new URL(`../build/${file}`, import.meta.url));
-      const embedded = Buffer.from(base64, 'base64');
+      const embedded = Buffer.from(hex, 'hex');
       expect(embedded.equals(built)).toBe(true);
       expect(createHash('sha256').update(built).digest('hex')).toBe(sha);
     });
 
     it(`${name}: imports nothing, and its memory never grows while hashing`, () => {
-      const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+      const module = new WebAssembly.Module(Buffer.from(hex, 'hex'));
       expect(WebAssembly.Module.imports(module)).toEqual([]);
       const engine = name === 'SIMD' ? 'wasm' : 'wasm-scalar';
       const kernel = acquireKernel(name === 'SIMD' ? 'simd' : 'scalar');

@@ -83,7 +83,8 @@ async function showParts(): Promise<void> {
   const mine = ++partsRun;
   const partSize = partSizeSelect.value === 'auto' ? choosePartSize(chosen.size) : Number(partSizeSelect.value);
   const rows: HTMLTableRowElement[] = [];
-  const hashing = hashBlobParts(chosen, { partSize, linear: false });
+  // In the library's worker too; leaving the loop early (a newer run) stops the worker's job.
+  const hashing = hashBlobParts(chosen, { partSize, linear: false, worker: true });
   for await (const part of hashing) {
     if (mine !== partsRun) return;
     const row = document.createElement('tr');

@@ -9,8 +9,8 @@
 // build is used where WebAssembly.validate accepts it (or it was handed in), the scalar one
 // elsewhere (or when asked for with engine 'wasm-scalar').
 import { TreeHashError, describeValue } from '../core/errors.js';
-import { toHex } from '../core/hex.js';
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from '#embedded-kernel';
+import { fromHex, toHex } from '../core/hex.js';
+import { SCALAR_WASM_HEX, SIMD_WASM_HEX } from '#embedded-kernel';
 import { createJsKernel, jsSha256 } from './js.js';
 import { SCALAR_WASM_SHA256, SIMD_WASM_SHA256 } from './wasm-ids.js';
 
@@ -72,14 +72,6 @@ export interface Kernel {
   readonly stateSize: number;
 }
 
-function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
-  // atob exists in Node >= 16, browsers, Deno, Bun and workers; no Buffer, no fs.
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 type WasmBuild = 'simd' | 'scalar';
 /** Modules handed in (setKernelModule) or compiled from the embedded bytes, per build. */
 const modules: { simd?: WebAssembly.Module; scalar?: WebAssembly.Module } = {};
@@ -89,8 +81,8 @@ let simdValid: boolean | undefined;
 
 /** The embedded bytes of a build; undefined in the package variant without them (edge hosts' export conditions). */
 function embeddedBytes(build: WasmBuild): Uint8Array<ArrayBuffer> | undefined {
-  const base64: string = build === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64;
-  return base64 === '' ? undefined : decodeBase64(base64);
+  const hex: string = build === 'simd' ? SIMD_WASM_HEX : SCALAR_WASM_HEX;
+  return hex === '' ? undefined : (fromHex(hex) as Uint8Array<ArrayBuffer>);
 }
 
 /** Whether this runtime runs the SIMD build: one was handed in, or WebAssembly.validate accepts the embedded one. */

@@ -95,9 +95,7 @@ class HasherCheck implements TreeHashCheck {
     this.#hasher = undefined;
     const size = hasher.size;
     const actual = hasher.digest();
-    const range = this.#range ?? (size === 0 ? undefined : { start: 0, end: size - 1 });
-    assertLengthMatches(size, this.#range);
-    assertTreeHashEquals(actual, this.#expected, range);
+    assertHashedMatches(size, actual, this.#expected, this.#range);
     return actual;
   }
 
@@ -108,8 +106,8 @@ class HasherCheck implements TreeHashCheck {
   }
 }
 
-/** Checks an optional range option: whole numbers, 0 ≤ start ≤ end. */
-function checkedRange(range: ByteRange | undefined): ByteRange | undefined {
+/** @internal Checks an optional range option: whole numbers, 0 ≤ start ≤ end. */
+export function checkedRange(range: ByteRange | undefined): ByteRange | undefined {
   if (range !== undefined) assertOrderedRange(range, 'options.range');
   return range;
 }
@@ -176,9 +174,18 @@ export async function verifyTreeHash(source: VerifySource, expected: TreeHashLik
     hashed = hashSource(source, onProgress);
   }
   const { size, treeHash } = await hashed;
+  assertHashedMatches(size, treeHash, want, range);
+  return treeHash;
+}
+
+/**
+ * @internal The verdict on hashed bytes: `size` must be the length of `range` when there is one,
+ * and `treeHash` equal to `want` (the mismatch names `range`, or the bytes' own).
+ * @throws {TreeHashError} `ERR_SIZE_MISMATCH`, `ERR_TREE_HASH_MISMATCH`.
+ */
+export function assertHashedMatches(size: number, treeHash: Uint8Array, want: Uint8Array, range: ByteRange | undefined): void {
   assertLengthMatches(size, range);
   assertTreeHashEquals(treeHash, want, range ?? (size === 0 ? undefined : { start: 0, end: size - 1 }));
-  return treeHash;
 }
 
 /** The tree hash of a source that is not bytes: an (async) iterable of chunks or a Web ReadableStream. */

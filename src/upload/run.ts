@@ -49,16 +49,85 @@ class PartBytes {
   }
 }
 
-class PartHashingRun implements PartHashing {
-  readonly #generator: AsyncGenerator<PartChecksums, void, undefined>;
-  readonly #hasher: KernelPartHasher;
-  readonly start: number;
+/**
+ * @internal What every {@link PartHashing} does the same, whoever hashes the parts (this thread, or
+ * the page's Web Worker in src/web/): the parts can be iterated once; `done()` reads the rest and
+ * gives the totals, or the error that ended the run; after the `onProgress` callback threw, nothing
+ * more (its error came back to the caller once).
+ */
+export abstract class PartIteration implements PartHashing {
+  abstract readonly start: number;
+  #generator: AsyncGenerator<PartChecksums, void, undefined> | undefined;
   #result: MultipartChecksums | undefined;
   #failure: unknown; // the error that ended the run, for done() after a failed iteration
   #failed = false;
   #iterated = false;
-  #progress: ProgressReporter | undefined;
   #callbackThrew = false; // onProgress threw: the run refuses further use (ERR_INVALID_STATE)
+
+  /** The run: yields the parts, returns the totals. Started once, by the first step of the iteration. */
+  protected abstract parts(): AsyncGenerator<PartChecksums, MultipartChecksums, undefined>;
+  /** Whether `error` is what the `onProgress` callback threw. */
+  protected abstract callbackThrew(error: unknown): boolean;
+  /** The state for save(). */
+  protected abstract state(): Uint8Array;
+
+  save(): Uint8Array {
+    this.#refuseAfterCallback('save');
+    return this.state();
+  }
+
+  #refuseAfterCallback(method: string): void {
+    if (this.#callbackThrew) {
+      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after onProgress threw`, {
+        cause: this.#failure,
+      });
+    }
+  }
+
+  async *#run(): AsyncGenerator<PartChecksums, void, undefined> {
+    try {
+      this.#result = yield* this.parts();
+    } catch (error) {
+      this.#failed = true;
+      this.#failure = error;
+      this.#callbackThrew = this.callbackThrew(error);
+      throw error;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<PartChecksums> {
+    if (this.#iterated) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the parts can be iterated once; call hashParts() again for another pass');
+    }
+    this.#iterated = true;
+    return (this.#generator ??= this.#run());
+  }
+
+  async done(): Promise<MultipartChecksums> {
+    this.#iterated = true;
+    const generator = (this.#generator ??= this.#run());
+    for (;;) {
+      const step = await generator.next();
+      if (step.done) break;
+    }
+    this.#refuseAfterCallback('done');
+    if (this.#failed) throw this.#failure;
+    if (this.#result === undefined) {
+      throw new TreeHashError('ERR_INVALID_STATE', 'the iteration over the parts was stopped before the end, so there are no totals');
+    }
+    return this.#result;
+  }
+}
+
+class PartHashingRun extends PartIteration {
+  readonly #hasher: KernelPartHasher;
+  readonly #chunks: (start: number) => IterableSource;
+  readonly #signal: AbortSignal | undefined;
+  readonly #kept: PartBytes | undefined;
+  readonly #onProgress: ProgressCallback | undefined;
+  readonly #archiveSize: ArchiveSize | undefined;
+  readonly start: number;
+  #progress: ProgressReporter | undefined;
 
   readonly #pipeline: (() => PartPipelineFactory | undefined) | undefined;
 
@@ -68,11 +137,12 @@ class PartHashingRun implements PartHashing {
     archiveSize?: ArchiveSize,
     pipeline?: () => PartPipelineFactory | undefined,
   ) {
+    super();
     this.#pipeline = pipeline;
     // Validate now so a bad option throws at the call, not at the first iteration.
     options = partsOptions(options, 'hashParts');
     this.#hasher = partHasherFor(options);
-    const onProgress = checkProgressCallback(options.onProgress);
+    this.#onProgress = checkProgressCallback(options.onProgress);
     this.start = this.#hasher.size;
     if (options.keepBytes === true && this.start % this.#hasher.partSize !== 0) {
       throw new TreeHashError(
@@ -80,45 +150,27 @@ class PartHashingRun implements PartHashing {
         `keepBytes needs to start at a part boundary, but the restored state is at byte ${this.start}: the part's first bytes are gone`,
       );
     }
-    const kept = options.keepBytes === true ? new PartBytes(this.#hasher.partSize) : undefined;
-    this.#generator = this.#run(chunks, this.#hasher, options.signal, kept, onProgress, archiveSize);
+    this.#kept = options.keepBytes === true ? new PartBytes(this.#hasher.partSize) : undefined;
+    this.#chunks = chunks;
+    this.#signal = options.signal;
+    this.#archiveSize = archiveSize;
   }
 
-  save(): Uint8Array {
-    this.#refuseAfterCallback('save');
+  protected state(): Uint8Array {
     return this.#hasher.save();
   }
 
-  /** After the onProgress callback threw, nothing more: its error came back to the caller once. */
-  #refuseAfterCallback(method: string): void {
-    if (this.#callbackThrew) {
-      throw new TreeHashError('ERR_INVALID_STATE', `${method}() after onProgress threw`, {
-        cause: this.#failure,
-      });
-    }
+  protected callbackThrew(error: unknown): boolean {
+    return this.#progress?.threw(error) === true;
   }
 
-  async *#run(
-    chunks: (start: number) => IterableSource,
-    hasher: KernelPartHasher,
-    signal: AbortSignal | undefined,
-    kept: PartBytes | undefined,
-    onProgress: ProgressCallback | undefined,
-    archiveSize: ArchiveSize | undefined,
-  ): AsyncGenerator<PartChecksums, void, undefined> {
-    try {
-      throwIfAborted(signal); // before opening the source
-      // The total is what this run hashes: the archive after the resumed or restored bytes.
-      const size = onProgress === undefined ? undefined : await archiveSize?.();
-      const progress = new ProgressReporter(onProgress, size === undefined ? undefined : Math.max(0, size - this.start));
-      this.#progress = progress;
-      yield* this.#read(chunks(this.start), hasher, signal, kept, progress);
-    } catch (error) {
-      this.#failed = true;
-      this.#failure = error;
-      this.#callbackThrew = this.#progress?.threw(error) === true;
-      throw error;
-    }
+  protected async *parts(): AsyncGenerator<PartChecksums, MultipartChecksums, undefined> {
+    throwIfAborted(this.#signal); // before opening the source
+    // The total is what this run hashes: the archive after the resumed or restored bytes.
+    const size = this.#onProgress === undefined ? undefined : await this.#archiveSize?.();
+    const progress = new ProgressReporter(this.#onProgress, size === undefined ? undefined : Math.max(0, size - this.start));
+    this.#progress = progress;
+    return yield* this.#read(this.#chunks(this.start), this.#hasher, this.#signal, this.#kept, progress);
   }
 
   /** The adapter's pipeline for this run, if it has one and the hasher allows it (asked once the source gave its first chunk). */
@@ -128,14 +180,14 @@ class PartHashingRun implements PartHashing {
     return setup === undefined ? undefined : factory!({ whole: setup.whole, onHashed: (length) => progress.advance(length) });
   }
 
-  /** The parts of `source`, then the last one; the totals go to #result. */
+  /** The parts of `source`, then the last one; returns the totals. */
   async *#read(
     source: IterableSource,
     hasher: KernelPartHasher,
     signal: AbortSignal | undefined,
     kept: PartBytes | undefined,
     progress: ProgressReporter,
-  ): AsyncGenerator<PartChecksums, void, undefined> {
+  ): AsyncGenerator<PartChecksums, MultipartChecksums, undefined> {
     const start = hasher.size;
     const partSize = hasher.partSize;
     let pipeline: PartPipeline | undefined;
@@ -189,33 +241,11 @@ class PartHashingRun implements PartHashing {
       const { lastPart, result } = finished;
       progress.finish(result.size - start);
       if (lastPart) yield kept ? { ...lastPart, bytes: kept.take() } : lastPart;
-      this.#result = result;
+      return result;
     } finally {
       // An error, an abort, or the consumer stopped early: wait for the pipeline's work in flight, keep nothing.
       if (pipeline !== undefined && !closed) await pipeline.abandon();
     }
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<PartChecksums> {
-    if (this.#iterated) {
-      throw new TreeHashError('ERR_INVALID_STATE', 'the parts can be iterated once; call hashParts() again for another pass');
-    }
-    this.#iterated = true;
-    return this.#generator;
-  }
-
-  async done(): Promise<MultipartChecksums> {
-    this.#iterated = true;
-    for (;;) {
-      const step = await this.#generator.next();
-      if (step.done) break;
-    }
-    this.#refuseAfterCallback('done');
-    if (this.#failed) throw this.#failure;
-    if (this.#result === undefined) {
-      throw new TreeHashError('ERR_INVALID_STATE', 'the iteration over the parts was stopped before the end, so there are no totals');
-    }
-    return this.#result;
   }
 }
 

@@ -2,10 +2,26 @@
 // edge runtimes and Node 20+.
 import type { BytesLike } from '../core/bytes.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { booleanOption } from '../core/options.js';
 import { assertUnlocked, isReadableStream, readerChunks } from '../stream/sources.js';
 import { partCount } from '../upload/plan.js';
 import { hashPartsOf, partsOptions } from '../upload/run.js';
 import type { HashPartsOptions, PartHashing } from '../upload/types.js';
+import { hashBlobPartsInWorker } from './worker-client.js';
+
+/** Options of {@link hashBlobParts}: those of `hashParts`, and where to hash. */
+export interface HashBlobPartsOptions extends HashPartsOptions {
+  /**
+   * Hash in the library's Web Worker, as `hashBlob`'s `worker` option (one worker, shared by all
+   * calls): the parts, `done()`'s totals, `start` and `save()` in the body of the `for await` are
+   * identical to this thread's; `onProgress` and `signal` work across the boundary, `break` stops the
+   * worker's job, `keepBytes` moves each part's bytes to the page. The next part is hashed when the
+   * iteration asks for it, as on this thread. Refused (`ERR_INVALID_OPTION`): `savePoint: 'byte'`,
+   * a `restore` state saved inside a part (save() follows the parts yielded, not the bytes read),
+   * and `linear` as a function. `ERR_WORKER_FAILED` without Web Workers. Default false.
+   */
+  worker?: boolean;
+}
 
 /** Whether `value` is a Blob (or File), also one from another realm. */
 export function isBlob(value: unknown): value is Blob {
@@ -18,19 +34,24 @@ export function isBlob(value: unknown): value is Blob {
  * Part checksums of a Blob or File (see `hashParts` in the core for what is yielded and `done()`).
  * A Blob can be read any number of times, so hashing never disturbs an upload of the same Blob.
  * With `resumeFrom` or `restore`, reading starts after the resumed parts or at the saved byte.
+ * `{ worker: true }` hashes in a Web Worker (see {@link HashBlobPartsOptions.worker}).
  * @throws {TreeHashError} at the call: `ERR_INVALID_INPUT` for a non-Blob, `ERR_EMPTY_ARCHIVE` and
  *   `ERR_TOO_MANY_PARTS` (the Blob's size is known), `ERR_INVALID_RANGE` when the resumed parts cover
  *   more than the Blob, and the codes of `createPartHasher`; while iterating: `ERR_READ_FAILED`, `ERR_ABORTED`.
+ *   With `{ worker: true }` also `ERR_INVALID_OPTION` at the call for what cannot cross (see
+ *   {@link HashBlobPartsOptions.worker}), and `ERR_WORKER_FAILED` (no Web Workers at the call; the
+ *   worker failing while iterating).
  * @example
  * const hashing = hashBlobParts(input.files[0], { partSize: 16 * MiB });
  * for await (const part of hashing) await sendPart(part);
  * const { treeHash, size } = await hashing.done();
  */
-export function hashBlobParts(blob: Blob, options: HashPartsOptions): PartHashing {
+export function hashBlobParts(blob: Blob, given: HashBlobPartsOptions): PartHashing {
   if (!isBlob(blob)) {
     throw new TreeHashError('ERR_INVALID_INPUT', `hashBlobParts expects a Blob or File, got ${describeValue(blob)}`);
   }
-  options = partsOptions(options, 'hashBlobParts');
+  const options = partsOptions(given, 'hashBlobParts') as HashBlobPartsOptions;
+  const inWorker = booleanOption(options.worker, 'worker') === true;
   // The size is known: refuse an empty Blob or too many parts before reading anything.
   partCount(blob.size, options.partSize);
   const hashing = hashPartsOf(
@@ -41,7 +62,8 @@ export function hashBlobParts(blob: Blob, options: HashPartsOptions): PartHashin
   if (hashing.start > blob.size) {
     throw new TreeHashError('ERR_INVALID_RANGE', `the resumed parts cover ${hashing.start} bytes, more than the Blob's ${blob.size} bytes`);
   }
-  return hashing;
+  // In the worker: this thread's run, never started, has checked everything and knows `start`.
+  return inWorker ? hashBlobPartsInWorker(blob, options, hashing) : hashing;
 }
 
 /**

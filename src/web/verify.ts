@@ -1,7 +1,12 @@
 // Verifying a download with Web streams (browsers, Deno, Bun, workers, Node's global streams):
 // bytes pass through unchanged while their tree hash is computed; a mismatch errors the stream at its end.
-import { type TreeHashLike } from '../core/digest.js';
-import { type VerifyOptions, createTreeHashCheck } from '../retrieval/verify.js';
+// And a Blob or File already downloaded, checked as hashBlob hashes it (also in its Web Worker).
+import { type TreeHashLike, toTreeHashBytes } from '../core/digest.js';
+import { optionsObject } from '../core/options.js';
+import type { Checksums } from '../hash/tree-hasher.js';
+import { type VerifyOptions, assertHashedMatches, checkedRange, createTreeHashCheck } from '../retrieval/verify.js';
+import type { TreeChecksum } from '../stream/chunks.js';
+import { type HashBlobOptions, hashBlob } from './streams.js';
 
 /**
  * A `TransformStream` that passes bytes through and errors at the end when their tree hash is not
@@ -29,4 +34,30 @@ export function createVerifier(expected: TreeHashLike, options?: VerifyOptions):
     },
   };
   return new TransformStream<Uint8Array, Uint8Array>(transformer);
+}
+
+/** Options of {@link verifyBlob}: those of `hashBlob` (`worker` too) and of the verifiers (`range`). */
+export interface VerifyBlobOptions extends HashBlobOptions, VerifyOptions {}
+
+/**
+ * Checks a Blob or File (a downloaded archive or piece of one) against an expected tree hash, hashing
+ * it as {@link hashBlob} does: `{ worker: true }` hashes in the library's Web Worker, `onProgress`
+ * and `signal` as there. Resolves to the checksums when the tree hash matches: the tree hash only by
+ * default, the linear SHA-256 too with `linear: true`.
+ * @throws {TreeHashError} `ERR_TREE_HASH_MISMATCH` (a `TreeHashMismatchError`), `ERR_SIZE_MISMATCH`
+ *   when a `range` was given and the size differs; `ERR_INVALID_HEX`/`ERR_INVALID_DIGEST` for a
+ *   malformed expected hash and `ERR_INVALID_RANGE` for a bad range (before anything is read); and
+ *   those of {@link hashBlob}.
+ * @example await verifyBlob(downloaded, response.checksum, { worker: true })
+ */
+export async function verifyBlob(blob: Blob, expected: TreeHashLike, options?: VerifyBlobOptions & { linear?: false }): Promise<TreeChecksum>;
+export async function verifyBlob(blob: Blob, expected: TreeHashLike, options: VerifyBlobOptions & { linear: true }): Promise<Checksums>;
+export async function verifyBlob(blob: Blob, expected: TreeHashLike, options?: VerifyBlobOptions): Promise<Checksums | TreeChecksum>;
+export async function verifyBlob(blob: Blob, expected: TreeHashLike, given?: VerifyBlobOptions): Promise<Checksums | TreeChecksum> {
+  const want = toTreeHashBytes(expected, 'expected tree hash');
+  const { range, ...options } = optionsObject<VerifyBlobOptions>(given, 'the options of verifyBlob');
+  const checked = checkedRange(range);
+  const hashed = await hashBlob(blob, { ...options, linear: options.linear ?? false });
+  assertHashedMatches(hashed.size, hashed.treeHash, want, checked);
+  return hashed;
 }

@@ -1,11 +1,15 @@
-// hashBlob in a dedicated Web Worker (`{ worker: true }`): one worker, started from this module's
-// own URL on first use and shared by every call (jobs are told apart by id), so the page's main
-// thread only posts the Blob (a handle, not its bytes) and receives progress and the result.
+// hashBlob and hashBlobParts in a dedicated Web Worker (`{ worker: true }`): one worker, started
+// from this module's own URL on first use and shared by every call (jobs are told apart by id), so
+// the page's main thread only posts the Blob (a handle, not its bytes) and receives progress,
+// parts and the result.
 import { TreeHashError, describeValue } from '../core/errors.js';
 import { checkEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
+import { throwIfAborted } from '../stream/abort.js';
 import type { HashStreamOptions, TreeChecksum } from '../stream/chunks.js';
-import { checkProgressCallback } from '../stream/progress.js';
+import { type ProgressCallback, checkProgressCallback } from '../stream/progress.js';
+import { PartIteration } from '../upload/run.js';
+import type { HashPartsOptions, MultipartChecksums, PartChecksums, PartHashing } from '../upload/types.js';
 import { type WorkerReply, type WorkerRequest, deserializeError } from './worker-protocol.js';
 
 let worker: Worker | undefined;
@@ -46,66 +50,184 @@ function startWorker(): Worker {
   return started;
 }
 
-/** @internal The options that travel to the worker, checked here first (callbacks stay on this side). */
-function checkWorkerOptions(options: HashStreamOptions): Record<string, unknown> {
+/**
+ * @internal The options of `given` named in `keys` that travel to the worker, checked here first
+ * (callbacks stay on this side; one that cannot cross is refused).
+ */
+function workerOptions(given: HashStreamOptions | HashPartsOptions, keys: readonly string[]): Record<string, unknown> {
+  const options = given as HashStreamOptions & HashPartsOptions;
   if (options.onLeaf !== undefined) {
     throw new TreeHashError('ERR_INVALID_OPTION', 'onLeaf cannot be used with { worker: true }: leaf digests are not sent back from the worker');
   }
   if (options.linear !== undefined && typeof options.linear !== 'boolean') {
-    throw new TreeHashError('ERR_INVALID_OPTION', `linear must be a boolean, got ${describeValue(options.linear)}`);
+    throw new TreeHashError('ERR_INVALID_OPTION', `linear must be a boolean with { worker: true }, got ${describeValue(options.linear)}`);
   }
   checkProgressCallback(options.onProgress);
   const travelling: Record<string, unknown> = { engine: checkEngine(options.engine) };
-  if (options.linear !== undefined) travelling.linear = options.linear;
+  for (const key of keys) if (options[key as keyof typeof options] !== undefined) travelling[key] = options[key as keyof typeof options];
   return travelling;
 }
 
+type Outcome = Extract<WorkerReply, { type: 'part' | 'done' }>;
+
 /**
- * @internal hashBlob in the shared worker. Progress reports arrive in order, the final one before
- * the result; whatever `onProgress` throws rejects with that value and stops the worker's job;
- * `signal` aborts the job there (`ERR_ABORTED`, as on this thread).
+ * A job in the shared worker, stepped by {@link next}: each call gets the next part or the result.
+ * Progress reports go to `onProgress` in order, the final one before the last part or the result;
+ * what `onProgress` throws ends the job with that value; `signal` aborts it there (`ERR_ABORTED`,
+ * as on this thread, and no progress is reported after); {@link stop} ends it quietly.
  */
-export function hashBlobInWorker(blob: Blob, options: HashStreamOptions): Promise<Checksums | TreeChecksum> {
-  const travelling = checkWorkerOptions(options);
-  const { signal, onProgress } = options;
-  if (signal?.aborted) return Promise.reject(new TreeHashError('ERR_ABORTED', 'hashing was aborted before it started', { cause: signal.reason }));
-  const target = startWorker();
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const cleanUp = () => {
-      pending.delete(id);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const send = (request: WorkerRequest) => target.postMessage(request);
-    // As on this thread: the promise rejects at once, and no progress is reported after an abort.
-    function onAbort(): void {
-      const reason: unknown = signal!.reason;
-      cleanUp();
-      let travelling = reason;
+class WorkerJob {
+  readonly #id = nextId++;
+  readonly #worker: Worker;
+  readonly #start: WorkerRequest;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onProgress: ProgressCallback | undefined;
+  #waiting: { resolve(outcome: Outcome): void; reject(error: unknown): void } | undefined;
+  #started = false;
+  #ended: { error: unknown } | undefined; // set once the job is over here (its error, if it failed)
+  /** What `onProgress` threw, if it did. */
+  callbackError: { error: unknown } | undefined;
+
+  constructor(job: 'hashBlob' | 'hashBlobParts', blob: Blob, options: Record<string, unknown>, given: { signal?: AbortSignal; onProgress?: ProgressCallback }) {
+    this.#worker = startWorker();
+    this.#signal = given.signal;
+    this.#onProgress = given.onProgress;
+    this.#start = { type: 'start', id: this.#id, job, blob, options, progress: given.onProgress !== undefined };
+  }
+
+  next(): Promise<Outcome> {
+    return new Promise((resolve, reject) => {
+      if (this.#ended !== undefined) return reject(this.#ended.error);
+      this.#waiting = { resolve, reject };
+      if (this.#started) return this.#worker.postMessage({ type: 'next', id: this.#id } satisfies WorkerRequest);
+      this.#started = true;
+      try {
+        throwIfAborted(this.#signal);
+      } catch (error) {
+        return this.#end(error);
+      }
+      pending.set(this.#id, (reply) => this.#reply(reply));
+      this.#signal?.addEventListener('abort', this.#onAbort);
+      this.#worker.postMessage(this.#start);
+    });
+  }
+
+  /** Ends the job in the worker too, if it runs (an early stop of the iteration). */
+  stop(): void {
+    if (this.#started && this.#ended === undefined) this.#end(undefined, 'stopped');
+  }
+
+  readonly #onAbort = (): void => {
+    this.#end(new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: this.#signal!.reason }), this.#signal!.reason);
+  };
+
+  #reply(reply: WorkerReply): void {
+    if (reply.type === 'progress') {
+      try {
+        this.#onProgress?.({ bytes: reply.bytes, total: reply.total });
+      } catch (error) {
+        this.callbackError = { error };
+        this.#end(error, 'onProgress threw');
+      }
+      return;
+    }
+    if (reply.type === 'error') return this.#end(deserializeError(reply.error));
+    if (reply.type === 'done') this.#end(undefined);
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.resolve(reply);
+  }
+
+  /** The job is over here: with `abort`, tells the worker to stop it (the reason, when it can be cloned); `error` rejects a waiting step. */
+  #end(error: unknown, ...abort: [unknown] | []): void {
+    this.#ended = { error };
+    pending.delete(this.#id);
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (abort.length > 0) {
+      let reason = abort[0];
       try {
         structuredClone(reason);
       } catch {
-        travelling = String(reason);
+        reason = String(reason);
       }
-      send({ type: 'abort', id, reason: travelling });
-      reject(new TreeHashError('ERR_ABORTED', 'hashing was aborted', { cause: reason }));
+      this.#worker.postMessage({ type: 'abort', id: this.#id, reason } satisfies WorkerRequest);
     }
-    pending.set(id, (reply) => {
-      if (reply.type === 'progress') {
-        try {
-          onProgress?.({ bytes: reply.bytes, total: reply.total });
-        } catch (error) {
-          cleanUp();
-          send({ type: 'abort', id, reason: 'onProgress threw' });
-          reject(error);
-        }
-        return;
+    if (error === undefined) return;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.reject(error);
+  }
+}
+
+/** @internal hashBlob in the shared worker (see {@link WorkerJob} for progress, abort and errors). */
+export async function hashBlobInWorker(blob: Blob, options: HashStreamOptions): Promise<Checksums | TreeChecksum> {
+  const job = new WorkerJob('hashBlob', blob, workerOptions(options, ['linear']), options);
+  return ((await job.next()) as { result: Checksums | TreeChecksum }).result;
+}
+
+/** The parts as the worker hashes them, each with the state save() gives right after it on this thread. */
+class WorkerPartHashing extends PartIteration {
+  readonly start: number;
+  readonly #job: WorkerJob;
+  #state: () => Uint8Array;
+
+  constructor(job: WorkerJob, checked: PartHashing) {
+    super();
+    this.#job = job;
+    this.start = checked.start;
+    this.#state = () => checked.save(); // before the first part: the state at the start
+  }
+
+  protected async *parts(): AsyncGenerator<PartChecksums, MultipartChecksums, undefined> {
+    try {
+      for (;;) {
+        const outcome = await this.#job.next();
+        if (outcome.type === 'done') return outcome.result as MultipartChecksums;
+        const { state } = outcome;
+        this.#state =
+          state instanceof Uint8Array
+            ? () => state.slice()
+            : () => {
+                throw deserializeError(state);
+              };
+        yield outcome.part;
       }
-      cleanUp();
-      if (reply.type === 'done') resolve(reply.result as Checksums | TreeChecksum);
-      else reject(deserializeError(reply.error));
-    });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    send({ type: 'hashBlob', id, blob, options: travelling, progress: onProgress !== undefined });
-  });
+    } finally {
+      this.#job.stop(); // `break`: the worker stops reading too
+    }
+  }
+
+  protected callbackThrew(error: unknown): boolean {
+    return this.#job.callbackError?.error === error;
+  }
+
+  protected state(): Uint8Array {
+    return this.#state();
+  }
+}
+
+/** The part options that travel to the worker (besides engine and linear). */
+const PART_OPTIONS = ['linear', 'partSize', 'resumeFrom', 'restore', 'keepBytes', 'savePoint'];
+
+/**
+ * @internal hashBlobParts in the shared worker. `checked` is the call on this thread, made (not
+ * started) for its checks and its `start`. save() follows the parts this iteration has yielded, so
+ * it is refused where this thread's save() would follow the bytes read instead (savePoint 'byte',
+ * and a restored state inside a part).
+ */
+export function hashBlobPartsInWorker(blob: Blob, options: HashPartsOptions, checked: PartHashing): PartHashing {
+  const travelling = workerOptions(options, PART_OPTIONS);
+  if (options.savePoint === 'byte') {
+    throw new TreeHashError(
+      'ERR_INVALID_OPTION',
+      "savePoint 'byte' cannot be used with { worker: true }: save() there is the state after the part last yielded; use savePoint 'part' (the default)",
+    );
+  }
+  if (checked.start % options.partSize !== 0) {
+    throw new TreeHashError(
+      'ERR_INVALID_OPTION',
+      `with { worker: true }, restore needs a state saved at a part boundary, but this one is at byte ${checked.start}: restore it without the worker`,
+    );
+  }
+  return new WorkerPartHashing(new WorkerJob('hashBlobParts', blob, travelling, options), checked);
 }

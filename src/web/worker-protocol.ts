@@ -3,13 +3,22 @@
 import { TreeHashError } from '../core/errors.js';
 import { fromHex } from '../core/hex.js';
 import { TreeHashMismatchError } from '../core/mismatch.js';
+import type { PartChecksums } from '../upload/types.js';
 
-/** What the worker is asked to do. Options travel without their callbacks and signal. */
+/**
+ * What the worker is asked to do: start a job (hashBlob, or hashBlobParts, which then waits for a
+ * `next` after each part, as the page's iteration asks for them), or abort one. Options travel
+ * without their callbacks and signal.
+ */
 export type WorkerRequest =
-  { type: 'hashBlob'; id: number; blob: Blob; options: Record<string, unknown>; progress: boolean } | { type: 'abort'; id: number; reason: unknown };
+  | { type: 'start'; id: number; job: 'hashBlob' | 'hashBlobParts'; blob: Blob; options: Record<string, unknown>; progress: boolean }
+  | { type: 'next'; id: number }
+  | { type: 'abort'; id: number; reason: unknown };
 
+/** A part with the state save() gives right after it (or the error save() throws there: after the last part). */
 export type WorkerReply =
   | { type: 'progress'; id: number; bytes: number; total: number | undefined }
+  | { type: 'part'; id: number; part: PartChecksums; state: Uint8Array | SerializedError }
   | { type: 'done'; id: number; result: unknown }
   | { type: 'error'; id: number; error: SerializedError };
 
