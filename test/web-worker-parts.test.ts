@@ -3,15 +3,10 @@
 // reference-tested) and the reference (test/reference.ts); abort, break and onProgress's own error
 // behave as on the page's thread; options are refused as there, plus what cannot cross. In Node
 // (no Web Workers) the option fails with ERR_WORKER_FAILED.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, bundleForBrowser, serveFolder } from '../scripts/example.mjs';
 import { hashBlobParts, verifyBlob } from '../src/web/index.js';
-import { describeInChromium, launchChromium } from './chromium.js';
+import { type LibraryPage, describeInChromium, openLibraryPage } from './chromium.js';
 import { codeOf } from './helpers.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
@@ -33,18 +28,13 @@ interface RunReport {
 }
 
 describeInChromium("hashBlobParts and verifyBlob in the library's Web Worker, in Chromium", () => {
-  let server: Server;
-  let browser: Browser;
+  let lib: LibraryPage;
   let page: Page;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'treehash-worker-parts-'));
-    await bundleForBrowser(join(ROOT, 'test', 'fixtures', 'browser-lib.js'), dir);
     // The page's helpers: one run of hashBlobParts reported as plain data, and an error's code.
-    writeFileSync(
-      join(dir, 'helpers.js'),
-      `export async function report(core, blob, options) {
+    lib = await openLibraryPage('worker-parts', {
+      'helpers.js': `export async function report(core, blob, options) {
         const hashing = core.web.hashBlobParts(blob, { ...options, onProgress: (p) => reports.push(p) });
         const reports = [];
         const start = hashing.start;
@@ -64,20 +54,11 @@ describeInChromium("hashBlobParts and verifyBlob in the library's Web Worker, in
         try { await fn(); return 'no error'; } catch (e) { return e?.code ?? String(e); }
       }
       export function data(size) { return Uint8Array.from({ length: size }, (_, i) => i % 251); }`,
-    );
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>worker parts</title>');
-    const served = await serveFolder(dir);
-    server = served.server;
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${served.origin}/`);
+    });
+    page = lib.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lib?.close());
 
   it('the parts, save() in the loop body, the totals and progress equal the page thread and the reference, for sizes around the part size', async () => {
     const cases = [

@@ -5,37 +5,20 @@
 // synchronously on each chunk) is the control: Chromium hands a Blob's stream over in small chunks,
 // so its gaps stay short too (about 65 ms at most here), but the thread is busy nearly all the time
 // and the probe gets a small fraction of its idle rate; that is what tells the two apart.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, bundleForBrowser, serveFolder } from '../scripts/example.mjs';
-import { describeInChromium, launchChromium } from './chromium.js';
+import { type LibraryPage, describeInChromium, openLibraryPage } from './chromium.js';
 
 describeInChromium('the page stays responsive while the worker hashes, in Chromium', () => {
-  let server: Server;
-  let browser: Browser;
+  let lib: LibraryPage;
   let page: Page;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'treehash-responsive-'));
-    await bundleForBrowser(join(ROOT, 'test', 'fixtures', 'browser-lib.js'), dir);
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>responsive</title>');
-    const served = await serveFolder(dir);
-    server = served.server;
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${served.origin}/`);
+    lib = await openLibraryPage('responsive');
+    page = lib.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lib?.close());
 
   it('while 128 MiB are hashed in the worker (hashBlob, hashBlobParts), the main-thread probe keeps 30% of its idle rate, with no gap over 100 ms; hashing on it, under 10%', async () => {
     const outcome = await page.evaluate(async () => {

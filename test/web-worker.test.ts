@@ -3,15 +3,12 @@
 // results equal the reference; progress, abort and the callback's own error cross the boundary;
 // bad options fail before anything is posted. In Node (no Web Workers) the option fails with
 // ERR_WORKER_FAILED.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, bundleForBrowser, serveFolder } from '../scripts/example.mjs';
 import { hashBlob } from '../src/web/index.js';
-import { describeInChromium, launchChromium } from './chromium.js';
+import { type LibraryPage, describeInChromium, openLibraryPage } from './chromium.js';
 import { codeOf } from './helpers.js';
 import { MIB, mod251, referenceSha256Hex, referenceTreeHashHex } from './reference.js';
 
@@ -22,27 +19,15 @@ it('in a runtime without Web Workers, { worker: true } is ERR_WORKER_FAILED; a n
 });
 
 describeInChromium("hashBlob in the library's Web Worker, in Chromium", () => {
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
+  let lib: LibraryPage;
   let page: Page;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'treehash-worker-'));
-    await bundleForBrowser(join(ROOT, 'test', 'fixtures', 'browser-lib.js'), dir);
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>worker</title>');
-    ({ server, origin } = await serveFolder(dir));
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${origin}/`);
+    lib = await openLibraryPage('worker');
+    page = lib.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lib?.close());
 
   it('gives the reference hashes, with progress reports that end at the size', async () => {
     const sizes = [0, 1, MIB - 1, MIB, 4 * MIB + 1, 9 * MIB + 3];
@@ -132,9 +117,9 @@ describeInChromium("hashBlob in the library's Web Worker, in Chromium", () => {
   });
 
   it('a bundle served without worker.js: ERR_WORKER_FAILED that says where worker.js must be; hashing on the page still works', async () => {
-    rmSync(join(dir, 'worker.js'));
-    const fresh = await browser.newPage();
-    await fresh.goto(`${origin}/`);
+    rmSync(join(lib.dir, 'worker.js'));
+    const fresh = await lib.browser.newPage();
+    await fresh.goto(`${lib.origin}/`);
     const outcome = await fresh.evaluate(async () => {
       const core = await new Function('return import("/main.js")')();
       const failed = await core.web.hashBlob(new Blob(['abc']), { worker: true }).then(
