@@ -17,7 +17,7 @@ import { combineTreeHashes } from '../hash/combine.js';
 import { type Engine, type LinearHash, checkEngine, resolveEngine } from '../hash/engine.js';
 import { LinearSha256, createLinearSha256, restoreLinearSha256 } from '../hash/linear.js';
 import { KernelTreeHasher, createTreeHasher } from '../hash/tree-hasher.js';
-import { type KernelRecord, decodeState, encodeState } from '../core/saved-state.js';
+import { type KernelRecord, type PartHasherState, decodeState, encodeState } from '../core/saved-state.js';
 import { STATE_SEAL } from '../kernel/state.js';
 import { MAX_PARTS, assertValidPartSize, formatContentRange } from './plan.js';
 import type { MultipartChecksums, PartChecksums, PartHasherOptions, RestorePartHasherOptions } from './types.js';
@@ -243,11 +243,16 @@ export class KernelPartHasher implements PartHasher {
   }
 
   save(): Uint8Array {
+    return encodeState(this.saveFields(), STATE_SEAL);
+  }
+
+  /** @internal What save() encodes; `partTreeHashes` is the hasher's own list, not a copy (read it at once). */
+  saveFields(): PartHasherState {
     this.#live('save');
     const atPartStart = this.#partFill > 0 && !this.#exactPart;
     const part = atPartStart ? undefined : this.#part?.saveRecord();
     const whole = atPartStart ? this.#wholeAtPartStart : this.#whole instanceof LinearSha256 ? this.#whole.record() : undefined;
-    return encodeState({ kind: 'part', partSize: this.#partSize, partTreeHashes: this.#partTreeHashes, part, whole }, STATE_SEAL);
+    return { kind: 'part', partSize: this.#partSize, partTreeHashes: this.#partTreeHashes, part, whole };
   }
 
   /**

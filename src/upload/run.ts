@@ -6,6 +6,7 @@ import { booleanOption, optionsObject, signalOption } from '../core/options.js';
 import { abortableIterate, throwIfAborted } from '../stream/abort.js';
 import { PROGRESS_STEP, type ProgressCallback, ProgressReporter, checkProgressCallback } from '../stream/progress.js';
 import { readFailure } from '../stream/sources.js';
+import type { PartHasherState } from '../core/saved-state.js';
 import { KernelPartHasher } from './part-hasher.js';
 import { assertValidPartSize } from './plan.js';
 import type {
@@ -160,6 +161,11 @@ class PartHashingRun extends PartIteration {
     return this.#hasher.save();
   }
 
+  /** @internal What save() would encode, unencoded (the Web Worker sends the records of it; see src/web/worker.ts). */
+  saveFields(): PartHasherState {
+    return this.#hasher.saveFields();
+  }
+
   protected callbackThrew(error: unknown): boolean {
     return this.#progress?.threw(error) === true;
   }
@@ -296,6 +302,12 @@ function partHasherFor(options: HashPartsOptions): KernelPartHasher {
  * the source has given its first chunk (so the adapter may know the size by then), may offer a
  * faster way to hash the parts.
  */
+/** @internal The fields of `hashing.save()` without encoding them, for a run made by {@link hashPartsOf}. */
+export function partStateFields(hashing: PartHashing): PartHasherState {
+  if (!(hashing instanceof PartHashingRun)) throw new TreeHashError('ERR_INVALID_STATE', 'not a run of hashPartsOf');
+  return hashing.saveFields();
+}
+
 export function hashPartsOf(
   open: (start: number) => IterableSource,
   options: HashPartsOptions,

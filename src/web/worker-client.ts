@@ -3,12 +3,14 @@
 // the page's main thread only posts the Blob (a handle, not its bytes) and receives progress,
 // parts and the result.
 import { TreeHashError, describeValue } from '../core/errors.js';
+import { encodeState } from '../core/saved-state.js';
+import { STATE_SEAL } from '../kernel/state.js';
 import { checkEngine } from '../hash/engine.js';
 import type { Checksums } from '../hash/tree-hasher.js';
 import { throwIfAborted } from '../stream/abort.js';
 import type { HashStreamOptions, TreeChecksum } from '../stream/chunks.js';
 import { type ProgressCallback, checkProgressCallback } from '../stream/progress.js';
-import { PartIteration } from '../upload/run.js';
+import { PartIteration, partStateFields } from '../upload/run.js';
 import type { HashPartsOptions, MultipartChecksums, PartChecksums, PartHashing } from '../upload/types.js';
 import { type WorkerReply, type WorkerRequest, deserializeError } from './worker-protocol.js';
 
@@ -169,12 +171,18 @@ export async function hashBlobInWorker(blob: Blob, options: HashStreamOptions): 
 class WorkerPartHashing extends PartIteration {
   readonly start: number;
   readonly #job: WorkerJob;
+  readonly #partSize: number;
+  /** The part tree hashes save() lists: the resumed or restored ones, then each part yielded. */
+  readonly #partTreeHashes: Uint8Array[];
   #state: () => Uint8Array;
 
   constructor(job: WorkerJob, checked: PartHashing) {
     super();
     this.#job = job;
     this.start = checked.start;
+    const fields = partStateFields(checked);
+    this.#partSize = fields.partSize;
+    this.#partTreeHashes = [...fields.partTreeHashes];
     this.#state = () => checked.save(); // before the first part: the state at the start
   }
 
@@ -183,14 +191,16 @@ class WorkerPartHashing extends PartIteration {
       for (;;) {
         const outcome = await this.#job.next();
         if (outcome.type === 'done') return outcome.result as MultipartChecksums;
-        const { state } = outcome;
+        const { state, part } = outcome;
+        this.#partTreeHashes.push(part.treeHash.slice()); // a copy: the caller may change the one it is given
+        // Sealed here, only when asked: the same bytes as the worker's save() (the tests compare them).
         this.#state =
-          state instanceof Uint8Array
-            ? () => state.slice()
-            : () => {
-                throw deserializeError(state);
-              };
-        yield outcome.part;
+          'error' in state
+            ? () => {
+                throw deserializeError(state.error);
+              }
+            : () => encodeState({ kind: 'part', partSize: this.#partSize, partTreeHashes: this.#partTreeHashes, ...state }, STATE_SEAL);
+        yield part;
       }
     } finally {
       this.#job.stop(); // `break`: the worker stops reading too

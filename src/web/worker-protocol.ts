@@ -3,7 +3,11 @@
 import { TreeHashError } from '../core/errors.js';
 import { fromHex } from '../core/hex.js';
 import { TreeHashMismatchError } from '../core/mismatch.js';
+import type { PartHasherState } from '../core/saved-state.js';
 import type { PartChecksums } from '../upload/types.js';
+
+/** The records of a part hasher's state: what the page needs besides the part tree hashes it has. */
+export type PartStateRecords = Pick<PartHasherState, 'part' | 'whole'>;
 
 /**
  * What the worker is asked to do: start a job (hashBlob, or hashBlobParts, which then waits for a
@@ -15,10 +19,14 @@ export type WorkerRequest =
   | { type: 'next'; id: number }
   | { type: 'abort'; id: number; reason: unknown };
 
-/** A part with the state save() gives right after it (or the error save() throws there: after the last part). */
+/**
+ * A part with what save() gives right after it: the kernel records of that state (the page keeps the
+ * part tree hashes it lists, so a message stays the same size however many parts came before), or
+ * the error save() throws there (after the last part).
+ */
 export type WorkerReply =
   | { type: 'progress'; id: number; bytes: number; total: number | undefined }
-  | { type: 'part'; id: number; part: PartChecksums; state: Uint8Array | SerializedError }
+  | { type: 'part'; id: number; part: PartChecksums; state: PartStateRecords | { error: SerializedError } }
   | { type: 'done'; id: number; result: unknown }
   | { type: 'error'; id: number; error: SerializedError };
 

@@ -1,10 +1,11 @@
 // The hashing worker: a dedicated Web Worker that runs hashBlob and hashBlobParts off the page's
 // main thread. The page starts it from the library's own module (src/web/worker-client.ts, with
 // `{ worker: true }`). Progress comes back as messages; an abort from the page aborts the job here.
+import { partStateFields } from '../upload/run.js';
 import type { HashPartsOptions } from '../upload/types.js';
 import { hashBlobParts } from './parts.js';
 import { hashBlob } from './streams.js';
-import { type WorkerReply, type WorkerRequest, serializeError } from './worker-protocol.js';
+import { type PartStateRecords, type SerializedError, type WorkerReply, type WorkerRequest, serializeError } from './worker-protocol.js';
 
 interface WorkerScope {
   postMessage(message: WorkerReply, transfer?: Transferable[]): void;
@@ -41,11 +42,12 @@ async function run(request: Extract<WorkerRequest, { type: 'start' }>): Promise<
     }
     const hashing = hashBlobParts(request.blob, options as HashPartsOptions);
     for await (const part of hashing) {
-      let state;
+      let state: PartStateRecords | { error: SerializedError };
       try {
-        state = hashing.save();
+        const { part: inProgress, whole } = partStateFields(hashing);
+        state = { part: inProgress, whole };
       } catch (error) {
-        state = serializeError(error);
+        state = { error: serializeError(error) };
       }
       // The part's bytes (keepBytes) are its own buffer: moved to the page, not copied.
       post({ type: 'part', id, part, state }, part.bytes ? [part.bytes.buffer] : []);
