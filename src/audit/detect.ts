@@ -1,6 +1,7 @@
 // Which kind of vault listing a stream holds, told from its first line: a JSON inventory opens
 // with "{", a journal line starts with a version letter and a TAB (or, version 0, a time and a
 // record type), a CSV inventory's header names ArchiveId.
+import { concatBytes } from '../core/bytes.js';
 import { TreeHashError } from '../core/errors.js';
 import { readInventoryCsv } from './csv.js';
 import { readJournal } from './journal.js';
@@ -41,7 +42,7 @@ export async function readVault(source: TextSource): Promise<{ format: VaultForm
   for (;;) {
     // Bytes read as Latin-1: the tests look at ASCII only.
     const text = latin1
-      .decode(concat(head))
+      .decode(concatBytes(head))
       .replace(/^\xEF\xBB\xBF/, '')
       .trimStart();
     const newline = text.indexOf('\n');
@@ -72,15 +73,4 @@ export async function readVault(source: TextSource): Promise<{ format: VaultForm
   })();
   const archives = format === 'inventory-json' ? readInventoryJson(replay) : format === 'inventory-csv' ? readInventoryCsv(replay) : readJournal(replay);
   return { format, archives };
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

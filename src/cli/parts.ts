@@ -13,7 +13,7 @@ import { printFailure } from './errors.js';
 import { fsPath } from './names.js';
 import { LineWriter, StdoutWriteError } from './output.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, startProgressBar } from './progress.js';
-import { parseByteCount } from './retrieval-io.js';
+import { parseValidByteCount } from './retrieval-io.js';
 
 interface PartsOptions extends ProgressFlags {
   partSize: string;
@@ -27,13 +27,7 @@ interface PartsOptions extends ProgressFlags {
  */
 function parsePartSizeOption(text: string): number | undefined {
   if (text.trim().toLowerCase() === 'auto') return undefined;
-  const partSize = parseByteCount(text, '--part-size');
-  try {
-    assertValidPartSize(partSize);
-  } catch (cause) {
-    throw new TreeHashError('ERR_INVALID_OPTION', `--part-size: ${(cause as Error).message}`, { cause });
-  }
-  return partSize;
+  return parseValidByteCount(text, '--part-size', assertValidPartSize);
 }
 
 /**

@@ -35,6 +35,20 @@ export function parseByteCount(text: string, name: string, max = Number.MAX_SAFE
   return bytes;
 }
 
+/**
+ * A byte count that `assertValid` accepts (a Glacier or S3 part size); what it throws becomes an
+ * option error naming `name`. @throws {TreeHashError} `ERR_INVALID_OPTION` (that error as `cause`).
+ */
+export function parseValidByteCount(text: string, name: string, assertValid: (bytes: number) => void): number {
+  const bytes = parseByteCount(text, name);
+  try {
+    assertValid(bytes);
+  } catch (cause) {
+    throw new TreeHashError('ERR_INVALID_OPTION', `${name}: ${(cause as Error).message}`, { cause });
+  }
+  return bytes;
+}
+
 /** An archive size option (`--size`): 1 byte to {@link MAX_ARCHIVE_SIZE}. @throws {TreeHashError} `ERR_INVALID_OPTION`. */
 export function parseArchiveSize(text: string, name = '--size'): number {
   const size = parseByteCount(text, name, MAX_ARCHIVE_SIZE);

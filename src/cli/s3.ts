@@ -18,7 +18,7 @@ import type { ProgressCallback } from '../stream/progress.js';
 import { EXIT_MISMATCH, printFailure } from './errors.js';
 import { LineWriter } from './output.js';
 import { FORCE_PROGRESS_HELP, PROGRESS_HELP, type ProgressFlags, withProgressBar } from './progress.js';
-import { parseByteCount } from './retrieval-io.js';
+import { parseValidByteCount } from './retrieval-io.js';
 import { quoteFileName } from './sums.js';
 
 interface S3Options extends ProgressFlags {
@@ -36,13 +36,7 @@ interface S3Options extends ProgressFlags {
 export function parseS3PartSize(text: string): number | S3PartSizePreset {
   const name = text.trim().toLowerCase();
   if ((S3_PART_SIZE_PRESET_NAMES as readonly string[]).includes(name)) return name as S3PartSizePreset;
-  const size = parseByteCount(text, '--part-size');
-  try {
-    assertValidS3PartSize(size);
-  } catch (cause) {
-    throw new TreeHashError('ERR_INVALID_OPTION', `--part-size: ${(cause as Error).message}`, { cause });
-  }
-  return size;
+  return parseValidByteCount(text, '--part-size', assertValidS3PartSize);
 }
 
 /** The JSON object of one file: S3's text forms, plus hex for the Glacier values and MD5s. */

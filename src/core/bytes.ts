@@ -34,3 +34,15 @@ export function toBytes(data: BytesLike, what = 'data'): Uint8Array {
   }
   return data instanceof Uint8Array ? data : ArrayBuffer.isView(data) ? new Uint8Array(buffer, data.byteOffset, data.byteLength) : new Uint8Array(buffer);
 }
+
+/** The bytes of `pieces` one after another, in a new array (the one piece itself when there is only one). */
+export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}

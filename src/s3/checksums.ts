@@ -9,7 +9,7 @@
 // SHA-256 in the kernel too (its linear-only mode) for the Wasm engines or node:crypto for
 // 'auto'/'native', the MD5 in node:crypto or @noble/hashes. The tree hasher reads the caller's
 // bytes (it copies them into its own kernel).
-import { type BytesLike, toBytes } from '../core/bytes.js';
+import { type BytesLike, concatBytes, toBytes } from '../core/bytes.js';
 import { DIGEST_LENGTH } from '../core/constants.js';
 import { type EngineOptions, type LinearHash, type LinearHashFactory, checkEngine, resolveEngine } from '../hash/engine.js';
 import { TreeHashError, describeValue } from '../core/errors.js';
@@ -71,16 +71,6 @@ export interface S3Checksums {
   readonly md5?: Uint8Array;
 }
 
-function concat(pieces: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}
-
 /**
  * S3's composite SHA-256 from the parts' SHA-256 digests in part-number order:
  * `base64(SHA-256(d1 || ... || dN))-N` (one part gives `-1`).
@@ -89,7 +79,7 @@ function concat(pieces: readonly Uint8Array[]): Uint8Array {
  */
 export function compositeSha256(partDigests: readonly Uint8Array[], options?: EngineOptions): string {
   checkPartList(partDigests, DIGEST_LENGTH, 'SHA-256');
-  return `${toBase64(sha256(concat(partDigests), options))}-${partDigests.length}`;
+  return `${toBase64(sha256(concatBytes(partDigests), options))}-${partDigests.length}`;
 }
 
 /**
@@ -100,7 +90,7 @@ export function compositeSha256(partDigests: readonly Uint8Array[], options?: En
 export function multipartEtag(partMd5s: readonly Uint8Array[], options?: EngineOptions): string {
   checkPartList(partMd5s, 16, 'MD5');
   const md5 = md5Factory(options?.engine)();
-  md5.update(concat(partMd5s));
+  md5.update(concatBytes(partMd5s));
   return `${toHex(md5.digest())}-${partMd5s.length}`;
 }
 

@@ -296,18 +296,18 @@ function partHasherFor(options: HashPartsOptions): KernelPartHasher {
   return hasher;
 }
 
-/**
- * @internal Builds a {@link PartHashing} over a function that opens the byte source at a given
- * archive byte (0, or after resumed or restored parts): for the adapters. `pipeline`, asked once
- * the source has given its first chunk (so the adapter may know the size by then), may offer a
- * faster way to hash the parts.
- */
 /** @internal The fields of `hashing.save()` without encoding them, for a run made by {@link hashPartsOf}. */
 export function partStateFields(hashing: PartHashing): PartHasherState {
   if (!(hashing instanceof PartHashingRun)) throw new TreeHashError('ERR_INVALID_STATE', 'not a run of hashPartsOf');
   return hashing.saveFields();
 }
 
+/**
+ * @internal Builds a {@link PartHashing} over a function that opens the byte source at a given
+ * archive byte (0, or after resumed or restored parts): for the adapters. `pipeline`, asked once
+ * the source has given its first chunk (so the adapter may know the size by then), may offer a
+ * faster way to hash the parts.
+ */
 export function hashPartsOf(
   open: (start: number) => IterableSource,
   options: HashPartsOptions,

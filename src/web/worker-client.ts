@@ -12,7 +12,7 @@ import type { HashStreamOptions, TreeChecksum } from '../stream/chunks.js';
 import { type ProgressCallback, checkProgressCallback } from '../stream/progress.js';
 import { PartIteration, partStateFields } from '../upload/run.js';
 import type { HashPartsOptions, MultipartChecksums, PartChecksums, PartHashing } from '../upload/types.js';
-import { type WorkerReply, type WorkerRequest, deserializeError } from './worker-protocol.js';
+import { type PartStateRecords, type SerializedError, type WorkerReply, type WorkerRequest, deserializeError } from './worker-protocol.js';
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -174,16 +174,17 @@ class WorkerPartHashing extends PartIteration {
   readonly #partSize: number;
   /** The part tree hashes save() lists: the resumed or restored ones, then each part yielded. */
   readonly #partTreeHashes: Uint8Array[];
-  #state: () => Uint8Array;
+  /** The state's kernel records after the part last yielded (before the first: the start's), or what save() throws there. */
+  #records: PartStateRecords | { error: SerializedError };
 
   constructor(job: WorkerJob, checked: PartHashing) {
     super();
     this.#job = job;
     this.start = checked.start;
-    const fields = partStateFields(checked);
-    this.#partSize = fields.partSize;
-    this.#partTreeHashes = [...fields.partTreeHashes];
-    this.#state = () => checked.save(); // before the first part: the state at the start
+    const { partSize, partTreeHashes, part, whole } = partStateFields(checked);
+    this.#partSize = partSize;
+    this.#partTreeHashes = [...partTreeHashes];
+    this.#records = { part, whole };
   }
 
   protected async *parts(): AsyncGenerator<PartChecksums, MultipartChecksums, undefined> {
@@ -191,16 +192,9 @@ class WorkerPartHashing extends PartIteration {
       for (;;) {
         const outcome = await this.#job.next();
         if (outcome.type === 'done') return outcome.result as MultipartChecksums;
-        const { state, part } = outcome;
-        this.#partTreeHashes.push(part.treeHash.slice()); // a copy: the caller may change the one it is given
-        // Sealed here, only when asked: the same bytes as the worker's save() (the tests compare them).
-        this.#state =
-          'error' in state
-            ? () => {
-                throw deserializeError(state.error);
-              }
-            : () => encodeState({ kind: 'part', partSize: this.#partSize, partTreeHashes: this.#partTreeHashes, ...state }, STATE_SEAL);
-        yield part;
+        this.#partTreeHashes.push(outcome.part.treeHash.slice()); // a copy: the caller may change the one it is given
+        this.#records = outcome.state;
+        yield outcome.part;
       }
     } finally {
       this.#job.stop(); // `break`: the worker stops reading too
@@ -211,8 +205,11 @@ class WorkerPartHashing extends PartIteration {
     return this.#job.callbackError?.error === error;
   }
 
+  /** Sealed here, only when asked: the same bytes as the worker's save() (the tests compare them). */
   protected state(): Uint8Array {
-    return this.#state();
+    const records = this.#records;
+    if ('error' in records) throw deserializeError(records.error);
+    return encodeState({ kind: 'part', partSize: this.#partSize, partTreeHashes: this.#partTreeHashes, ...records }, STATE_SEAL);
   }
 }
 
